@@ -1,0 +1,67 @@
+"""Pinyin readings after characters: ``關(guān)節(jié)`` -> ``關節``.
+
+A parenthesis goes only when its content is a reading of the character before it, as
+pypinyin's heteronyms know it; ``(SLE)``, ``(strength)`` and ``(僅 HA)`` stay.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from pypinyin import Style, pinyin
+
+from .textmap import TextMap
+
+HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+TONE_LETTERS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
+PINYIN_SYLLABLE = rf"[a-zA-Z{TONE_LETTERS}]{{1,7}}"
+READING_RE = re.compile(rf"(?<=[{HAN}])[(（]\s*({PINYIN_SYLLABLE})\s*[)）]")
+TONE_MARKED_RE = re.compile(rf"[{TONE_LETTERS}]")
+
+
+def _norm(syllable: str) -> str:
+    s = syllable.lower().replace("ü", "v").replace("u:", "v")
+    return unicodedata.normalize("NFC", s)
+
+
+@lru_cache(maxsize=8192)
+def readings(char: str) -> frozenset[str]:
+    """All tone-marked readings pypinyin knows for one character (simplified form too)."""
+    out: set[str] = set()
+    for ch in {char, _simplified(char)}:
+        for group in pinyin(ch, style=Style.TONE, heteronym=True, errors="ignore"):
+            out.update(_norm(p) for p in group)
+    return frozenset(out)
+
+
+@lru_cache(maxsize=8192)
+def _simplified(char: str) -> str:
+    from .script import converter
+
+    return converter("t2s").convert(char)
+
+
+def is_reading(char: str, syllable: str) -> bool:
+    return _norm(syllable) in readings(char)
+
+
+def remove_readings(tm: TextMap) -> tuple[TextMap, int]:
+    """Drop every parenthesised syllable that is a reading of the preceding character."""
+
+    def repl(m: re.Match[str]) -> str | None:
+        char = tm.text[m.start() - 1]
+        return "" if is_reading(char, m.group(1)) else None
+
+    tm2, hits = tm.sub(READING_RE, repl)
+    return tm2, len(hits)
+
+
+def leftover_readings(text: str) -> list[tuple[int, str]]:
+    """Tone-marked parenthesised syllables still following a Han character (should be none)."""
+    return [
+        (m.start(), m.group(0))
+        for m in READING_RE.finditer(text)
+        if TONE_MARKED_RE.search(m.group(1))
+    ]

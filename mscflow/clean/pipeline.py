@@ -1,0 +1,81 @@
+"""The cleaning pipeline: decoded raw text -> simplified clean text with a repair record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .blocks import Block, Sentence, split_blocks, split_sentences
+from .chrome import ChromeLine, remove_chrome
+from .damage import DamagedSpan, find_damaged_spans
+from .html import strip_html
+from .normalize import normalize_chars, normalize_newlines, tidy_whitespace
+from .pinyin import remove_readings
+from .script import detect_script, to_simplified
+from .textmap import TextMap
+
+
+@dataclass(frozen=True)
+class CleanDocument:
+    text: str
+    offsets: tuple[int, ...]  # offsets[i] = index in the raw (decoded) text of text[i]
+    script: str  # script of the raw text: traditional | simplified | mixed | none
+    repairs: dict[str, int]
+    chrome: tuple[ChromeLine, ...] = ()
+    damaged: tuple[DamagedSpan, ...] = ()
+    blocks: tuple[Block, ...] = ()
+    sentences: tuple[Sentence, ...] = ()
+    title: str = ""
+    extra: dict[str, object] = field(default_factory=dict)
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int]:
+        """Raw [start, end) of a clean span, for showing evidence in the original file."""
+        return TextMap(self.text, self.offsets).raw_span(start, end)
+
+
+def clean_document(raw: str, opencc_config: str = "t2s") -> CleanDocument:
+    """Clean one decoded article. Never raises on text input; every repair is counted."""
+    tm = normalize_newlines(TextMap.identity(raw))
+    tm, n_tags, n_entities = strip_html(tm)
+    tm, n_pinyin = remove_readings(tm)
+    script = detect_script(tm.text, opencc_config)
+    tm, n_converted = to_simplified(tm, opencc_config)
+    tm, n_normalized = normalize_chars(tm)
+    # Conversion can expose a reading only after normalisation (full-width parentheses)
+    tm, n_pinyin_late = remove_readings(tm)
+    tm, chrome = remove_chrome(tm)
+    tm = tidy_whitespace(tm)
+    damaged = find_damaged_spans(tm.text)
+    blocks = split_blocks(tm.text)
+    sentences = split_sentences(tm.text, blocks)
+    title = _title(tm.text, blocks)
+    repairs = {
+        "n_pinyin_removed": n_pinyin + n_pinyin_late,
+        "n_html_tags": n_tags,
+        "n_html_entities": n_entities,
+        "n_chrome_lines": len(chrome),
+        "n_damaged_spans": len(damaged),
+        "n_chars_converted": n_converted,
+        "n_chars_normalized": n_normalized,
+    }
+    return CleanDocument(
+        text=tm.text,
+        offsets=tm.offsets,
+        script=script,
+        repairs=repairs,
+        chrome=tuple(chrome),
+        damaged=tuple(damaged),
+        blocks=tuple(blocks),
+        sentences=tuple(sentences),
+        title=title[:200],
+    )
+
+
+def _title(text: str, blocks: list[Block]) -> str:
+    """The first heading near the top, else the first sentence of the first block."""
+    for b in blocks[:3]:
+        if b.kind == "heading":
+            return text[b.start : b.end].strip()
+    if not blocks:
+        return ""
+    first = text[blocks[0].start : blocks[0].end].strip()
+    return first.split("。")[0][:120]

@@ -1,0 +1,60 @@
+"""Script detection and traditional -> simplified conversion (OpenCC)."""
+
+from __future__ import annotations
+
+import re
+from difflib import SequenceMatcher
+from functools import lru_cache
+
+import opencc
+
+from .textmap import TextMap
+
+HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+@lru_cache(maxsize=4)
+def converter(config: str = "t2s") -> opencc.OpenCC:
+    return opencc.OpenCC(config if config.endswith(".json") else f"{config}.json")
+
+
+def detect_script(text: str, config: str = "t2s") -> str:
+    """traditional / simplified / mixed / none, from the share of Han characters t2s changes.
+
+    A few characters change in any simplified text (variants), so thresholds leave room."""
+    han = HAN_RE.findall(text)
+    if not han:
+        return "none"
+    sample = "".join(han)
+    converted = converter(config).convert(sample)
+    changed = sum(a != b for a, b in zip(sample, converted, strict=False))
+    share = changed / len(han)
+    if share < 0.01:
+        return "simplified"
+    if share > 0.08:
+        return "traditional"
+    return "mixed"
+
+
+def to_simplified(tm: TextMap, config: str = "t2s") -> tuple[TextMap, int]:
+    """Convert line by line; returns the new map and the number of characters changed."""
+    cc = converter(config)
+    edits: list[tuple[int, int, str]] = []
+    changed = 0
+    pos = 0
+    for line in tm.text.split("\n"):
+        if line:
+            new = cc.convert(line)
+            if new != line:
+                if len(new) == len(line):
+                    for i, (a, b) in enumerate(zip(line, new, strict=True)):
+                        if a != b:
+                            edits.append((pos + i, pos + i + 1, b))
+                            changed += 1
+                else:
+                    for tag, i1, i2, j1, j2 in SequenceMatcher(None, line, new, autojunk=False).get_opcodes():
+                        if tag != "equal":
+                            edits.append((pos + i1, pos + i2, new[j1:j2]))
+                            changed += max(i2 - i1, j2 - j1)
+        pos += len(line) + 1
+    return (tm.apply(edits) if edits else tm), changed

@@ -63,3 +63,21 @@ class TextMap:
 
     def _end(self) -> int:
         return self.offsets[-1] + 1 if self.offsets else 0
+
+
+def encode_runs(offsets: tuple[int, ...] | list[int]) -> list[list[int]]:
+    """Compress an offset map into [clean_start, raw_start, length] runs of consecutive chars."""
+    runs: list[list[int]] = []
+    for i, raw in enumerate(offsets):
+        if runs and raw == runs[-1][1] + runs[-1][2] and i == runs[-1][0] + runs[-1][2]:
+            runs[-1][2] += 1
+        else:
+            runs.append([i, raw, 1])
+    return runs
+
+
+def decode_runs(runs: list[list[int]]) -> tuple[int, ...]:
+    out: list[int] = []
+    for _, raw, length in runs:
+        out.extend(range(raw, raw + length))
+    return tuple(out)

@@ -32,6 +32,7 @@ class DocumentsSchema(pa.DataFrameModel):
     n_blocks: Series[int] = pa.Field(ge=0, description="Blocks in the clean text (headings, paragraphs, list items, tables)")
     n_sentences: Series[int] = pa.Field(ge=0, description="Sentences in the clean text's non-table blocks")
     damaged_spans: Series[str] = pa.Field(description="JSON list of damaged spans: [{start, end, kind, text}] into clean_text")
+    offset_map: Series[str] = pa.Field(description="JSON runs [clean_start, raw_start, length] mapping every clean character to its character in the decoded raw file")
     chrome_removed: Series[str] = pa.Field(description="JSON list of removed web-chrome lines: [{rule, text}]")
 
     class Config:

@@ -1,0 +1,115 @@
+"""``mscflow`` command line: build, refresh, sql, bench.
+
+Dagster is imported only inside the commands that run assets, so ``mscflow sql`` stays fast
+and this module stays part of the Dagster-free library."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from .settings import load_settings
+
+
+def _print_summary(summary, settings, changes=None, as_json: bool = False) -> None:
+    data = {
+        "documents_processed": summary.documents_processed,
+        "published": summary.published,
+        "warehouse": str(settings.warehouse_path),
+        "dagster_runs": summary.run_ids,
+        "seconds": summary.seconds,
+        "failures": summary.failures,
+    }
+    if changes is not None:
+        data = {**changes.as_dict(), **data}
+    if as_json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    if changes is not None:
+        for key in ("added", "changed", "removed", "renamed", "unchanged"):
+            print(f"{key:>10}: {len(data[key])} {data[key] if key != 'unchanged' else ''}")
+    print(f"processed {len(summary.documents_processed)} document(s) in {summary.seconds}s; "
+          f"{len(summary.run_ids)} Dagster run(s)")
+    for line in summary.failures:
+        print(f"FAILED: {line}", file=sys.stderr)
+    if summary.published:
+        print(f"published warehouse: {settings.warehouse_path}")
+        _print_counts(settings.warehouse_path)
+    elif not summary.failures:
+        print(f"nothing new to publish; warehouse unchanged: {settings.warehouse_path}")
+
+
+def _print_counts(path) -> None:
+    try:
+        import duckdb
+
+        with duckdb.connect(str(path), read_only=True) as con:
+            rows = con.execute(
+                "SELECT table_schema || '.' || table_name FROM information_schema.tables "
+                "WHERE table_schema IN ('core','marts') ORDER BY 1").fetchall()
+            for (name,) in rows:
+                n = con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
+                print(f"  {name:<34} {n:>6} rows")
+    except Exception as exc:  # the summary must never hide the build result
+        print(f"  (could not read table counts: {exc})")
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .defs.runs import run_build
+
+    settings = load_settings()
+    summary = run_build(settings)
+    _print_summary(summary, settings, as_json=args.json)
+    return 1 if summary.failures else 0
+
+
+def cmd_refresh(args: argparse.Namespace) -> int:
+    from .defs.runs import run_refresh
+
+    settings = load_settings()
+    changes, summary = run_refresh(settings)
+    _print_summary(summary, settings, changes, as_json=args.json)
+    return 1 if summary.failures else 0
+
+
+def cmd_sql(args: argparse.Namespace) -> int:
+    from .warehouse.query import run_query
+
+    settings = load_settings()
+    if not settings.warehouse_path.exists():
+        print(f"no published warehouse at {settings.warehouse_path}; run `make run` first", file=sys.stderr)
+        return 2
+    print(run_query(settings.warehouse_path, args.query, args.format))
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from .bench import run_bench
+
+    print(json.dumps(run_bench(load_settings(), repeat=args.repeat), indent=2))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="mscflow", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("build", help="materialize every asset from seeds/ and publish the warehouse")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.set_defaults(fn=cmd_build)
+    p = sub.add_parser("refresh", help="process only new, changed or removed seed files, then publish")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.set_defaults(fn=cmd_refresh)
+    p = sub.add_parser("sql", help="read-only query of the published warehouse")
+    p.add_argument("query")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.set_defaults(fn=cmd_sql)
+    p = sub.add_parser("bench", help="time and measure memory of the cleaning and extraction stages")
+    p.add_argument("--repeat", type=int, default=3)
+    p.set_defaults(fn=cmd_bench)
+    args = parser.parse_args(argv)
+    return int(args.fn(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

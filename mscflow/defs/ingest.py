@@ -1,0 +1,128 @@
+"""Ingest stage: seed files -> raw documents -> cleaned documents (or quarantine)."""
+
+from __future__ import annotations
+
+
+import dagster as dg
+import pandas as pd
+
+from mscflow.clean.html import TAG_RE
+from mscflow.clean.pinyin import leftover_readings
+from mscflow.clean.script import converter
+from mscflow.documents import clean_frames, raw_frame, read_seed
+from mscflow.schemas.documents import DocumentsSchema
+from mscflow.schemas.quarantine import QuarantineSchema
+from mscflow.schemas.raw_documents import RawDocumentsSchema
+
+from .metadata import OWNERS, definition_metadata, frames_metadata
+from .partitions import seed_documents
+from .resources import MscflowConfig
+
+BACKFILL = dg.BackfillPolicy.single_run()
+REPAIR_COLUMNS = ["n_pinyin_removed", "n_html_tags", "n_chrome_lines", "n_damaged_spans", "n_chars_converted"]
+
+
+@dg.asset(
+    partitions_def=seed_documents,
+    backfill_policy=BACKFILL,
+    io_manager_key="stage_io_manager",
+    group_name="ingest",
+    kinds={"python", "pandas", "parquet"},
+    owners=OWNERS,
+    metadata=definition_metadata(RawDocumentsSchema),
+    description="Each seed file's bytes: sha256, size, detected encoding and confidence, decoded "
+    "text — or a quarantine reason (empty, binary, too large, duplicate, undecodable).",
+)
+def raw_documents(context: dg.AssetExecutionContext, mscflow: MscflowConfig) -> dg.Output:
+    settings = mscflow.settings()
+    frames: dict[str, pd.DataFrame] = {}
+    for key in context.partition_keys:
+        doc = read_seed(settings.seeds_dir / key, settings.seeds_dir, settings.max_file_bytes)
+        frames[key] = raw_frame(doc)
+        if not doc.ok:
+            context.log.warning(f"{key}: quarantined ({doc.quarantine_reason}: {doc.quarantine_detail})")
+    meta = frames_metadata(frames, ["source_path", "encoding", "size_bytes", "quarantine_reason"])
+    return dg.Output(frames, metadata=meta)
+
+
+CLEAN_CHECKS = {
+    "no_pinyin_readings_left": "No tone-marked pinyin parenthesis after a Han character",
+    "no_html_tags_left": "No HTML tag left in any clean text",
+    "text_is_simplified": "OpenCC t2s leaves every clean text unchanged",
+    "every_file_cleaned_or_quarantined": "Counts reconcile: each seed file is a document or a quarantine row",
+}
+
+
+@dg.multi_asset(
+    partitions_def=seed_documents,
+    backfill_policy=BACKFILL,
+    group_name="ingest",
+    outs={
+        "clean_documents": dg.AssetOut(
+            io_manager_key="stage_io_manager", kinds={"python", "pandas", "opencc"}, owners=OWNERS,
+            metadata=definition_metadata(DocumentsSchema),
+            description="Simplified, readable text per document with an offset map to the raw "
+            "text, blocks, sentences, damaged spans and counts of every repair (pinyin readings, "
+            "HTML, web chrome, conversion). Lands as core.documents.",
+        ),
+        "quarantine": dg.AssetOut(
+            io_manager_key="stage_io_manager", kinds={"python", "pandas"}, owners=OWNERS,
+            metadata=definition_metadata(QuarantineSchema),
+            description="Seed files that could not be processed, with stage, reason and detail. "
+            "Lands as core.quarantine.",
+        ),
+    },
+    check_specs=[
+        dg.AssetCheckSpec(name, asset="clean_documents", description=desc, blocking=True)
+        for name, desc in CLEAN_CHECKS.items()
+    ],
+)
+def clean_documents(context: dg.AssetExecutionContext, mscflow: MscflowConfig, raw_documents: dict[str, pd.DataFrame]):
+    config = mscflow.settings().opencc_config
+    docs: dict[str, pd.DataFrame] = {}
+    quarantined: dict[str, pd.DataFrame] = {}
+    for key in context.partition_keys:
+        raw = raw_documents[key].iloc[0].to_dict()
+        docs[key], quarantined[key] = clean_frames(raw, config)
+        if len(quarantined[key]):
+            q = quarantined[key].iloc[0]
+            context.log.warning(f"{key}: quarantined at {q['stage']} ({q['reason']}: {q['detail']})")
+
+    texts = {k: f.iloc[0]["clean_text"] for k, f in docs.items() if len(f)}
+    leftovers = {k: leftover_readings(t)[:3] for k, t in texts.items() if leftover_readings(t)}
+    tags = {k: TAG_RE.findall(t)[:3] for k, t in texts.items() if TAG_RE.search(t)}
+    t2s = converter(config)
+    unconverted = [k for k, t in texts.items() if t2s.convert(t) != t]
+    unreconciled = [k for k in context.partition_keys if len(docs[k]) + len(quarantined[k]) != 1]
+
+    yield dg.Output(docs, output_name="clean_documents", metadata={
+        **frames_metadata(docs, ["source_path", "script", *REPAIR_COLUMNS]),
+        **_repair_totals(docs),
+    })
+    yield dg.Output(quarantined, output_name="quarantine", metadata=frames_metadata(quarantined, ["source_path", "reason", "detail"]))
+    for name, failures in (
+        ("no_pinyin_readings_left", leftovers),
+        ("no_html_tags_left", tags),
+        ("text_is_simplified", unconverted),
+        ("every_file_cleaned_or_quarantined", unreconciled),
+    ):
+        yield dg.AssetCheckResult(
+            check_name=name, asset_key="clean_documents", passed=not failures,
+            metadata={"failures": dg.MetadataValue.json(_jsonable(failures)), "documents_checked": len(texts)},
+        )
+
+
+def _repair_totals(docs: dict[str, pd.DataFrame]) -> dict[str, int]:
+    rows = [f for f in docs.values() if len(f)]
+    if not rows:
+        return {}
+    combined = pd.concat(rows)
+    return {f"total_{c}": int(combined[c].sum()) for c in REPAIR_COLUMNS}
+
+
+def _jsonable(failures: object) -> object:
+    if isinstance(failures, dict):
+        return {k: [str(v) for v in vals] for k, vals in failures.items()}
+    return list(failures)  # type: ignore[arg-type]
+
+

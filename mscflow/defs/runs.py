@@ -1,0 +1,180 @@
+"""Running the pipeline from outside the UI (CLI, tests) on the same Dagster instance.
+
+``apply_seed_changes`` is the one code path the seed sensor and ``mscflow refresh`` share
+for partitions and the stage; ``materialize_documents`` / ``materialize_warehouse`` run
+the assets in-process so the runs land in DAGSTER_HOME's history like UI runs."""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import dagster as dg
+
+from mscflow import stage
+from mscflow.seedscan import SeedChanges
+from mscflow.settings import PROJECT_ROOT, Settings
+
+from .partitions import seed_documents
+
+RANGE_START = "dagster/asset_partition_range_start"
+RANGE_END = "dagster/asset_partition_range_end"
+
+
+@dataclass
+class RunSummary:
+    documents_processed: list[str] = field(default_factory=list)
+    run_ids: list[str] = field(default_factory=list)
+    published: bool = False
+    seconds: float = 0.0
+    failures: list[str] = field(default_factory=list)
+
+
+def ensure_dagster_home() -> Path:
+    """Default DAGSTER_HOME to ``.dagster/`` in the project, shared with ``make dev``."""
+    home = Path(os.environ.setdefault("DAGSTER_HOME", str(PROJECT_ROOT / ".dagster"))).resolve()
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        config.write_text(
+            "# written by mscflow on first use\n"
+            "concurrency:\n  pools:\n    default_limit: 1\n"
+            "telemetry:\n  enabled: false\n",
+            encoding="utf-8",
+        )
+    return home
+
+
+def load_project_defs() -> dg.Definitions:
+    return dg.load_from_defs_folder(project_root=PROJECT_ROOT)
+
+
+def apply_seed_changes(instance: dg.DagsterInstance, settings: Settings, changes: SeedChanges) -> None:
+    """Partitions and stage follow the seeds folder: renames move, removals forget, new files
+    get a partition. Extraction itself is left to the run that follows."""
+    for old, new in changes.renamed:
+        stage.rename_document(settings.stage_dir, old, new)
+        instance.add_dynamic_partitions(seed_documents.name, [new])
+        instance.delete_dynamic_partition(seed_documents.name, old)
+    for name in changes.removed:
+        stage.remove_document(settings.stage_dir, name)
+        if instance.has_dynamic_partition(seed_documents.name, name):
+            instance.delete_dynamic_partition(seed_documents.name, name)
+    missing = [k for k in changes.to_process if not instance.has_dynamic_partition(seed_documents.name, k)]
+    if missing:
+        instance.add_dynamic_partitions(seed_documents.name, missing)
+
+
+def contiguous_ranges(keys: list[str], ordered: list[str]) -> list[tuple[str, str]]:
+    """Group keys into runs of neighbours in the partition order: one run per range."""
+    wanted = set(keys)
+    ranges: list[tuple[str, str]] = []
+    start = prev = None
+    for key in ordered:
+        if key in wanted:
+            start = start or key
+            prev = key
+        elif start is not None:
+            ranges.append((start, prev))  # type: ignore[arg-type]
+            start = prev = None
+    if start is not None:
+        ranges.append((start, prev))  # type: ignore[arg-type]
+    return ranges
+
+
+def _is_document_asset(a: object) -> bool:
+    return isinstance(a, dg.AssetsDefinition) and a.partitions_def == seed_documents
+
+
+def materialize_documents(instance: dg.DagsterInstance, defs: dg.Definitions, keys: list[str], summary: RunSummary) -> None:
+    if not keys:
+        return
+    doc_assets = [a for a in defs.assets if _is_document_asset(a)]
+    ordered = instance.get_dynamic_partitions(seed_documents.name)
+    for first, last in contiguous_ranges(keys, ordered):
+        result = dg.materialize(
+            doc_assets, instance=instance, resources=defs.resources, raise_on_error=False,
+            tags={RANGE_START: first, RANGE_END: last, "mscflow/trigger": "cli"},
+        )
+        summary.run_ids.append(result.run_id)
+        if not result.success:
+            summary.failures.append(f"document run {result.run_id} failed")
+    summary.documents_processed = sorted(keys)
+
+
+def materialize_warehouse(instance: dg.DagsterInstance, defs: dg.Definitions, summary: RunSummary) -> None:
+    others = [a for a in (defs.assets or []) if not _is_document_asset(a)]
+    checks = list(defs.asset_checks or [])
+    if not others:
+        return
+    result = dg.materialize(
+        [*others, *checks], instance=instance, resources=defs.resources, raise_on_error=False,
+        tags={"mscflow/trigger": "cli"},
+    )
+    summary.run_ids.append(result.run_id)
+    if result.success:
+        summary.published = True
+    else:
+        for event in result.all_events:
+            if event.event_type_value in ("STEP_FAILURE", "ASSET_CHECK_EVALUATION"):
+                data = event.event_specific_data
+                if event.event_type_value == "STEP_FAILURE":
+                    summary.failures.append(f"{event.step_key}: {data.error.message.strip()[:300] if data and data.error else 'failed'}")
+                elif data is not None and not getattr(data, "passed", True):
+                    summary.failures.append(f"check {data.check_name} on {data.asset_key.to_user_string()} failed")
+
+
+def timed(fn):
+    def wrapper(*args, **kwargs):
+        t0 = time.perf_counter()
+        out = fn(*args, **kwargs)
+        summary = out[-1] if isinstance(out, tuple) else out
+        summary.seconds = round(time.perf_counter() - t0, 2)
+        return out
+    return wrapper
+
+
+def staged_state(settings: Settings) -> dict[str, str]:
+    """{seed name: sha256} of what the stage holds: the truth about what was processed."""
+    frame = stage.read_table(settings.stage_dir, "raw_documents", ["source_path", "sha256"])
+    return dict(zip(frame["source_path"], frame["sha256"], strict=True)) if len(frame) else {}
+
+
+@timed
+def run_build(settings: Settings) -> RunSummary:
+    """Every seed document, then the warehouse: a full, idempotent rebuild."""
+    from mscflow.seedscan import diff_seeds, scan_seeds
+
+    ensure_dagster_home()
+    instance = dg.DagsterInstance.get()
+    current = scan_seeds(settings.seeds_dir)
+    known = {k: "" for k in instance.get_dynamic_partitions(seed_documents.name)}
+    changes = diff_seeds(known | staged_state(settings), current)
+    apply_seed_changes(instance, settings, SeedChanges(
+        added=sorted(current), removed=changes.removed, renamed=[]))
+    defs = load_project_defs()
+    summary = RunSummary()
+    materialize_documents(instance, defs, sorted(current), summary)
+    if not summary.failures:
+        materialize_warehouse(instance, defs, summary)
+    return summary
+
+
+@timed
+def run_refresh(settings: Settings) -> tuple[SeedChanges, RunSummary]:
+    """Only what changed: the same steps the seed sensor takes."""
+    from mscflow.seedscan import diff_seeds, scan_seeds
+
+    ensure_dagster_home()
+    instance = dg.DagsterInstance.get()
+    changes = diff_seeds(staged_state(settings), scan_seeds(settings.seeds_dir))
+    summary = RunSummary()
+    if changes.any:
+        apply_seed_changes(instance, settings, changes)
+        defs = load_project_defs()
+        materialize_documents(instance, defs, changes.to_process, summary)
+        if not summary.failures:
+            materialize_warehouse(instance, defs, summary)
+    return changes, summary

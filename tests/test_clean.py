@@ -1,0 +1,143 @@
+"""Cleaning rules, each with its negative cases, plus properties and the seed acceptance."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mscflow.clean import clean_document
+from mscflow.clean.chrome import match_rule
+from mscflow.clean.damage import find_damaged_spans
+from mscflow.clean.html import TAG_RE
+from mscflow.clean.pinyin import leftover_readings
+from mscflow.clean.script import converter, detect_script
+
+
+def test_pinyin_reading_removed_only_after_its_character():
+    assert clean_document("骨關(guān)節(jié)炎").text == "骨关节炎"
+    # parentheses that are not readings stay
+    for keep in ("系統性紅斑狼瘡(SLE)", "造血幹細胞移植(HSCT)", "強度(strength)", "效果(effectiveness)", "安慰劑(僅 HA)"):
+        assert "(" in clean_document(keep).text
+    # a pinyin syllable that is not a reading of the character before it stays
+    assert "(mā)" in clean_document("關(mā)").text
+
+
+def test_pinyin_after_latin_letter_is_not_a_reading():
+    assert clean_document("F(xiàn)").text == "F(xiàn)"
+
+
+def test_html_tags_removed_inner_text_kept():
+    doc = clean_document('他說<mark style="color:red" class="x">但症狀</mark>很快&amp;消失&nbsp;了')
+    assert doc.text == "他说但症状很快&消失 了"
+    assert doc.repairs["n_html_tags"] == 2 and doc.repairs["n_html_entities"] == 2
+
+
+def test_tag_with_eaten_angle_bracket_removed_but_prose_comparison_kept():
+    doc = clean_document('溫?mark style="background-color:red" class="c">但症狀')
+    assert "mark" not in doc.text and "但症状" in doc.text
+    assert clean_document("P < 0.05 且 a<b>c").text.startswith("P < 0.05")
+
+
+def test_traditional_converted_with_t2s_and_script_recorded():
+    doc = clean_document("間充質幹細胞治療膝骨關節炎的臨床應用")
+    assert doc.text == "间充质干细胞治疗膝骨关节炎的临床应用"
+    assert doc.script == "traditional"
+    assert clean_document("间充质干细胞治疗").script == "simplified"
+    assert detect_script("abc") == "none"
+
+
+def test_t2s_keeps_medical_terms():
+    # tw2sp would rewrite 程序 -> 进程 and 指標 -> 指针; t2s must not
+    assert clean_document("治療程序與指標").text == "治疗程序与指标"
+
+
+def test_normalisation_fullwidth_dashes_times_spaces():
+    doc = clean_document("１２３ＡＢ　1.15–1.25 ✕ 10，。")
+    assert doc.text == "123AB 1.15-1.25 × 10，。"
+
+
+def test_chrome_rules_positive_and_negative():
+    positives = {
+        "扫码咨询": "qr_code", "可扫描下方二维码联系客服": "qr_code", "18145842518": "phone",
+        "TOP": "back_to_top", "免责说明:本文仅用于传播科普知识": "disclaimer",
+        "版权说明:本文来自某某团队": "copyright", "备案号:粤ICP备2022073049号": "icp",
+        "首页 干细胞文章正文": "navigation", "标签: msc间充质干细胞": "tags",
+        "相关阅读:了解更多关于干细胞的新闻资讯!": "related_links", "发表评论": "comments",
+        "干细胞 2023年03月17日 21:29 im": "post_meta",
+    }
+    for line, rule in positives.items():
+        assert match_rule(line) == rule, line
+    negatives = [
+        "关于这方面的详细内容可参考本公众号的文章《盘点:再生医学中干细胞和新材料的研究和应用》和《生物材料》。",
+        "TOP患者的数量很多", "共招募了45名患者,电话随访12个月。", "相关研究表明干细胞治疗安全有效,且患者生活质量明显提高。",
+        "2023年11月22日,一项关于膝骨关节炎干细胞注射临床试验的荟萃分析发表于期刊。",
+    ]
+    for line in negatives:
+        assert match_rule(line) is None, line
+
+
+def test_chrome_removal_is_recorded():
+    doc = clean_document("正文第一段。\n扫码咨询\n正文第二段。\nTOP")
+    assert doc.text == "正文第一段。\n正文第二段。"
+    assert [c.rule for c in doc.chrome] == ["qr_code", "back_to_top"]
+
+
+def test_damaged_spans_kept_located_counted():
+    text = "移植可能能够?qū)崿F(xiàn)SLE的疾病控制。"
+    spans = find_damaged_spans(text)
+    assert len(spans) == 1 and spans[0].text.startswith("?qū)") and spans[0].kind == "shifted_bytes"
+    assert text[spans[0].start : spans[0].end] == spans[0].text
+    assert [s.kind for s in find_damaged_spans("中位OS??时间")] == ["stray_question_mark"]
+    assert find_damaged_spans("坏\ufffd\ufffd字")[0].kind == "replacement_char"
+
+
+def test_real_question_marks_are_not_damage():
+    for text in ("什么是膝骨关节炎?间充质干细胞", "这是为何?肺血管系统", "是不是都有病变?估计也不是",
+                 "先有疾病,后导致缺陷?还是先出现缺陷", "MSC有效吗?"):
+        assert find_damaged_spans(text) == [], text
+
+
+def test_offset_map_points_back_to_raw():
+    raw = "骨關(guān)節(jié)炎 <b>(OA)</b>\n扫码咨询\n完"
+    doc = clean_document(raw)
+    for i, ch in enumerate(doc.text):
+        raw_ch = raw[doc.offsets[i]]
+        assert raw_ch == ch or converter("t2s").convert(raw_ch) == ch or raw_ch in "\n "
+
+
+def test_blocks_and_sentences():
+    doc = clean_document("标题行\n第一句。第二句!\n- 列表项\n| a | b |\n|---|---|\n| 1 | 2 |\n")
+    kinds = [b.kind for b in doc.blocks]
+    assert kinds == ["heading", "paragraph", "list_item", "table"]
+    assert [doc.text[s.start : s.end] for s in doc.sentences if s.block == 1] == ["第一句。", "第二句!"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("關節炎(guān)<mark>&amp;?qū)崿F xiàn扫码咨询\n TOP１２|-—–×")), max_size=80))
+def test_cleaning_never_raises_is_idempotent_and_offsets_are_monotonic(text):
+    doc = clean_document(text)
+    again = clean_document(doc.text)
+    assert again.text == doc.text
+    assert len(doc.offsets) == len(doc.text)
+    assert all(0 <= o < max(len(text), 1) for o in doc.offsets)
+    assert list(doc.offsets) == sorted(doc.offsets)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=60))
+def test_cleaning_arbitrary_unicode(text):
+    doc = clean_document(text)
+    assert len(doc.offsets) == len(doc.text)
+    assert list(doc.offsets) == sorted(doc.offsets)
+
+
+def test_seed_acceptance(clean_docs):
+    for name, doc in clean_docs.items():
+        assert leftover_readings(doc.text) == [], name
+        assert not TAG_RE.search(doc.text), name
+        assert converter("t2s").convert(doc.text) == doc.text, name
+    all_text = "\n".join(d.text for d in clean_docs.values())
+    for kept in ("(SLE)", "(HSCT)", "(strength)", "(effectiveness)", "(仅 HA)"):
+        assert kept in all_text, kept
+    damaged = next(d for n, d in clean_docs.items() if n.startswith("002_"))
+    assert damaged.repairs["n_damaged_spans"] >= 5

@@ -44,7 +44,7 @@ def _tables(text: str) -> tuple[PipeTable, ...]:
     return tuple(find_tables(text))
 
 
-def document_tables(doc: dict) -> list[PipeTable]:
+def tables_of(doc: dict) -> list[PipeTable]:
     return list(_tables(doc["clean_text"]))
 
 

@@ -96,7 +96,7 @@ def _looks_binary(data: bytes) -> bool:
     # UTF-16 without BOM: NULs sit regularly on one side of ASCII characters
     even, odd = data[0::2], data[1::2]
     nul_share = max(even.count(0) / max(len(even), 1), odd.count(0) / max(len(odd), 1))
-    return not (0.2 < nul_share and len(data) % 2 == 0 and _decodes_utf16(data))
+    return not (nul_share > 0.2 and len(data) % 2 == 0 and _decodes_utf16(data))
 
 
 def _decodes_utf16(data: bytes) -> bool:

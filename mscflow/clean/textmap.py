@@ -6,9 +6,9 @@ from each clean character to its raw character stays correct by construction.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-import re
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,5 @@
 """Extraction stage: cleaned documents -> table rows, studies, registrations, references."""
 
-from __future__ import annotations
 
 import dagster as dg
 import pandas as pd
@@ -8,7 +7,7 @@ import pandas as pd
 from mscflow.extract.references import extract_references
 from mscflow.extract.registrations import extract_registrations
 from mscflow.extract.studies import extract_studies
-from mscflow.extraction import add_raw_spans, document_tables, empty_frame, frame_for, per_document
+from mscflow.extraction import add_raw_spans, empty_frame, frame_for, per_document, tables_of
 from mscflow.schemas.references import ReferencesSchema
 from mscflow.schemas.registrations import RegistrationsSchema
 from mscflow.schemas.studies import StudiesSchema
@@ -32,16 +31,16 @@ COMMON = dict(
 
 
 def _table_rows(doc: dict) -> pd.DataFrame:
-    return TableRowsSchema.validate(table_rows_frame(doc["document_id"], document_tables(doc)))
+    return TableRowsSchema.validate(table_rows_frame(doc["document_id"], tables_of(doc)))
 
 
 def _studies(doc: dict) -> pd.DataFrame:
-    records = extract_studies(doc["document_id"], doc["clean_text"], document_tables(doc))
+    records = extract_studies(doc["document_id"], doc["clean_text"], tables_of(doc))
     return frame_for(StudiesSchema, add_raw_spans(records, doc))
 
 
 def _registrations(doc: dict) -> pd.DataFrame:
-    records = extract_registrations(doc["document_id"], doc["clean_text"], document_tables(doc))
+    records = extract_registrations(doc["document_id"], doc["clean_text"], tables_of(doc))
     return frame_for(RegistrationsSchema, records)
 
 

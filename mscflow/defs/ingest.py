@@ -1,6 +1,5 @@
 """Ingest stage: seed files -> raw documents -> cleaned documents (or quarantine)."""
 
-from __future__ import annotations
 
 
 import dagster as dg

@@ -1,6 +1,5 @@
 """Resources: project settings and the per-document Parquet stage IO manager."""
 
-from __future__ import annotations
 
 from pathlib import Path
 
@@ -47,7 +46,7 @@ class StageIOManager(dg.ConfigurableIOManager):
     Assets return ``{partition_key: DataFrame}`` so one run can process many documents
     (single-run backfills); inputs load the same way."""
 
-    mscflow: dg.ResourceDependency[MscflowConfig]
+    mscflow: MscflowConfig
 
     def _table(self, context: dg.OutputContext | dg.InputContext) -> str:
         name = context.asset_key.path[-1]

@@ -62,9 +62,13 @@ def apply_seed_changes(instance: dg.DagsterInstance, settings: Settings, changes
         stage.remove_document(settings.stage_dir, name)
         if instance.has_dynamic_partition(seed_documents.name, name):
             instance.delete_dynamic_partition(seed_documents.name, name)
-    missing = [k for k in changes.to_process if not instance.has_dynamic_partition(seed_documents.name, k)]
-    if missing:
-        instance.add_dynamic_partitions(seed_documents.name, missing)
+    # Changed documents are re-added at the end of the partition order, next to the new ones,
+    # so everything to process is one contiguous range: one run per batch, however many files.
+    for name in changes.changed:
+        if instance.has_dynamic_partition(seed_documents.name, name):
+            instance.delete_dynamic_partition(seed_documents.name, name)
+    if changes.to_process:
+        instance.add_dynamic_partitions(seed_documents.name, changes.to_process)
 
 
 def contiguous_ranges(keys: list[str], ordered: list[str]) -> list[tuple[str, str]]:
@@ -84,6 +88,12 @@ def contiguous_ranges(keys: list[str], ordered: list[str]) -> list[tuple[str, st
     return ranges
 
 
+def document_run_tags(instance: dg.DagsterInstance, keys: list[str]) -> list[dict[str, str]]:
+    """Partition-range tags for the runs that process ``keys`` (one per contiguous range)."""
+    ordered = instance.get_dynamic_partitions(seed_documents.name)
+    return [{RANGE_START: a, RANGE_END: b} for a, b in contiguous_ranges(keys, ordered)]
+
+
 def _is_document_asset(a: object) -> bool:
     return isinstance(a, dg.AssetsDefinition) and a.partitions_def == seed_documents
 
@@ -92,11 +102,10 @@ def materialize_documents(instance: dg.DagsterInstance, defs: dg.Definitions, ke
     if not keys:
         return
     doc_assets = [a for a in defs.assets if _is_document_asset(a)]
-    ordered = instance.get_dynamic_partitions(seed_documents.name)
-    for first, last in contiguous_ranges(keys, ordered):
+    for tags in document_run_tags(instance, keys):
         result = dg.materialize(
             doc_assets, instance=instance, resources=defs.resources, raise_on_error=False,
-            tags={RANGE_START: first, RANGE_END: last, "mscflow/trigger": "cli"},
+            tags={**tags, "mscflow/trigger": "cli"},
         )
         summary.run_ids.append(result.run_id)
         if not result.success:

@@ -1,0 +1,82 @@
+"""Refreshes that run by themselves: a sensor on seeds/, a daily safety-net schedule, and
+the jobs they launch. Warehouse assets follow document runs through declarative automation."""
+
+import json
+import os
+
+import dagster as dg
+
+from mscflow.seedscan import diff_seeds, scan_seeds
+
+from .partitions import seed_documents
+from .resources import MscflowConfig
+from .runs import RANGE_END, RANGE_START, apply_seed_changes, document_run_tags, staged_state
+
+DOCUMENT_GROUPS = ("ingest", "extract")
+
+documents_job = dg.define_asset_job(
+    "documents_job",
+    selection=dg.AssetSelection.groups(*DOCUMENT_GROUPS),
+    partitions_def=seed_documents,
+    description="Ingest, clean and extract the selected seed documents (one run per batch).",
+)
+warehouse_job = dg.define_asset_job(
+    "warehouse_job",
+    selection=dg.AssetSelection.all() - dg.AssetSelection.groups(*DOCUMENT_GROUPS),
+    description="Build the warehouse from the stage, run the quality gate, publish, marts.",
+)
+
+
+@dg.sensor(
+    jobs=[documents_job, warehouse_job],
+    minimum_interval_seconds=int(os.environ.get("MSCFLOW_SENSOR_INTERVAL", "30")),
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Watches seeds/: new or changed files get a partition and one run for the whole "
+    "batch; removed files lose their partition and rows; a renamed file keeps its extraction.",
+)
+def seed_files_sensor(context: dg.SensorEvaluationContext, mscflow: MscflowConfig) -> dg.SensorResult | dg.SkipReason:
+    settings = mscflow.settings()
+    previous = json.loads(context.cursor) if context.cursor else staged_state(settings)
+    current = scan_seeds(settings.seeds_dir)
+    changes = diff_seeds(previous, current)
+    if not changes.any:
+        return dg.SkipReason(f"no change in {len(current)} seed file(s)")
+    apply_seed_changes(context.instance, settings, changes)
+    cursor = json.dumps(current, sort_keys=True)
+    run_key = cursor_digest(cursor)
+    requests = [
+        dg.RunRequest(job_name=documents_job.name, tags={**tags, "mscflow/trigger": "seed_sensor"},
+                      run_key=f"docs-{run_key}-{tags[RANGE_START]}-{tags[RANGE_END]}")
+        for tags in document_run_tags(context.instance, changes.to_process)
+    ]
+    if not requests:  # only removals or renames: the warehouse must drop or relabel rows
+        requests.append(dg.RunRequest(job_name=warehouse_job.name, run_key=f"wh-{run_key}",
+                                      tags={"mscflow/trigger": "seed_sensor"}))
+    context.log.info(f"seed changes: {json.dumps(changes.as_dict(), ensure_ascii=False)}")
+    return dg.SensorResult(run_requests=requests, cursor=cursor)
+
+
+def cursor_digest(cursor: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(cursor.encode()).hexdigest()[:12]
+
+
+@dg.schedule(
+    cron_schedule=os.environ.get("MSCFLOW_REBUILD_CRON", "0 3 * * *"),
+    job=documents_job,
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+    description="Daily safety net: re-process every seed document; the warehouse rebuild, "
+    "gate and publish follow through automation.",
+)
+def daily_rebuild_schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest | dg.SkipReason:
+    keys = context.instance.get_dynamic_partitions(seed_documents.name)
+    if not keys:
+        return dg.SkipReason("no seed documents registered yet")
+    return dg.RunRequest(tags={RANGE_START: keys[0], RANGE_END: keys[-1], "mscflow/trigger": "daily_rebuild"})
+
+
+@dg.definitions
+def automation() -> dg.Definitions:
+    return dg.Definitions(jobs=[documents_job, warehouse_job], sensors=[seed_files_sensor],
+                          schedules=[daily_rebuild_schedule])

@@ -17,7 +17,6 @@ DOCUMENT_GROUPS = ("ingest", "extract")
 documents_job = dg.define_asset_job(
     "documents_job",
     selection=dg.AssetSelection.groups(*DOCUMENT_GROUPS),
-    partitions_def=seed_documents,
     description="Ingest, clean and extract the selected seed documents (one run per batch).",
 )
 warehouse_job = dg.define_asset_job(

@@ -1,0 +1,60 @@
+"""``mscflow bench``: throughput and peak memory of the per-document stages on the seeds.
+
+Speed targets live here, not in timed unit tests that flake on a busy machine."""
+
+from __future__ import annotations
+
+import platform
+import statistics
+import time
+import tracemalloc
+from pathlib import Path
+
+from .documents import clean_frames, raw_frame, read_seed
+from .ingest import list_seed_files
+from .settings import Settings
+
+
+def _extract_all(doc: dict) -> int:
+    from .extract.references import extract_references
+    from .extract.registrations import extract_registrations
+    from .extract.studies import extract_studies
+    from .tables import find_tables
+
+    tables = find_tables(doc["clean_text"])
+    n = len(extract_studies(doc["document_id"], doc["clean_text"], tables))
+    n += len(extract_registrations(doc["document_id"], doc["clean_text"], tables))
+    return n + len(extract_references(doc["document_id"], doc["clean_text"]))
+
+
+def run_bench(settings: Settings, repeat: int = 3) -> dict[str, object]:
+    paths: list[Path] = list_seed_files(settings.seeds_dir)
+    raw_bytes = sum(p.stat().st_size for p in paths)
+    timings: dict[str, list[float]] = {"ingest": [], "clean": [], "extract": []}
+    peak = 0
+    for _ in range(max(repeat, 1)):
+        tracemalloc.start()
+        t0 = time.perf_counter()
+        raws = [raw_frame(read_seed(p, settings.seeds_dir, settings.max_file_bytes)).iloc[0].to_dict() for p in paths]
+        t1 = time.perf_counter()
+        docs = [clean_frames(r, settings.opencc_config)[0] for r in raws]
+        t2 = time.perf_counter()
+        records = sum(_extract_all(d.iloc[0].to_dict()) for d in docs if len(d))
+        t3 = time.perf_counter()
+        peak = max(peak, tracemalloc.get_traced_memory()[1])
+        tracemalloc.stop()
+        timings["ingest"].append(t1 - t0)
+        timings["clean"].append(t2 - t1)
+        timings["extract"].append(t3 - t2)
+    med = {k: statistics.median(v) for k, v in timings.items()}
+    return {
+        "documents": len(paths),
+        "raw_bytes": raw_bytes,
+        "records_extracted": records,
+        "repeat": repeat,
+        "median_seconds": {k: round(v, 4) for k, v in med.items()},
+        "clean_mb_per_s": round(raw_bytes / 1e6 / med["clean"], 3) if med["clean"] else None,
+        "peak_python_memory_mb": round(peak / 1e6, 2),
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+    }

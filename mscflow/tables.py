@@ -1,11 +1,40 @@
 """Pipe tables in cleaned article text.
 
-Interface (owned by the tables work): ``find_tables(text) -> list[PipeTable]``.
+Articles of the genre paste tables as Markdown-ish pipe text (``a | b |`` over a ``---|---``
+rule), damaged in copy-paste and machine translation: the leading pipe may be missing, rows
+are ragged, cells empty, a trailing empty column appears, and a listing's header can lack the
+row-number column its data rows carry. ``find_tables`` recovers every table losslessly (each
+row keeps its character span and cell spans in the clean text) and maps headers to column
+roles through the ``table_headers`` vocabulary, so extractors address columns by meaning
+(``status``) and never by position or by the translated header text.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from itertools import combinations
+
+import pandas as pd
+
+from mscflow.vocab import load_vocab
+
+PIPES = "|｜"
+UNKNOWN = "unknown"
+ROW_NUMBER = "row_number"
+
+_RULE_CELL = re.compile(r"^\s*:?-{3,}:?\s*$")
+_ROW_NUMBER = re.compile(r"^\d{1,4}[.、)）]?$")
+_BRACKETED = re.compile(r"[(（\[【][^)）\]】]*[)）\]】]")
+_NOISE = re.compile(r"[\s:：*.。,，、/_-]+")
+_CAPTION_START = re.compile(r"^(表格?|附表|table)\s*[0-9一二三四五六七八九十]", re.IGNORECASE)
+CAPTION_MAX_CHARS = 80  # a longer line before a header is prose, not a caption
+MIN_RULELESS_ROWS = 3  # lines in a run before a table without a ---|--- rule is believed
+PLACEMENT_MARGIN = 0.5  # how much better a mid-row gap must fit than a gap at the end
+MIN_ROLE_COVERAGE = 0.5  # share of a header's characters a vocabulary term must cover
 
 
 @dataclass(frozen=True)
@@ -17,6 +46,13 @@ class TableRow:
     char_start: int  # span of the whole row line in the clean text
     char_end: int
     cell_spans: tuple[tuple[int, int], ...] = ()
+    # header column of each cell; differs from 0..n-1 only for a short row whose missing cell
+    # is not the last one (see ``_place_short_rows``); empty means positional
+    columns: tuple[int, ...] = ()
+
+    def column_of(self, cell_index: int) -> int:
+        """Header column that cell ``cell_index`` belongs to."""
+        return self.columns[cell_index] if self.columns else cell_index
 
 
 @dataclass(frozen=True)
@@ -30,7 +66,349 @@ class PipeTable:
     rows: tuple[TableRow, ...] = field(default_factory=tuple)
     char_start: int = 0
     char_end: int = 0
+    header_raw: tuple[str, ...] = ()  # header cells as written, before realignment
+    shifted: bool = False  # header realigned by one column to a leading row-number column
+    has_rule: bool = True  # False for a run of pipe lines without a ---|--- rule
+
+    def column(self, role: str) -> int | None:
+        """Index of the first column with this role, or None."""
+        return self.roles.index(role) if role in self.roles else None
+
+    def cell(self, row: TableRow, role: str) -> str | None:
+        """The row's cell in the column with this role (None when absent or ragged)."""
+        col = self.column(role)
+        if col is None:
+            return None
+        for i in range(len(row.cells)):
+            if row.column_of(i) == col:
+                return row.cells[i]
+        return None
+
+
+@dataclass(frozen=True)
+class _Line:
+    start: int
+    end: int
+    text: str
+
+    @property
+    def blank(self) -> bool:
+        return not self.text.strip()
+
+    @property
+    def piped(self) -> bool:
+        return any(p in self.text for p in PIPES)
+
+
+def _lines(text: str) -> list[_Line]:
+    out = []
+    pos = 0
+    for raw in text.splitlines(keepends=True):
+        body = raw.rstrip("\r\n")
+        out.append(_Line(pos, pos + len(body), body))
+        pos += len(raw)
+    return out
+
+
+def split_cells(line: str, offset: int = 0) -> list[tuple[str, int, int]]:
+    """Cells of one pipe line as (text, start, end), spans of the stripped text.
+
+    An outer pipe is a border, not an empty cell: the piece before the first pipe is dropped
+    when blank, and so is the piece after the last pipe. Inner empty cells are kept.
+    """
+    bars = [i for i, ch in enumerate(line) if ch in PIPES]
+    if not bars:
+        return []
+    bounds = [-1, *bars, len(line)]
+    pieces = [(bounds[k] + 1, bounds[k + 1]) for k in range(len(bounds) - 1)]
+    if not line[: bars[0]].strip():
+        pieces = pieces[1:]
+    if not line[bars[-1] + 1 :].strip():
+        pieces = pieces[:-1]
+    cells = []
+    for s, e in pieces:
+        piece = line[s:e]
+        lead = len(piece) - len(piece.lstrip())
+        body = piece.strip()
+        cs = offset + s + lead if body else offset + s
+        cells.append((body, cs, cs + len(body)))
+    return cells
+
+
+def is_rule_line(line: str) -> bool:
+    """True for a header rule such as ``---|---|`` or ``| :--- | ---: |``."""
+    if not any(p in line for p in PIPES):
+        return False
+    cells = split_cells(line)
+    return bool(cells) and all(_RULE_CELL.match(c) for c, _, _ in cells)
+
+
+def header_role(header: str) -> str:
+    """Column role of one header cell, by meaning, through the ``table_headers`` vocabulary.
+
+    The longest vocabulary term found must cover at least half of the header (ignoring
+    bracketed notes and punctuation), so ``学习类型`` is study_type rather than study, and a
+    comparison header like ``造血干细胞移植`` stays unknown.
+    """
+    core = _NOISE.sub("", _BRACKETED.sub("", header)) or _NOISE.sub("", header)
+    if not core:
+        return UNKNOWN
+    hits = load_vocab("table_headers").find(header)
+    if not hits:
+        return UNKNOWN
+    best = max(hits, key=lambda m: len(_NOISE.sub("", m.term)))
+    if len(_NOISE.sub("", best.term)) / len(core) < MIN_ROLE_COVERAGE:
+        return UNKNOWN
+    return best.code
+
+
+def header_roles(header: Iterable[str]) -> tuple[str, ...]:
+    """Roles for a whole header (see ``header_role``)."""
+    return tuple(header_role(h) for h in header)
+
+
+def _row(index: int, line: _Line) -> TableRow:
+    cells = split_cells(line.text, line.start)
+    return TableRow(
+        index=index,
+        cells=tuple(c for c, _, _ in cells),
+        char_start=line.start,
+        char_end=line.end,
+        cell_spans=tuple((s, e) for _, s, e in cells),
+    )
+
+
+def _trim_trailing_empty(cells: tuple[str, ...]) -> tuple[str, ...]:
+    end = len(cells)
+    while end and not cells[end - 1].strip():
+        end -= 1
+    return cells[:end]
+
+
+def _align(header: tuple[str, ...], rows: list[TableRow]) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
+    """Header and roles lined up with the data rows.
+
+    A registry listing copied from a web page often loses the header cell of its row-number
+    column: the header then has one cell fewer (or a trailing empty cell instead) while
+    every data row starts with its number. Such a header is shifted right by one column and
+    the new first column gets the ``row_number`` role.
+    """
+    roles = header_roles(header)
+    if not rows or not header or roles[0] == ROW_NUMBER:
+        return header, roles, False
+    core = _trim_trailing_empty(header)
+    width = Counter(len(_trim_trailing_empty(r.cells)) for r in rows).most_common(1)[0][0]
+    numbered = sum(1 for r in rows if r.cells and _ROW_NUMBER.match(r.cells[0]))
+    if core and width == len(core) + 1 and numbered >= max(1, 0.8 * len(rows)):
+        aligned = ("", *core)
+        return aligned, (ROW_NUMBER, *header_roles(core)), True
+    return header, roles, False
+
+
+def _profile(rows: list[TableRow], width: int) -> list[tuple[Counter[str], float]]:
+    """Per column: the characters its full-width cells use, and their mean length."""
+    full = [r for r in rows if len(r.cells) == width]
+    out = []
+    for col in range(width):
+        texts = [r.cells[col] for r in full]
+        chars: Counter[str] = Counter("".join(texts).replace(" ", ""))
+        out.append((chars, sum(len(t) for t in texts) / max(1, len(texts))))
+    return out
+
+
+def _fit(cell: str, column: tuple[Counter[str], float]) -> float:
+    """How much a cell looks like the cells of a column: shared characters and length."""
+    chars, mean_len = column
+    body = cell.replace(" ", "")
+    if not body or not chars:
+        return 0.5
+    shared = sum(1 for ch in body if ch in chars) / len(body)
+    length = min(len(body), mean_len) / max(len(body), mean_len, 1)
+    return shared + length
+
+
+def _place_short_rows(rows: list[TableRow], width: int) -> list[TableRow]:
+    """Assign the cells of rows with one or two missing cells to the most similar columns.
+
+    A row that lost a middle cell in copy-paste would otherwise shift every later cell into
+    the wrong role (a reference number read as the study type). The cells keep their order;
+    a gap is placed only where it clearly fits the full-width rows better than a gap at
+    the end, so a short row stays positional when the evidence is weak.
+    """
+    profile = _profile(rows, width)
+    if not any(chars for chars, _ in profile):
+        return rows
+    out = []
+    for row in rows:
+        missing = width - len(row.cells)
+        if not row.cells or not 1 <= missing <= 2:
+            out.append(row)
+            continue
+
+        def score(cols: tuple[int, ...], row: TableRow = row) -> float:
+            return sum(_fit(c, profile[k]) for c, k in zip(row.cells, cols, strict=True))
+
+        positional = tuple(range(len(row.cells)))
+        best = max(combinations(range(width), len(row.cells)), key=score)
+        if score(best) > score(positional) + PLACEMENT_MARGIN:
+            out.append(replace(row, columns=best))
+        else:
+            out.append(row)
+    return out
+
+
+def _caption(lines: list[_Line], header_at: int, taken: set[int]) -> str | None:
+    """The non-empty line before a header, when it reads like a caption (short, or 表N...)."""
+    k = header_at - 1
+    while k >= 0 and lines[k].blank:
+        k -= 1
+    if k < 0 or k in taken or lines[k].piped:
+        return None
+    text = lines[k].text.strip()
+    if len(text) <= CAPTION_MAX_CHARS or _CAPTION_START.match(text):
+        return text
+    return None
+
+
+def _ruled_blocks(lines: list[_Line]) -> list[tuple[int | None, int, list[int]]]:
+    """(header line, rule line, data lines) for every ``---|---`` rule."""
+    blocks = []
+    n = len(lines)
+    i = 0
+    while i < n:
+        if not is_rule_line(lines[i].text):
+            i += 1
+            continue
+        header_at = i - 1 if i > 0 and lines[i - 1].piped and not is_rule_line(lines[i - 1].text) else None
+        data: list[int] = []
+        j = i + 1
+        while j < n:
+            if lines[j].blank:
+                # a blank line inside a table is tolerated when a further row follows
+                k = j
+                while k < n and lines[k].blank:
+                    k += 1
+                if k < n and _continues(lines, k):
+                    j = k
+                    continue
+                break
+            if not _continues(lines, j):
+                break
+            data.append(j)
+            j += 1
+        blocks.append((header_at, i, data))
+        i = j
+    return blocks
+
+
+def _continues(lines: list[_Line], j: int) -> bool:
+    """A pipe line that is a data row: not a rule and not the header of a next table."""
+    line = lines[j]
+    if not line.piped or is_rule_line(line.text):
+        return False
+    return not (j + 1 < len(lines) and is_rule_line(lines[j + 1].text))
+
+
+def _ruleless_runs(lines: list[_Line], taken: set[int]) -> list[list[int]]:
+    """Runs of consecutive pipe lines with three or more cells and similar widths.
+
+    Catches a table whose rule line was lost; a single line with pipes (a breadcrumb, an
+    inline ``a | b``) never qualifies.
+    """
+    runs: list[list[int]] = []
+    current: list[int] = []
+    for k, line in enumerate(lines + [_Line(0, 0, "")]):
+        wide = k < len(lines) and k not in taken and len(split_cells(line.text)) >= 3
+        if wide:
+            current.append(k)
+            continue
+        if len(current) >= MIN_RULELESS_ROWS:
+            widths = [len(split_cells(lines[c].text)) for c in current]
+            common = Counter(widths).most_common(1)[0][0]
+            if sum(1 for w in widths if abs(w - common) <= 1) == len(widths):
+                runs.append(current)
+        current = []
+    return runs
 
 
 def find_tables(text: str) -> list[PipeTable]:
-    raise NotImplementedError
+    """Every pipe table in the clean text, in text order, with caption, roles and spans."""
+    lines = _lines(text)
+    ruled = _ruled_blocks(lines)
+    taken: set[int] = set()
+    for header_at, rule_at, data in ruled:
+        taken.update([rule_at, *data])
+        if header_at is not None:
+            taken.add(header_at)
+    # (first line, header line or None, data lines, has_rule)
+    spans: list[tuple[int, int | None, list[int], bool]] = [
+        (rule_at if header_at is None else header_at, header_at, data, True)
+        for header_at, rule_at, data in ruled
+    ]
+    for run in _ruleless_runs(lines, taken):
+        first_cells = [c for c, _, _ in split_cells(lines[run[0]].text)]
+        named = sum(1 for r in header_roles(first_cells) if r != UNKNOWN)
+        if named * 2 >= len(first_cells):
+            spans.append((run[0], run[0], run[1:], False))
+        else:
+            spans.append((run[0], None, run, False))
+    spans.sort(key=lambda s: s[0])
+    tables = []
+    for index, (first, header_at, data, has_rule) in enumerate(spans):
+        header_raw = (
+            tuple(c for c, _, _ in split_cells(lines[header_at].text)) if header_at is not None else ()
+        )
+        rows = [_row(n, lines[k]) for n, k in enumerate(data)]
+        header, roles, shifted = _align(header_raw, rows)
+        rows = _place_short_rows(rows, len(header))
+        tables.append(
+            PipeTable(
+                index=index,
+                caption=_caption(lines, first, taken),
+                header=header,
+                roles=roles,
+                rows=tuple(rows),
+                char_start=lines[first].start,
+                char_end=max(rows[-1].char_end if rows else 0, lines[first].end),
+                header_raw=header_raw,
+                shifted=shifted,
+                has_rule=has_rule,
+            )
+        )
+    return tables
+
+
+TABLE_ROWS_COLUMNS = [
+    "document_id",
+    "table_index",
+    "row_index",
+    "caption",
+    "header",
+    "cells",
+    "n_cells",
+    "char_start",
+    "char_end",
+]
+
+
+def table_rows_frame(document_id: str, tables: Iterable[PipeTable]) -> pd.DataFrame:
+    """One row per source data row, lossless (rows in = rows out), for ``core.table_rows``."""
+    records = [
+        {
+            "document_id": document_id,
+            "table_index": t.index,
+            "row_index": r.index,
+            "caption": t.caption,
+            "header": json.dumps(list(t.header), ensure_ascii=False),
+            "cells": json.dumps(list(r.cells), ensure_ascii=False),
+            "n_cells": len(r.cells),
+            "char_start": r.char_start,
+            "char_end": r.char_end,
+        }
+        for t in tables
+        for r in t.rows
+    ]
+    frame = pd.DataFrame.from_records(records, columns=TABLE_ROWS_COLUMNS)
+    return frame.astype(
+        {"table_index": "int64", "row_index": "int64", "n_cells": "int64", "char_start": "int64", "char_end": "int64"}
+    )

@@ -1,0 +1,180 @@
+"""Warehouse stage in Dagster: land the stage, one asset per SQL model, the gate, publish.
+
+Thin on purpose: every step is a call into ``mscflow.warehouse``. Model assets are generated
+from ``sql/`` (dependencies read from the SQL), so adding a model file adds an asset. Every
+writer of the build file shares the ``duckdb_build`` pool (DuckDB allows one writer per file);
+the gate checks the BUILD file and blocks ``published_warehouse``, which publishes atomically.
+"""
+
+from pathlib import Path
+
+import dagster as dg
+
+from mscflow.warehouse.build import build_path, connect, land, run_model
+from mscflow.warehouse.gate import run_gate
+from mscflow.warehouse.models import LANDING, Model, discover_models, quote_relation
+from mscflow.warehouse.publish import publish_if_gated
+
+from .metadata import OWNERS
+from .resources import MscflowConfig
+
+POOL = "duckdb_build"
+KINDS = {"duckdb", "sql"}
+LANDING_KEY = dg.AssetKey("warehouse_landing")
+# the document assets whose staged Parquet the landing reads (quarantine is an output of
+# clean_documents; raw_documents is upstream of all of them)
+STAGE_ASSETS = ["clean_documents", "quarantine", "document_tables", "studies", "registrations", "references"]
+AUTOMATION = dg.AutomationCondition.eager()
+MODELS = discover_models()
+
+
+def model_key(relation: str) -> dg.AssetKey:
+    """``core.studies`` -> AssetKey(["core", "studies"]); landing tables -> the landing asset."""
+    schema, name = relation.split(".", 1)
+    return LANDING_KEY if schema == LANDING else dg.AssetKey([schema, name])
+
+
+def relation_metadata(path: Path, relation: str, rows: int) -> dict:
+    """Column schema with the warehouse's own comments, row count and where the table lives."""
+    schema, name = relation.split(".", 1)
+    with connect(path, read_only=True) as con:
+        cols = con.execute(
+            "SELECT column_name, data_type, comment FROM duckdb_columns() "
+            "WHERE schema_name = ? AND table_name = ? ORDER BY column_index", [schema, name]).fetchall()
+    return {
+        "dagster/column_schema": dg.TableSchema(
+            columns=[dg.TableColumn(c, t, description=m or "") for c, t, m in cols]),
+        "dagster/row_count": rows,
+        "dagster/relation_identifier": f"{path.stem}.{relation}",
+        "build_file": dg.MetadataValue.path(str(path)),
+    }
+
+
+@dg.asset(
+    key=LANDING_KEY,
+    deps=STAGE_ASSETS,
+    group_name="warehouse",
+    kinds={"duckdb", "parquet"},
+    owners=OWNERS,
+    pool=POOL,
+    automation_condition=AUTOMATION,
+    description="A fresh build file holding every staged table (all current documents' "
+    "Parquet files) as landing.<table>. Starts each warehouse build.",
+)
+def warehouse_landing(context: dg.AssetExecutionContext, mscflow: MscflowConfig) -> dg.MaterializeResult:
+    settings = mscflow.settings()
+    path = build_path(settings)
+    counts = land(path, settings.stage_dir, MODELS)
+    context.log.info(f"landed {counts} into {path}")
+    return dg.MaterializeResult(metadata={
+        "build_file": dg.MetadataValue.path(str(path)),
+        "dagster/row_count": sum(counts.values()),
+        "rows_per_table": dg.MetadataValue.json(counts),
+    })
+
+
+def model_asset(model: Model) -> dg.AssetsDefinition:
+    """One asset per SQL model: create the view/table and its comments in the build file."""
+
+    @dg.asset(
+        key=model_key(model.relation),
+        deps=sorted({model_key(d) for d in model.deps}, key=lambda k: k.to_user_string()),
+        group_name=f"warehouse_{model.layer}",
+        kinds=KINDS,
+        owners=OWNERS,
+        pool=POOL,
+        automation_condition=AUTOMATION,
+        description=model.description,
+        metadata={"sql": dg.MetadataValue.md(f"```sql\n{model.sql.strip()}\n```"),
+                  "sql_file": dg.MetadataValue.path(str(model.path))},
+    )
+    def _model(context: dg.AssetExecutionContext, mscflow: MscflowConfig) -> dg.MaterializeResult:
+        path = build_path(mscflow.settings())
+        if not path.exists():
+            raise dg.Failure(f"no build file at {path}: materialize warehouse_landing first")
+        with connect(path) as con:
+            rows = run_model(con, model)
+        return dg.MaterializeResult(metadata=relation_metadata(path, model.relation, rows))
+
+    return _model
+
+
+model_assets = [model_asset(m) for m in MODELS]
+GATED = [m for m in MODELS if m.layer in ("core", "marts")]
+GATE_CHECK = "quality_gate"
+
+
+# One gate run covers every table (one GX import, one Data Docs site), so it runs after the
+# marts. Its specs on the marts are blocking, which orders published_warehouse after it; a
+# blocking spec on a core table would make the marts wait for a check that waits for them (a
+# cycle), so core specs are non-blocking and any failure also fails the step, which stops the
+# publish all the same.
+@dg.multi_asset_check(
+    specs=[
+        dg.AssetCheckSpec(GATE_CHECK, asset=model_key(m.relation), blocking=m.layer == "marts",
+                          description="pandera + Great Expectations suite of this table in the build "
+                          "file; any failed gate check stops the publish")
+        for m in GATED
+    ],
+    pool=POOL,
+    description="The quality gate on the build file: every core and mart table's suite "
+    "(unique ids, not-null keys, vocabulary codes, ranges, referential integrity, row-count "
+    "reconciliation, a study per trial-table document, comments). Blocks the publish.",
+)
+def warehouse_quality_gate(context: dg.AssetCheckExecutionContext, mscflow: MscflowConfig):
+    settings = mscflow.settings()
+    report = run_gate(build_path(settings), settings.quality_dir, log=context.log.info)
+    docs = str(report.data_docs_index) if report.data_docs_index else ""
+    for m in GATED:
+        outcomes = report.for_relation(m.relation)
+        failed = [o for o in outcomes if not o.passed]
+        yield dg.AssetCheckResult(
+            asset_key=model_key(m.relation),
+            check_name=GATE_CHECK,
+            passed=not failed,
+            metadata={
+                "checks_run": len(outcomes),
+                "failures": dg.MetadataValue.md(
+                    "\n".join(f"- **{o.check}**: {o.detail}" for o in failed) or "none"),
+                "data_docs": dg.MetadataValue.path(docs),
+            },
+        )
+    if not report.passed:  # fail the run too, so the CLI and the UI say the build did not publish
+        raise dg.Failure(description=report.summary(), metadata={"data_docs": dg.MetadataValue.path(docs)})
+
+
+@dg.asset(
+    deps=[model_key(m.relation) for m in MODELS],
+    group_name="warehouse",
+    kinds={"duckdb"},
+    owners=OWNERS,
+    pool=POOL,
+    automation_condition=AUTOMATION,
+    description="The analysts' warehouse (data/mscflow.duckdb): the gated build file, published "
+    "with an atomic rename. Open readers keep working; new readers see the new data.",
+)
+def published_warehouse(context: dg.AssetExecutionContext, mscflow: MscflowConfig) -> dg.MaterializeResult:
+    settings = mscflow.settings()
+    path = publish_if_gated(build_path(settings), settings.warehouse_path, settings.quality_dir)
+    with connect(path, read_only=True) as con:
+        counts = {
+            rel: int(con.execute(f"SELECT count(*) FROM {quote_relation(rel)}").fetchone()[0])
+            for (rel,) in con.execute(
+                "SELECT schema_name || '.' || table_name FROM duckdb_tables() "
+                "WHERE schema_name IN ('core', 'marts') ORDER BY 1").fetchall()
+        }
+    index = settings.quality_dir / "index.html"
+    return dg.MaterializeResult(metadata={
+        "path": dg.MetadataValue.path(str(path)),
+        "rows": dg.MetadataValue.json(counts),
+        "dagster/row_count": sum(v for k, v in counts.items() if k.startswith("core.")),
+        "data_docs": dg.MetadataValue.path(str(index)),
+    })
+
+
+@dg.definitions
+def warehouse() -> dg.Definitions:
+    return dg.Definitions(
+        assets=[warehouse_landing, *model_assets, published_warehouse],
+        asset_checks=[warehouse_quality_gate],
+    )

@@ -1,0 +1,119 @@
+"""Build the warehouse into its own working file: land the staged Parquet, run the SQL models.
+
+Analysts never see this file: it is gated and then published (publish.py). One build file per
+warehouse (``<build_dir>/<warehouse name>``) is kept after publishing so a single model can be
+re-materialized and a failed build can be inspected."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from mscflow import stage
+from mscflow.settings import SQL_DIR, Settings
+
+from .comments import apply_comments, comment_model, uncommented
+from .models import LANDING, Model, discover_models, landing_columns, quote_relation
+
+
+@dataclass
+class BuildResult:
+    """What a build produced: the file and each relation's row count."""
+
+    path: Path
+    landing_rows: dict[str, int] = field(default_factory=dict)
+    model_rows: dict[str, int] = field(default_factory=dict)
+    uncommented: list[str] = field(default_factory=list)
+
+
+def build_path(settings: Settings) -> Path:
+    """The working file: same filesystem as the published one, so publishing is a rename."""
+    return settings.build_dir / settings.warehouse_path.name
+
+
+@contextlib.contextmanager
+def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection that is always closed (DuckDB holds the file lock until close)."""
+    con = duckdb.connect(str(path), read_only=read_only)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def fresh_build_file(path: Path) -> None:
+    """Remove the previous build file; fail clearly if another build still has it open."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        try:
+            duckdb.connect(str(path)).close()
+        except duckdb.Error as exc:
+            raise RuntimeError(f"another build holds {path}; wait for it to finish ({exc})") from exc
+    for stale in (path, path.with_name(path.name + ".wal")):
+        stale.unlink(missing_ok=True)
+
+
+def land(path: Path, stage_dir: Path, models: list[Model] | None = None) -> dict[str, int]:
+    """Start a fresh build file holding every staged table as ``landing.<table>``.
+
+    The columns each landing table must have are the ones the staging SQL reads; a table with
+    no staged rows (or an older frame missing a column) lands with those columns as NULL, so
+    the models run on any set of documents."""
+    models = models if models is not None else discover_models()
+    fresh_build_file(path)
+    counts: dict[str, int] = {}
+    with connect(path) as con:
+        con.execute(f"CREATE SCHEMA IF NOT EXISTS {LANDING}")
+        for table, columns in landing_columns(models).items():
+            frame = stage.read_table(stage_dir, table)
+            frame = frame.reindex(columns=[c for c in frame.columns if c in columns]
+                                  + [c for c in columns if c not in frame.columns])
+            relation = f"{LANDING}.{table}"
+            con.register("landing_frame", frame)
+            con.execute(f"CREATE TABLE {quote_relation(relation)} AS SELECT * FROM landing_frame")
+            con.unregister("landing_frame")
+            apply_comments(
+                con, relation, "TABLE",
+                f"Rows of the stage table '{table}' as the document assets wrote them "
+                f"(one Parquet file per seed document), before typing.",
+            )
+            counts[table] = len(frame)
+    return counts
+
+
+def run_model(con: duckdb.DuckDBPyConnection, model: Model) -> int:
+    """(Re)create one model and its comments; return its row count."""
+    con.execute(f'CREATE SCHEMA IF NOT EXISTS "{model.layer}"')
+    kind = "VIEW" if model.materialized == "view" else "TABLE"
+    other = "TABLE" if kind == "VIEW" else "VIEW"
+    con.execute(f"DROP {other} IF EXISTS {model.quoted}")
+    body = model.sql.strip().rstrip(";")
+    con.execute(f"CREATE OR REPLACE {kind} {model.quoted} AS\n{body}")
+    comment_model(con, model)
+    return int(con.execute(f"SELECT count(*) FROM {model.quoted}").fetchone()[0])
+
+
+def run_models(path: Path, models: list[Model]) -> dict[str, int]:
+    with connect(path) as con:
+        return {m.relation: run_model(con, m) for m in models}
+
+
+def build(settings: Settings, sql_dir: Path = SQL_DIR) -> BuildResult:
+    """Land the stage and run every model in dependency order into the build file."""
+
+    models = discover_models(sql_dir)
+    path = build_path(settings)
+    result = BuildResult(path=path, landing_rows=land(path, settings.stage_dir, models))
+    result.model_rows = run_models(path, models)
+    with connect(path, read_only=True) as con:
+        result.uncommented = uncommented(con, (LANDING, *{m.layer for m in models}))
+    return result
+
+
+def table_frame(con: duckdb.DuckDBPyConnection, relation: str) -> pd.DataFrame:
+    return con.execute(f"SELECT * FROM {quote_relation(relation)}").df()

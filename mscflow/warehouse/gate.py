@@ -1,0 +1,399 @@
+"""The quality gate: pandera and Great Expectations suites on the BUILD file's core and marts.
+
+Nothing is published unless every check passes (publish.py). Each failure names its table, its
+check and why, so the run says what to fix. Great Expectations 1.x is imported lazily (its
+import costs seconds) and runs in an ephemeral context; its Data Docs are rendered to
+``quality_dir`` and made readable offline (the CDN stylesheets and scripts are replaced by a
+local stylesheet)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from mscflow.vocab import load_vocab
+
+from .build import connect, table_frame
+from .comments import pandera_model, uncommented
+from .models import LANDING, LAYERS, quote_relation
+from .offline_docs import make_offline
+
+UNSTATED = "unstated"
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    """One check of one relation."""
+
+    relation: str
+    check: str
+    passed: bool
+    detail: str = ""
+    source: str = "gx"  # gx | pandera | sql
+
+
+@dataclass
+class GateReport:
+    outcomes: list[CheckOutcome] = field(default_factory=list)
+    data_docs_index: Path | None = None
+    build_file: Path | None = None
+    build_sha256: str = ""  # which build file the verdict is about (publish_if_gated checks it)
+
+    @property
+    def passed(self) -> bool:
+        return all(o.passed for o in self.outcomes)
+
+    @property
+    def failures(self) -> list[CheckOutcome]:
+        return [o for o in self.outcomes if not o.passed]
+
+    def for_relation(self, relation: str) -> list[CheckOutcome]:
+        return [o for o in self.outcomes if o.relation == relation]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "passed": self.passed,
+            "data_docs_index": str(self.data_docs_index) if self.data_docs_index else None,
+            "build_file": str(self.build_file) if self.build_file else None,
+            "build_sha256": self.build_sha256,
+            "outcomes": [vars(o) for o in self.outcomes],
+        }
+
+    def summary(self) -> str:
+        """One line per failed check (or a pass line): what a run log should say."""
+        if self.passed:
+            return f"quality gate passed: {len(self.outcomes)} checks"
+        lines = [f"quality gate FAILED: {len(self.failures)} of {len(self.outcomes)} checks"]
+        lines += [f"  {o.relation}: {o.check}: {o.detail}" for o in self.failures]
+        return "\n".join(lines)
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+GATE_FILE = "gate.json"
+
+
+class GateFailed(RuntimeError):
+    def __init__(self, report: GateReport):
+        super().__init__(report.summary())
+        self.report = report
+
+
+# ---------------------------------------------------------------------------------------------
+# suites: relation -> expectations. Written as data so the Data Docs list them per table.
+
+
+def _codes(vocab: str, *extra: str) -> list[str]:
+    return [*load_vocab(vocab).codes, *extra]
+
+
+def _suites(gxe: Any, con: duckdb.DuckDBPyConnection) -> dict[str, list[Any]]:
+    """Expectations per relation. Reference sets (document ids, landing counts) are read from
+    the build file so referential integrity and reconciliation are checked against it."""
+    from great_expectations.expectations.row_conditions import Column
+
+    doc_ids = [r[0] for r in con.execute("SELECT document_id FROM core.documents").fetchall()]
+    landed = {
+        t: int(con.execute(f"SELECT count(*) FROM {quote_relation(f'{LANDING}.{t}')}").fetchone()[0])
+        for (t,) in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE schema_name = ? ORDER BY 1", [LANDING]
+        ).fetchall()
+    }
+
+    def not_null(*cols: str) -> list[Any]:
+        return [gxe.ExpectColumnValuesToNotBeNull(column=c) for c in cols]
+
+    def in_set(col: str, values: list[str], why: str) -> Any:
+        return gxe.ExpectColumnValuesToBeInSet(column=col, value_set=values, description=why)
+
+    def between(col: str, lo: float | None, hi: float | None) -> Any:
+        return gxe.ExpectColumnValuesToBeBetween(column=col, min_value=lo, max_value=hi)
+
+    def belongs(col: str = "document_id") -> Any:
+        return in_set(col, doc_ids, "Referential integrity: every row belongs to a document in core.documents")
+
+    def reconciles(table: str) -> Any:
+        return gxe.ExpectTableRowCountToEqual(
+            value=landed.get(table, 0),
+            description=f"Row-count reconciliation: landing.{table} rows in = core.{table} rows out",
+        )
+
+    def span() -> Any:
+        return gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A="char_end", column_B="char_start", or_equal=True, ignore_row_if="either_value_is_missing",
+            description="Evidence spans are well-formed: char_end >= char_start",
+        )
+
+    return {
+        "core.documents": [
+            reconciles("documents"),
+            gxe.ExpectColumnValuesToBeUnique(column="document_id"),
+            *not_null("document_id", "source_path", "sha256", "clean_text"),
+            gxe.ExpectColumnValuesToMatchRegex(column="document_id", regex=r"^[0-9a-f]{16}$"),
+            gxe.ExpectColumnValuesToBeUnique(column="source_path"),
+            in_set("script", ["traditional", "simplified", "mixed", "none"], "Script codes"),
+            between("n_chars_clean", 0, None),
+            between("n_damaged_spans", 0, None),
+        ],
+        "core.quarantine": [
+            reconciles("quarantine"),
+            *not_null("source_path", "sha256", "reason"),
+        ],
+        "core.table_rows": [
+            reconciles("table_rows"),
+            gxe.ExpectCompoundColumnsToBeUnique(column_list=["document_id", "table_index", "row_index"]),
+            *not_null("document_id", "table_index", "row_index", "cells"),
+            belongs(),
+            between("n_cells", 0, None),
+            span(),
+        ],
+        "core.studies": [
+            reconciles("studies"),
+            gxe.ExpectColumnValuesToBeUnique(column="study_id"),
+            *not_null("study_id", "document_id", "kind", "evidence_text"),
+            belongs(),
+            in_set("kind", ["table_row", "prose"], "Study kinds"),
+            in_set("disease", _codes("diseases"), "Disease codes (assets/vocab/diseases.yaml)"),
+            in_set("design", _codes("designs"), "Design codes (assets/vocab/designs.yaml)"),
+            in_set("phase", _codes("phases"), "Trial phases (assets/vocab/phases.yaml)"),
+            in_set("cell_type", _codes("cell_types"), "Cell types (assets/vocab/cell_types.yaml)"),
+            in_set("tissue_source", _codes("tissue_sources"), "Tissue sources (assets/vocab/tissue_sources.yaml)"),
+            in_set("donor", _codes("donors"), "Donor codes (assets/vocab/donors.yaml)"),
+            in_set("route", _codes("routes"), "Routes (assets/vocab/routes.yaml)"),
+            between("n_total", 1, 1_000_000),
+            between("n_treatment", 0, 1_000_000),
+            between("n_control", 0, 1_000_000),
+            between("dose_low", 1, 1e13),
+            between("dose_high", 1, 1e13),
+            gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                column_A="dose_high", column_B="dose_low", or_equal=True,
+                ignore_row_if="either_value_is_missing", description="dose_high >= dose_low",
+            ),
+            between("n_administrations", 1, 1000),
+            between("follow_up_months", 0, 600),
+            between("year", 1950, 2100),
+            span(),
+        ],
+        "core.registrations": [
+            reconciles("registrations"),
+            gxe.ExpectCompoundColumnsToBeUnique(column_list=["document_id", "row_number"]),
+            *not_null("nct_id", "document_id"),
+            gxe.ExpectColumnValuesToMatchRegex(column="nct_id", regex=r"^NCT\d{8}$"),
+            belongs(),
+            in_set("status", _codes("registration_status"), "Registry status codes"),
+            in_set("study_type", _codes("registration_study_type"), "Registry study types"),
+        ],
+        "core.references": [
+            reconciles("references"),
+            gxe.ExpectColumnValuesToBeUnique(column="reference_id"),
+            *not_null("reference_id", "document_id"),
+            belongs(),
+            between("year", 1900, 2100),
+        ],
+        "marts.evidence_by_disease": [
+            gxe.ExpectColumnValuesToBeUnique(column="disease"),
+            *not_null("disease", "n_studies", "n_distinct_studies"),
+            in_set("disease", _codes("diseases", UNSTATED), "Disease codes"),
+            gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                column_A="n_studies", column_B="n_distinct_studies", or_equal=True,
+                description="Clusters count once: distinct studies <= mentions",
+            ),
+            gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                column_A="n_distinct_studies", column_B="n_rct", or_equal=True,
+                description="RCTs are a subset of the distinct studies",
+            ),
+            between("n_patients", 0, None),
+        ],
+        "marts.cell_source_by_disease": [
+            gxe.ExpectCompoundColumnsToBeUnique(column_list=["disease", "tissue_source", "donor"]),
+            in_set("tissue_source", _codes("tissue_sources", UNSTATED), "Tissue sources"),
+            in_set("donor", _codes("donors", UNSTATED), "Donor codes"),
+            between("n_studies", 1, None),
+        ],
+        "marts.dose_by_route": [
+            gxe.ExpectCompoundColumnsToBeUnique(column_list=["route", "tissue_source", "dose_unit"]),
+            in_set("route", _codes("routes", UNSTATED), "Routes"),
+            in_set("dose_unit", ["cells", "cells_per_kg", UNSTATED], "Per-kg and absolute doses kept apart"),
+            gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="median_dose", column_B="min_dose", or_equal=True),
+            gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="max_dose", column_B="median_dose", or_equal=True),
+            between("n_studies", 1, None),
+        ],
+        "marts.registry_status": [
+            gxe.ExpectCompoundColumnsToBeUnique(column_list=["status", "sponsor", "intervention_type"]),
+            in_set("status", _codes("registration_status", UNSTATED), "Registry status codes"),
+            between("n_registrations", 1, None),
+        ],
+        "marts.document_quality": [
+            gxe.ExpectColumnValuesToBeUnique(column="document_id"),
+            belongs(),
+            gxe.ExpectTableRowCountToEqual(value=len(doc_ids), description="One row per document"),
+            between("share_table_rows_with_study", 0, 1),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="n_studies", min_value=1, row_condition=Column("n_trial_tables") > 0,
+                description="At least one study per document that has a trial table",
+            ),
+        ],
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# non-GX checks: pandera models and the data dictionary
+
+
+def _pandera_outcomes(con: duckdb.DuckDBPyConnection, relations: list[str]) -> list[CheckOutcome]:
+    """Validate core tables against the pandera models that the document assets also use."""
+    import pandera.errors as pe
+
+    out = []
+    for relation in relations:
+        model = pandera_model(relation.split(".", 1)[1])
+        if model is None:
+            out.append(CheckOutcome(relation, "pandera_model", False,
+                                    f"no pandera model mscflow.schemas.{relation.split('.', 1)[1]}", "pandera"))
+            continue
+        try:
+            model.validate(table_frame(con, relation), lazy=True)
+            out.append(CheckOutcome(relation, f"pandera:{model.__name__}", True, "", "pandera"))
+        except (pe.SchemaErrors, pe.SchemaError) as exc:
+            out.append(CheckOutcome(relation, f"pandera:{model.__name__}", False, _pandera_detail(exc), "pandera"))
+    return out
+
+
+def _pandera_detail(exc: Exception) -> str:
+    cases = getattr(exc, "failure_cases", None)
+    if isinstance(cases, pd.DataFrame) and len(cases):
+        parts = [f"{r.get('column')}: {r.get('check')} (e.g. {r.get('failure_case')!r})"
+                 for r in cases.drop_duplicates(["column", "check"]).head(5).to_dict("records")]
+        return f"{len(cases)} failure(s): " + "; ".join(parts)
+    return str(exc).splitlines()[0]
+
+
+def _comment_outcome(con: duckdb.DuckDBPyConnection) -> CheckOutcome:
+    missing = uncommented(con, (LANDING, *LAYERS))
+    detail = "" if not missing else f"{len(missing)} without COMMENT, e.g. {missing[:5]}"
+    return CheckOutcome("warehouse", "every_table_and_column_commented", not missing, detail, "sql")
+
+
+# ---------------------------------------------------------------------------------------------
+# GX
+
+
+def _gx_detail(result: Any) -> str:
+    """Why an expectation failed, in one line."""
+    cfg = result.expectation_config
+    kw = {k: v for k, v in cfg.kwargs.items() if k in ("column", "column_A", "column_B", "column_list", "value")}
+    res = result.result or {}
+    if result.exception_info and result.exception_info.get("raised_exception"):
+        return f"{cfg.type}{kw}: error {result.exception_info.get('exception_message')}"
+    if "unexpected_count" in res:
+        sample = res.get("partial_unexpected_list") or []
+        return f"{cfg.type}{kw}: {res['unexpected_count']} unexpected, e.g. {sample[:3]}"
+    return f"{cfg.type}{kw}: observed {res.get('observed_value')!r}"
+
+
+def _check_name(cfg: Any) -> str:
+    cols = cfg.kwargs.get("column") or cfg.kwargs.get("column_list") or [
+        cfg.kwargs.get(k) for k in ("column_A", "column_B") if cfg.kwargs.get(k)
+    ]
+    cols = cols if isinstance(cols, list) else [cols]
+    cond = _condition_text(cfg.kwargs.get("row_condition"))
+    return cfg.type + (f"({','.join(map(str, cols))})" if cols else "") + (f" where {cond}" if cond else "")
+
+
+def _condition_text(cond: Any) -> str:
+    """A row condition as written (GX stores Condition objects as dicts)."""
+    if isinstance(cond, dict) and {"column", "operator", "parameter"} <= cond.keys():
+        return f"{cond['column'].get('name')} {cond['operator']} {cond['parameter']}"
+    return str(cond) if cond else ""
+
+
+def _run_gx(frames: dict[str, pd.DataFrame], suites: dict[str, list[Any]], gx: Any,
+            quality_dir: Path | None) -> tuple[list[CheckOutcome], Path | None]:
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    site = "local"
+    if quality_dir is not None:
+        shutil.rmtree(quality_dir, ignore_errors=True)  # the docs show the latest gate only
+        quality_dir.mkdir(parents=True, exist_ok=True)
+        context.add_data_docs_site(site_name=site, site_config={
+            "class_name": "SiteBuilder",
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(quality_dir)},
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            "show_how_to_buttons": False,
+        })
+    source = context.data_sources.add_pandas("warehouse")
+    outcomes: list[CheckOutcome] = []
+    for relation, expectations in suites.items():
+        batch = source.add_dataframe_asset(name=relation).add_batch_definition_whole_dataframe("all")
+        suite = context.suites.add(gx.ExpectationSuite(name=relation, expectations=expectations))
+        definition = context.validation_definitions.add(
+            gx.ValidationDefinition(name=relation, data=batch, suite=suite))
+        checkpoint = context.checkpoints.add(gx.Checkpoint(
+            name=relation, validation_definitions=[definition], result_format={"result_format": "SUMMARY"}))
+        result = checkpoint.run(batch_parameters={"dataframe": frames[relation]})
+        for run in result.run_results.values():
+            for r in run.results:
+                outcomes.append(CheckOutcome(relation, _check_name(r.expectation_config), bool(r.success),
+                                             "" if r.success else _gx_detail(r)))
+    index = None
+    if quality_dir is not None:
+        context.build_data_docs(site_names=[site])
+        index = quality_dir / "index.html"
+        make_offline(quality_dir)
+    return outcomes, index
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def gated_relations(con: duckdb.DuckDBPyConnection) -> list[str]:
+    rows = con.execute(
+        "SELECT schema_name || '.' || table_name FROM duckdb_tables() "
+        "WHERE schema_name IN ('core', 'marts') ORDER BY schema_name, table_name"
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def run_gate(build_file: Path, quality_dir: Path | None = None,
+             log: Callable[[str], None] | None = None) -> GateReport:
+    """Run every check on the build file (opened read-only) and render Data Docs.
+
+    Returns the report; callers decide to publish (publish.publish_if_passed)."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+
+    with connect(build_file, read_only=True) as con:
+        relations = gated_relations(con)
+        suites = _suites(gxe, con)
+        missing = [r for r in suites if r not in relations]
+        frames = {r: table_frame(con, r) for r in suites if r in relations}
+        outcomes = [CheckOutcome(r, "relation_exists", False, "missing from the build file", "sql") for r in missing]
+        outcomes.append(_comment_outcome(con))
+        outcomes += _pandera_outcomes(con, [r for r in relations if r.startswith("core.")])
+    gx_outcomes, index = _run_gx(frames, {r: s for r, s in suites.items() if r in frames}, gx, quality_dir)
+    report = GateReport(outcomes=outcomes + gx_outcomes, data_docs_index=index,
+                        build_file=build_file, build_sha256=file_sha256(build_file))
+    if quality_dir is not None:
+        (quality_dir / GATE_FILE).write_text(json.dumps(report.as_dict(), indent=1, ensure_ascii=False),
+                                               encoding="utf-8")
+    if log:
+        log(report.summary())
+    return report

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
 
@@ -40,6 +40,7 @@ class Vocabulary:
     name: str
     labels: dict[str, str]
     terms: dict[str, tuple[str, ...]]
+    attrs: dict[str, dict] = field(default_factory=dict, hash=False, compare=False)
 
     @property
     def codes(self) -> list[str]:
@@ -100,6 +101,10 @@ class Vocabulary:
 
     def label(self, code: str) -> str:
         return self.labels[code]
+
+    def attr(self, code: str, key: str, default=None):
+        """An extra key of a code's entry (e.g. ``refines``), for rules kept in the YAML."""
+        return self.attrs.get(code, {}).get(key, default)
 
 
 def _term_regex(term: str) -> str:
@@ -166,8 +171,10 @@ def load_vocab(name: str) -> Vocabulary:
         raise ValueError(f"{path}: 'codes' must be a mapping")
     labels: dict[str, str] = {}
     terms: dict[str, tuple[str, ...]] = {}
+    attrs: dict[str, dict] = {}
     for code, spec in codes.items():
         spec = spec or {}
+        attrs[str(code)] = {k: v for k, v in spec.items() if k not in ("label", "terms")}
         labels[str(code)] = str(spec.get("label") or code)
         expanded: list[str] = []
         for term in spec.get("terms") or []:
@@ -175,4 +182,4 @@ def load_vocab(name: str) -> Vocabulary:
                 if v and v not in expanded:
                     expanded.append(v)
         terms[str(code)] = tuple(expanded)
-    return Vocabulary(name=str(doc.get("name") or path.stem), labels=labels, terms=terms)
+    return Vocabulary(name=str(doc.get("name") or path.stem), labels=labels, terms=terms, attrs=attrs)

@@ -123,9 +123,10 @@ def materialize_warehouse(instance: dg.DagsterInstance, defs: dg.Definitions, su
         tags={"mscflow/trigger": "cli"},
     )
     summary.run_ids.append(result.run_id)
-    if result.success:
-        summary.published = True
-    else:
+    # published only when the publish asset itself materialized (it runs after the gate)
+    materialized = {e.asset_key for e in result.get_asset_materialization_events()}
+    summary.published = result.success and dg.AssetKey("published_warehouse") in materialized
+    if not result.success:
         for event in result.all_events:
             if event.event_type_value in ("STEP_FAILURE", "ASSET_CHECK_EVALUATION"):
                 data = event.event_specific_data

@@ -1,0 +1,315 @@
+"""Study fields from a study's own text (a table row's cells or a prose passage).
+
+Codes come only from the vocabulary module; numbers only from ``mscflow.numbers``. The rules
+are the annotation conventions of the gold notes, written for the genre: the first stated
+route wins (a procedure such as arthroscopy or a bare "local injection" only when nothing more
+specific is said), strong designs (animal, meta-analysis, retrospective, long-term follow-up)
+win over weak ones (randomised, controlled, single arm), the longest stated time is the
+follow-up unless it is an interval, an onset or a gestational age.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ..numbers import (
+    find_administrations,
+    find_counts,
+    find_doses,
+    find_durations,
+    find_years,
+)
+from ..vocab import Match, Vocabulary, load_vocab
+
+STRONG_DESIGNS = ("animal", "meta_analysis", "retrospective", "long_term_follow_up")
+WEAK_DESIGNS = ("rct", "case_report", "non_randomized_controlled", "single_arm")
+DEMOTED_ROUTES = ("arthroscopic_implant", "local_injection")
+
+_TITLE = re.compile(r"《[^》]*》")
+_ABBR_DEF = re.compile(r"\s*[((]\s*([A-Za-z][A-Za-z\-]{1,7})\s*[))]")
+_RETRO_WINDOW = re.compile(r"纳入\s*(?:19|20)\d\d\s*年[^。]{0,12}?[至到\-]\s*(?:19|20)?\d\d")
+_DURATION_NOT_FOLLOW_UP_BEFORE = re.compile(
+    r"(?:发病|发作|病程|妊娠|孕|胎龄|相隔|间隔|每|第|开始[^,，;;。]{0,10})[^,，;;。]{0,3}$"
+)
+_DURATION_NOT_FOLLOW_UP_AFTER = re.compile(r"^[^,，;;。]{0,3}复发")
+_SEVERAL_TIMES = re.compile(r"多次")
+
+
+@dataclass
+class DocContext:
+    """What the whole article tells about every study in it."""
+
+    disease: str | None = None
+    abbreviations: dict[str, str] = field(default_factory=dict)  # ABBR -> disease code
+
+
+def _vocab(name: str) -> Vocabulary:
+    return load_vocab(name)
+
+
+def document_context(text: str) -> DocContext:
+    """The article's main disease and the disease abbreviations it defines (``自身免疫性疾病(AD)``)."""
+    diseases = _vocab("disease")
+    abbreviations: dict[str, str] = {}
+    for m in diseases.find(text):
+        d = _ABBR_DEF.match(text, m.end)
+        if d and not diseases.find(d.group(1)):
+            abbreviations[d.group(1)] = m.code
+    ctx = DocContext(abbreviations=abbreviations)
+    codes = [c for c in disease_codes(text, ctx) if c != "other"]
+    if not codes:
+        return ctx
+    head = "\n".join(text.strip().splitlines()[:2])
+    head_codes = set(disease_codes(head, ctx))
+    top = Counter(codes).most_common()
+    for code, _ in top:
+        if code in head_codes:
+            ctx.disease = code
+            break
+    return ctx
+
+
+def disease_codes(text: str, ctx: DocContext | None = None) -> list[str]:
+    """Disease codes in order of appearance, including abbreviations the article defined."""
+    hits: list[Match] = list(_vocab("disease").find(text))
+    if ctx and ctx.abbreviations:
+        for abbr, code in ctx.abbreviations.items():
+            for m in re.finditer(rf"(?<![A-Za-z]){re.escape(abbr)}(?![A-Za-z])", text):
+                if not any(h.start < m.end() and m.start() < h.end for h in hits):
+                    hits.append(Match(code, m.group(), m.start(), m.end()))
+    return [h.code for h in sorted(hits, key=lambda h: h.start)]
+
+
+def _refine(vocab: Vocabulary, code: str, text: str, context_code: str | None) -> str:
+    """A broader code becomes the narrower one its qualifiers or the article name (OA -> knee OA)."""
+    for narrow in vocab.codes:
+        if vocab.attr(narrow, "refines") != code:
+            continue
+        qualifiers = vocab.attr(narrow, "qualifiers", []) or []
+        if context_code == narrow or any(q in text for q in qualifiers):
+            return narrow
+    return code
+
+
+def disease(text: str, ctx: DocContext) -> str:
+    """First disease the study names, refined; else the article's disease; else ``other``."""
+    codes = disease_codes(text, ctx)
+    if codes:
+        return _refine(_vocab("disease"), codes[0], text, ctx.disease)
+    return ctx.disease or "other"
+
+
+def design(text: str, primary: str | None = None, default: str = "single_arm", n_total: int | None = None) -> str:
+    """Strong designs from the whole text; weak ones from ``primary`` (a design column) first."""
+    vocab = _vocab("design")
+    text = _TITLE.sub("", text)
+    found = set(vocab.codes_in(text))
+    if _RETRO_WINDOW.search(text):
+        found.add("retrospective")
+    for code in STRONG_DESIGNS:
+        if code in found:
+            return code
+    for source in ([_TITLE.sub("", primary)] if primary else []) + [text]:
+        codes = set(vocab.codes_in(source))
+        for code in ("rct", "case_report", "non_randomized_controlled", "single_arm"):
+            if code in codes:
+                return code
+    if n_total == 1:
+        return "case_report"
+    if phase(text):
+        return "single_arm"
+    return default
+
+
+def phase(text: str) -> str | None:
+    """The stated phase; a list of two phases (``I期和II期``) is a general statement, not one."""
+    codes = _vocab("phase").codes_in(text)
+    return codes[0] if codes else None
+
+
+def cell_type(text: str) -> str:
+    """The cell product named most often (first named on a tie); ``msc`` by default."""
+    hits = _vocab("cell_type").find(text)
+    if not hits:
+        return "msc"
+    counts = Counter(h.code for h in hits)
+    best = max(counts.values())
+    return next(h.code for h in hits if counts[h.code] == best)
+
+
+def tissue_source(text: str, cell: str, pooled: bool = False) -> str:
+    """Source tissue; several sources -> ``mixed``; HSC grafts name a source only when peripheral."""
+    vocab = _vocab("tissue_source")
+    codes = vocab.codes_in(text)
+    if cell == "hsc":
+        return "peripheral_blood" if "peripheral_blood" in codes else "unspecified"
+    if cell == "pbsc":
+        return "peripheral_blood"
+    narrower = {c for c in codes if vocab.attr(c, "refines") in codes}
+    codes = [c for c in codes if c not in {vocab.attr(n, "refines") for n in narrower}]
+    if len(codes) > 1:
+        return "mixed"
+    if codes:
+        return codes[0]
+    return "mixed" if pooled else "unspecified"
+
+
+def donor(text: str) -> str | None:
+    """``autologous`` / ``allogeneic`` when the text says only one of them."""
+    codes = _vocab("donor").codes_in(text)
+    return codes[0] if len(codes) == 1 else None
+
+
+def route(text: str, fallback: str | None = None) -> str | None:
+    """First specific route stated; procedures and bare local injection only when alone."""
+    codes = _vocab("route").codes_in(text)
+    specific = [c for c in codes if c not in DEMOTED_ROUTES]
+    if specific:
+        return specific[0]
+    if fallback:
+        return fallback
+    return codes[0] if codes else None
+
+
+@dataclass(frozen=True)
+class DoseFacts:
+    low: float | None
+    high: float | None
+    per_kg: bool | None
+
+
+def dose(text: str) -> DoseFacts:
+    """Smallest and largest single dose; concentrations, totals and thresholds are not doses."""
+    singles = [d for d in find_doses(text) if d.kind == "single" and 1e3 <= d.low <= 1e10]
+    if not singles:
+        return DoseFacts(None, None, None)
+    per_kg = singles[0].per_kg
+    same = [d for d in singles if d.per_kg == per_kg]
+    return DoseFacts(min(d.low for d in same), max(d.high for d in same), per_kg)
+
+
+def follow_up(text: str) -> float | None:
+    """Longest stated time in months, skipping intervals, onsets, timings and gestational ages."""
+    text = _TITLE.sub(lambda m: " " * len(m.group()), text)
+    best = None
+    for d in find_durations(text):
+        before = text[max(0, d.start - 14) : d.start]
+        after = text[d.end : d.end + 6]
+        if _DURATION_NOT_FOLLOW_UP_BEFORE.search(before) or _DURATION_NOT_FOLLOW_UP_AFTER.search(after):
+            continue
+        if best is None or d.months > best:
+            best = d.months
+    return best
+
+
+def administrations(text: str) -> int | None:
+    """Highest stated number of administrations; unknown when some patients had "多次"."""
+    if _SEVERAL_TIMES.search(text):
+        return None
+    found = find_administrations(text)
+    return int(max(v.low for v in found)) if found else None
+
+
+def year(text: str) -> int | None:
+    """First calendar year that dates the report (not a programme start or an enrolment window)."""
+    text = _TITLE.sub(lambda m: " " * len(m.group()), text)
+    for y in find_years(text):
+        before = text[max(0, y.start - 2) : y.start]
+        after = text[y.end : y.end + 12]
+        if "自" in before or re.match(r"^\s*年[^。,，]{0,8}(?:至|到|-|以来)", after) or re.search(r"[至到\-]\s*$", before):
+            continue
+        return int(y.low)
+    return None
+
+
+_ENROL_BEFORE = re.compile(r"(?:共|共有|总共|纳入了?|招募了?|入组|涉及|包括|包含|选择|收治)[^,，;;。]{0,6}$")
+_ENROL_AFTER = re.compile(r"^[^,，;;。]{0,12}(?:被纳入|入组|参与)")
+_CONTROL = re.compile(r"对照组|作为对照|安慰剂组|未接受|非\w{0,6}组|生理盐水")
+_GROUP = re.compile(r"(?<!入)组")
+_TREATMENT_GROUP = re.compile(r"(?<!入)组|接受|完成")
+_CLAUSE = re.compile(r"[,，;;。:：]")
+
+
+@dataclass(frozen=True)
+class Counts:
+    n_total: int | None
+    n_treatment: int | None
+    n_control: int | None
+
+
+def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    left = max((m.end() for m in _CLAUSE.finditer(text, 0, start)), default=0)
+    right = next((m.start() for m in _CLAUSE.finditer(text, end)), len(text))
+    return left, right
+
+
+def _in_parentheses(text: str, pos: int) -> bool:
+    before = text[:pos]
+    return before.count("(") + before.count("(") > before.count(")") + before.count(")")
+
+
+def counts(text: str) -> Counts:
+    """Enrolled total and arm sizes as stated; a total not stated is the sum of the two arms."""
+    found = find_counts(text)
+    if not found:
+        return Counts(None, None, None)
+    spans = [(c.start, c.end) for c in found]
+    treatment: dict[int, list[int]] = {}  # sentence start -> arm sizes
+    control: list[int] = []
+    total: int | None = None
+    first_arm_at: int | None = None
+    segments = []
+    for i, c in enumerate(found):
+        left, right = _clause_bounds(text, c.start, c.end)
+        # a count's own stretch runs from the previous count to the next one within the clause
+        seg_left = max([left] + [e for s, e in spans[:i] if e <= c.start])
+        seg_right = min([right] + [s for s, e in spans[i + 1 :] if s >= c.end])
+        segments.append(text[seg_left:seg_right])
+    has_control = any(_CONTROL.search(seg) for seg in segments)
+    for c, segment in zip(found, segments, strict=True):
+        v = int(c.low)
+        if _CONTROL.search(segment):
+            control.append(v)
+            first_arm_at = c.start if first_arm_at is None else first_arm_at
+        elif _GROUP.search(segment) or (has_control and _TREATMENT_GROUP.search(segment)):
+            sentence_at = text.rfind("。", 0, c.start)
+            treatment.setdefault(sentence_at, []).append(v)
+            first_arm_at = c.start if first_arm_at is None else first_arm_at
+        elif total is None and (first_arm_at is None) and (
+            _ENROL_BEFORE.search(text[max(0, c.start - 10) : c.start]) or _ENROL_AFTER.search(text[c.end : c.end + 14])
+        ):
+            total = v
+    n_treat = max((sum(vs) for vs in treatment.values()), default=None)
+    n_ctrl = max(control) if control else None
+    if n_treat is not None and n_ctrl is None and total is None and len(treatment) == 1 and len(next(iter(treatment.values()))) == 1:
+        # a lone "group" count without any comparator is the study's size, not an arm
+        return Counts(n_treat, None, None)
+    if n_treat is not None and n_ctrl is None and total is not None:
+        # every arm received cells (e.g. one versus two infusions): all enrolled are treated
+        return Counts(total, total, None)
+    if total is None:
+        if n_treat is not None and n_ctrl is not None:
+            total = n_treat + n_ctrl
+        elif n_treat is None and n_ctrl is None:
+            total = _first_count(text, found)
+    return Counts(total, n_treat, n_ctrl)
+
+
+def _first_count(text: str, found: list) -> int | None:
+    """The first head count; ``15名MS患者及19名ALS患者`` adds up to 34."""
+    for i, c in enumerate(found):
+        if i > 0 and _in_parentheses(text, c.start):
+            continue
+        total = int(c.low)
+        j = i
+        while j + 1 < len(found):
+            gap = text[found[j].end : found[j + 1].start]
+            if len(gap) <= 12 and re.search(r"[及和与、]", gap) and not re.search(r"[,，;;。(()]", gap):
+                total += int(found[j + 1].low)
+                j += 1
+            else:
+                break
+        return total
+    return None

@@ -1,0 +1,221 @@
+"""Studies: one record per clinical study an article describes, from table rows and prose.
+
+Every record carries its evidence (the row or the sentences), the span into the clean text,
+and the fields of gold/SCHEMA.md. A study told both in a table row and in prose keeps both
+records under one ``cluster_id`` so marts can count it once; the same passage printed twice
+is kept once, and a short later mention that only adds detail to an earlier study of the
+same disease and route (no count, no dose, no other reference) is folded into it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+
+from ..numbers import leading_int
+from ..tables import PipeTable, TableRow
+from . import fields
+from .prose import ProseStudy, find_prose_studies
+
+SCHEMA_FIELDS: tuple[str, ...] = (
+    "disease", "design", "phase", "n_total", "n_treatment", "n_control", "cell_type",
+    "tissue_source", "donor", "route", "dose_low", "dose_high", "dose_per_kg",
+    "n_administrations", "follow_up_months", "year",
+)
+RECORD_KEYS: tuple[str, ...] = (
+    "study_id", "document_id", "kind", "label", "evidence_text", "char_start", "char_end",
+    "table_index", "row_index", "reference_marker", "cluster_id", *SCHEMA_FIELDS,
+)
+STUDY_TABLE_ROLES = {"study", "patients", "patient_count", "recipients", "reference"}
+REGISTRY_ROLES = {"nct_number"}
+_MARKER = re.compile(r"\[\d{1,3}\]|【\d{1,3}】")
+
+
+def study_id(document_id: str, kind: str, start: int, end: int) -> str:
+    """Content-derived id: reruns give the same id for the same span."""
+    return hashlib.sha256(f"{document_id}|{kind}|{start}|{end}".encode()).hexdigest()[:16]
+
+
+def _record(document_id: str, kind: str, label: str, text: str, start: int, end: int, **values) -> dict:
+    sid = study_id(document_id, kind, start, end)
+    rec = {
+        "study_id": sid,
+        "document_id": document_id,
+        "kind": kind,
+        "label": label,
+        "evidence_text": text[start:end].strip(),
+        "char_start": start,
+        "char_end": end,
+        "table_index": None,
+        "row_index": None,
+        "reference_marker": None,
+        "cluster_id": sid,
+    }
+    rec.update({k: None for k in SCHEMA_FIELDS})
+    rec.update(values)
+    return rec
+
+
+def _common_fields(text: str, ctx: fields.DocContext, *, primary_design: str | None = None,
+                   default_design: str = "single_arm", route_fallback: str | None = None,
+                   pooled: bool = False, donor_text: str | None = None, tissue_text: str | None = None) -> dict:
+    c = fields.counts(text)
+    d = fields.dose(text)
+    cell = fields.cell_type(text)
+    return {
+        "disease": fields.disease(text, ctx),
+        "design": fields.design(text, primary_design, default_design, c.n_total),
+        "phase": fields.phase(text),
+        "n_total": c.n_total,
+        "n_treatment": c.n_treatment,
+        "n_control": c.n_control,
+        "cell_type": cell,
+        "tissue_source": fields.tissue_source(tissue_text or text, cell, pooled),
+        "donor": (fields.donor(donor_text) if donor_text else None) or fields.donor(text),
+        "route": fields.route(text, route_fallback),
+        "dose_low": d.low,
+        "dose_high": d.high,
+        "dose_per_kg": d.per_kg,
+        "n_administrations": fields.administrations(text),
+        "follow_up_months": fields.follow_up(text),
+    }
+
+
+# --- table rows ---------------------------------------------------------------------------------
+
+def _is_study_table(table: PipeTable) -> bool:
+    roles = set(table.roles)
+    return bool(roles & STUDY_TABLE_ROLES) and not roles & REGISTRY_ROLES
+
+
+def _cells_by_role(table: PipeTable, row: TableRow) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for role, cell in zip(table.roles, row.cells, strict=False):
+        if cell and cell.strip():
+            out[role] = (out.get(role, "") + " " + cell.strip()).strip()
+    return out
+
+
+def _row_record(document_id: str, text: str, table: PipeTable, row: TableRow, ctx: fields.DocContext) -> dict:
+    by_role = _cells_by_role(table, row)
+    stated = " | ".join(c for r, c in by_role.items() if r != "limitations")  # limitations speak of future work
+    everything = " | ".join(by_role.values())
+    primary = " ".join(by_role.get(r, "") for r in ("design", "study_type")).strip() or None
+    product = " ".join(by_role.get(r, "") for r in ("intervention", "cell_source", "transplant", "design", "study_type")).strip()
+    values = _common_fields(
+        stated, ctx, primary_design=primary,
+        donor_text=" ".join(by_role.get(r, "") for r in ("intervention", "cell_source", "transplant")).strip() or None,
+        tissue_text=by_role.get("cell_source"),
+    )
+    count_cell = by_role.get("patients") or by_role.get("patient_count") or ""
+    values.update(n_total=leading_int(count_cell), n_treatment=None, n_control=None)
+    if product:
+        values["cell_type"] = fields.cell_type(product)
+        values["tissue_source"] = fields.tissue_source(by_role.get("cell_source") or stated, values["cell_type"])
+    values["design"] = fields.design(stated, primary, "single_arm", values["n_total"])
+    values["follow_up_months"] = fields.follow_up(everything)
+    values["year"] = fields.year(by_role.get("study", ""))
+    marker = _MARKER.search(text[row.char_start : row.char_end])
+    label = by_role.get("study") or " ".join(
+        x for x in (by_role.get("recipients"), marker.group() if marker else by_role.get("reference")) if x
+    )
+    rec = _record(document_id, "table_row", label or f"table {table.index} row {row.index}", text,
+                  row.char_start, row.char_end, **values)
+    rec.update(table_index=table.index, row_index=row.index, reference_marker=marker.group() if marker else None)
+    return rec
+
+
+# --- prose --------------------------------------------------------------------------------------
+
+def _prose_record(document_id: str, text: str, study: ProseStudy, ctx: fields.DocContext) -> dict:
+    evidence = text[study.start : study.end]
+    if study.anchor_kind == "dose" and study.focus:
+        clause = text[study.focus[0] : study.focus[1]]
+        sentence = text[study.context[0] : study.context[1]] if study.context else evidence
+        sentence_route = fields.route(sentence) or study.route_hint
+        values = _common_fields(clause, ctx, default_design="other", route_fallback=None)
+        values["route"] = fields.route(clause) or sentence_route
+        if not fields.disease_codes(clause, ctx):
+            values["disease"] = fields.disease(sentence, ctx)
+        values["year"] = None
+    else:
+        review = study.anchor_kind == "review"
+        values = _common_fields(evidence, ctx, default_design="other" if review else "single_arm",
+                                pooled=review)
+        if values["route"] is None:
+            values["route"] = study.route_hint
+        if review:
+            values["n_administrations"] = None
+        values["year"] = study.year_hint if study.anchor_kind != "heading" else fields.year(evidence)
+    rec = _record(document_id, "prose", study.label, text, study.start, study.end, **values)
+    rec["reference_marker"] = study.reference_marker
+    return rec
+
+
+def _strip_markers(s: str) -> str:
+    return re.sub(r"\s+", "", _MARKER.sub("", s))
+
+
+def _dedupe(records: list[dict]) -> list[dict]:
+    """The same passage printed twice is one study: keep the copy with a reference marker."""
+    best: dict[str, dict] = {}
+    order: list[str] = []
+    for r in records:
+        key = _strip_markers(r["evidence_text"])
+        if key not in best:
+            best[key] = r
+            order.append(key)
+        elif r["reference_marker"] and not best[key]["reference_marker"]:
+            best[key] = r
+    return [best[k] for k in order]
+
+
+def _fold(records: list[dict]) -> list[dict]:
+    """Fold a later detail-only mention into an earlier prose study of the same disease and route."""
+    kept: list[dict] = []
+    for r in records:
+        target = None
+        if (r["n_total"] is None and r["dose_low"] is None and r["route"] and r["disease"] != "other"
+                and r["reference_marker"] is None and r["kind"] == "prose"):
+            for k in kept:
+                if (k["disease"] == r["disease"] and k["route"] == r["route"]
+                        and not (k["reference_marker"] and r["reference_marker"]
+                                 and k["reference_marker"] != r["reference_marker"])):
+                    target = k
+        if target is None:
+            kept.append(r)
+            continue
+        for name in SCHEMA_FIELDS:
+            if target[name] is None or (name == "tissue_source" and target[name] == "unspecified"):
+                target[name] = r[name]
+    return kept
+
+
+def _link_clusters(rows: list[dict], prose: list[dict]) -> None:
+    """A prose study and a table row with the same disease and patient count are one study."""
+    for p in prose:
+        if p["n_total"] is None:
+            continue
+        for r in rows:
+            if r["n_total"] == p["n_total"] and r["disease"] == p["disease"] and r["cluster_id"] == r["study_id"]:
+                r["cluster_id"] = p["cluster_id"]
+
+
+def extract_studies(document_id: str, text: str, tables: Sequence[PipeTable]) -> list[dict]:
+    """Every study of one article (clean text and its tables) as records, in text order."""
+    ctx = fields.document_context(text)
+    rows = [
+        _row_record(document_id, text, t, row, ctx)
+        for t in tables if _is_study_table(t)
+        for row in t.rows
+    ]
+    masked = [(t.char_start, t.char_end) for t in tables]
+    prose = [_prose_record(document_id, text, s, ctx) for s in find_prose_studies(text, masked)]
+    prose = _fold(_dedupe(prose))
+    _link_clusters(rows, prose)
+    out = sorted(rows + prose, key=lambda r: (r["char_start"], r["char_end"]))
+    for r in out:
+        if r["follow_up_months"] is not None:
+            r["follow_up_months"] = round(float(r["follow_up_months"]), 2)
+    return [{k: r[k] for k in RECORD_KEYS} for r in out]

@@ -1,0 +1,298 @@
+"""Numbers as Chinese MSC articles write them, with the character span of every value.
+
+Cell doses lost their superscripts when the articles were copied (``100 x106`` is 1e8,
+``10 x10 6`` is 1e7, ``2X10*7/kg`` is 2e7 per kg, ``106/公斤体重`` is 1e6 per kg), counts use
+Chinese numerals (``四名``), magnitudes use 万/亿 (``8.6亿``), and times mix 周/个月/年/天. This
+module turns each into a plain value; deciding which value is a study's dose or follow-up is
+the extractor's job.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5,
+              "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CN_BIG = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_000}
+CN_NUM = "[零〇一二两兩三四五六七八九十百千]+"
+NUM = r"\d+(?:\.\d+)?"
+DASH = "-‐‑‒–—―−~～至到"
+_RANGE_SEP = rf"\s*[{DASH}]\s*"
+
+WEEKS_PER_MONTH = 4.345
+
+
+@dataclass(frozen=True)
+class Value:
+    """A number found in text with its span (``high`` differs from ``low`` for ranges)."""
+
+    low: float
+    high: float
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Dose:
+    """A cell dose: cells per administration (per kg when ``per_kg``).
+
+    ``kind`` is ``single`` for a dose, ``concentration`` for cells/mL, ``total`` for a
+    cumulative amount (总计), ``threshold`` for 超过/以上 bounds; only ``single`` is a dose.
+    """
+
+    low: float
+    high: float
+    per_kg: bool
+    kind: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Duration:
+    """A time span converted to months (weeks / 4.345, years * 12, days / 7 / 4.345)."""
+
+    months: float
+    start: int
+    end: int
+
+
+def cn_to_int(text: str) -> int | None:
+    """Chinese numeral (``四``, ``十二``, ``两百``, ``三千五百``) to int; None if not one."""
+    if not text:
+        return None
+    total = 0
+    section = 0
+    digit: int | None = None
+    for ch in text:
+        if ch in _CN_DIGITS:
+            digit = _CN_DIGITS[ch]
+        elif ch in _CN_UNITS:
+            section += (1 if digit is None else digit) * _CN_UNITS[ch]
+            digit = None
+        elif ch in _CN_BIG:
+            section += digit or 0
+            total += (section or 1) * _CN_BIG[ch]
+            section, digit = 0, None
+        else:
+            return None
+    return total + section + (digit or 0)
+
+
+def parse_number(text: str) -> float | None:
+    """Arabic or Chinese numeral with an optional 万/亿 multiplier (``8.6亿`` -> 8.6e8)."""
+    s = text.strip().replace(",", "").rstrip("多余")
+    mult = 1.0
+    if s and s[-1] in _CN_BIG:
+        mult = float(_CN_BIG[s[-1]])
+        s = s[:-1].rstrip("多余")
+    try:
+        return float(s) * mult
+    except ValueError:
+        n = cn_to_int(s)
+        return None if n is None else float(n) * mult
+
+
+# --- cell doses -------------------------------------------------------------------------------
+
+_MANTISSA = (
+    rf"(?P<m>\(\s*{NUM}(?:{_RANGE_SEP}{NUM})?\s*\)"  # (1.0-1.5)
+    rf"|{NUM}(?:\s*[、,，]\s*{NUM})*\s*(?:或|和|or|and)\s*{NUM}"  # 25、50、75 或 150
+    rf"|{NUM}\s*/\s*{NUM}"  # 8/9
+    rf"|{NUM}(?:{_RANGE_SEP}{NUM})?)"  # 0.5–0.6 / 40
+)
+_TIMES = r"\s*[x×X*＊]\s*"
+# exponent forms: x10 6, x10*6, x10^6, x106 (superscript lost, glued)
+_EXP = r"10\s*(?:[*^]\s*)?(?P<e>1[0-2]|[3-9])(?!\d)"
+_SCI = re.compile(_MANTISSA + _TIMES + _EXP)
+# mantissa-free powers: 10^6, 10*6, and a bare 106 when a unit follows (106/公斤, 106个细胞)
+_POW = re.compile(r"(?<![\d.x×X*])10\s*[*^]\s*(?P<e>1[0-2]|[3-9])(?!\d)")
+_BARE = re.compile(r"(?<![\d.x×X*^])10(?P<e>[3-9])(?=\s*(?:/|个?细胞|個細胞|cells|MSC))")
+_CN_MAG = re.compile(rf"(?P<m>{NUM}|{CN_NUM})\s*(?:多|余)?\s*(?P<u>[万亿萬億])\s*(?:多|余)?\s*个?\s*(?=(?:MSC|间充质|细胞|干细胞|[;;,，。、]|$))")
+_PLAIN_CELLS = re.compile(rf"(?P<m>{NUM}|{CN_NUM})\s*(?:多|余)?\s*个\s*(?=MSC|间充质干细胞)")
+_PER_KG_AFTER = re.compile(r"\s*(?:个|個)?\s*(?:细胞|細胞|MSCs?|cells?)?\s*(?:/|每)\s*(?:kg|公斤|千克)", re.IGNORECASE)
+_PER_ML_AFTER = re.compile(r"\s*(?:个|個)?\s*(?:细胞|細胞|MSCs?|cells?)?\s*/\s*(?:mL|ml|毫升|L)\b", re.IGNORECASE)
+_PM_TAIL = re.compile(rf"\s*±\s*{NUM}\s*(?:{_TIMES}10\s*(?:[*^]\s*)?\d{{1,2}})?")
+_TOTAL_BEFORE = re.compile(r"(?:总计|總計|总共|共计|累计|合计)[^,，;;。]{0,6}$")
+_THRESHOLD_BEFORE = re.compile(r"(?:超过|超過|多于|高于|低于|不到|少于|大于|小于)\s*$")
+_THRESHOLD_AFTER = re.compile(r"^\s*(?:个|MSC|细胞)*\s*(?:或)?\s*(?:以上|以下|不等|左右)")
+
+
+def _mantissa_values(m: str) -> list[float]:
+    return [float(x) for x in re.findall(NUM, m)]
+
+
+def find_doses(text: str) -> list[Dose]:
+    """Every cell dose in text, in order, classified (single / concentration / total / threshold)."""
+    found: list[tuple[int, int, list[float], int]] = []  # start, end, values, exponent-or-mult
+    taken: list[tuple[int, int]] = []
+
+    def free(s: int, e: int) -> bool:
+        return all(e <= a or s >= b for a, b in taken)
+
+    for m in _SCI.finditer(text):
+        if not free(m.start(), m.end()):  # the "± 0.4×10 6" tail of the previous dose
+            continue
+        vals = [v * 10 ** int(m.group("e")) for v in _mantissa_values(m.group("m"))]
+        end = m.end()
+        tail = _PM_TAIL.match(text, end)
+        if tail:
+            end = tail.end()
+        found.append((m.start(), end, vals, 0))
+        taken.append((m.start(), end))
+    for rx in (_POW, _BARE):
+        for m in rx.finditer(text):
+            if free(m.start(), m.end()):
+                found.append((m.start(), m.end(), [10.0 ** int(m.group("e"))], 0))
+                taken.append((m.start(), m.end()))
+    for m in _CN_MAG.finditer(text):
+        if free(m.start(), m.end()):
+            base = parse_number(m.group("m"))
+            if base is not None:
+                found.append((m.start(), m.end(), [base * _CN_BIG[m.group("u")]], 0))
+                taken.append((m.start(), m.end()))
+    for m in _PLAIN_CELLS.finditer(text):
+        if free(m.start(), m.end()):
+            base = parse_number(m.group("m"))
+            if base is not None and base >= 1000:
+                found.append((m.start(), m.end(), [base], 0))
+                taken.append((m.start(), m.end()))
+    doses = []
+    for start, end, vals, _ in sorted(found):
+        if not vals:
+            continue
+        after = text[end : end + 16]
+        before = text[max(0, start - 12) : start]
+        per_kg = bool(_PER_KG_AFTER.match(after)) or before.rstrip().endswith(("每公斤", "每公斤体重"))
+        if _PER_ML_AFTER.match(after):
+            kind = "concentration"
+        elif _TOTAL_BEFORE.search(before):
+            kind = "total"
+        elif _THRESHOLD_BEFORE.search(before) or _THRESHOLD_AFTER.match(after):
+            kind = "threshold"
+        else:
+            kind = "single"
+        doses.append(Dose(min(vals), max(vals), per_kg, kind, start, end))
+    return doses
+
+
+# --- durations ----------------------------------------------------------------------------------
+
+_UNIT_MONTHS = {"年": 12.0, "年半": 18.0, "个月": 1.0, "個月": 1.0, "月": 1.0, "周": 1 / WEEKS_PER_MONTH,
+                "週": 1 / WEEKS_PER_MONTH, "星期": 1 / WEEKS_PER_MONTH,
+                "天": 1 / 7 / WEEKS_PER_MONTH, "日": 1 / 7 / WEEKS_PER_MONTH}
+_DUR = re.compile(
+    rf"(?P<a>{NUM}|{CN_NUM}|半)(?:\s*[{DASH}]\s*(?P<b>{NUM}|{CN_NUM}))?\s*(?:多)?\s*"
+    r"(?P<u>个月|個月|年(?!\d|[零〇一二三四五六七八九十]+月)|周|週|星期|天|日(?!期))"
+)
+_YEAR_AT = re.compile(r"(?:19|20)\d\d\s*$")
+
+
+def find_durations(text: str) -> list[Duration]:
+    """Time spans in months: ``12 个月`` 12, ``96 周`` 22.09, ``7年`` 84, ``半年`` 6, ``42天`` 1.38.
+
+    Calendar years (``2012年``) and dates (``2月9日``) are not durations.
+    """
+    out = []
+    for m in _DUR.finditer(text):
+        a, b, unit = m.group("a"), m.group("b"), m.group("u")
+        if a == "半":
+            if unit != "年":
+                continue
+            value = 0.5
+        else:
+            va = parse_number(a)
+            vb = parse_number(b) if b else None
+            if va is None:
+                continue
+            value = max(va, vb or 0.0)
+        if unit == "年" and (value >= 1900 or _YEAR_AT.search(text[: m.start()])):
+            continue
+        if unit == "日" and text[m.start() - 1 : m.start()] == "月":
+            continue
+        if unit == "月" and not re.search(r"\d\s*$|[个個]$", text[: m.end() - 1]):
+            continue
+        if unit == "月":  # bare 月 is a calendar month (2月9日) unless written 个月
+            continue
+        if unit == "年" and text[m.end() : m.end() + 1] == "半":
+            value += 0.5
+        out.append(Duration(round(value * _UNIT_MONTHS[unit], 2), m.start(), m.end()))
+    return out
+
+
+# --- counts -------------------------------------------------------------------------------------
+
+_COUNT = re.compile(
+    rf"(?:n\s*=\s*(?P<n>\d+))|(?P<c>\d+|{CN_NUM})\s*(?P<u>名|例|位|对)(?!\s*[/每])"
+)
+
+
+def find_counts(text: str) -> list[Value]:
+    """People counts: ``45名``, ``287例``, ``16位``, ``四名``, ``n=108``; ``8对`` twins counts 16."""
+    out = []
+    for m in _COUNT.finditer(text):
+        raw = m.group("n") or m.group("c")
+        v = parse_number(raw)
+        if v is None or v <= 0:
+            continue
+        if m.group("u") == "对":
+            if "双胞胎" not in text[m.end() : m.end() + 12]:
+                continue
+            v *= 2
+        out.append(Value(v, v, m.start(), m.end()))
+    return out
+
+
+def leading_int(text: str) -> int | None:
+    """The integer a cell starts with (``30岁(18岁以上)`` -> 30, ``4个`` -> 4), else None."""
+    m = re.match(r"\s*(\d+)(?![\d.])", text)
+    return int(m.group(1)) if m else None
+
+
+_TIMES_COUNT = re.compile(rf"(?P<c>\d+|{CN_NUM})\s*次")
+_ADMIN_VERB = re.compile(r"连续|連續|MSC|细胞|細胞|注射|输注|輸注|输入|移植|治疗|治療|给药|滴注|植入|剂量|劑量|给予")
+_SINGLE = re.compile(r"单次|單次|单剂量|單劑量|单阶段|單階段|一次性")
+_DOUBLE = re.compile(r"双剂量|雙劑量|双倍剂量|雙倍劑量|双次|雙次")
+
+
+def find_administrations(text: str) -> list[Value]:
+    """How many times cells were given: ``3 次``, ``两次``, ``第二次``, ``单次`` (1), ``双剂量`` (2).
+
+    Frequencies (``每周一次``) are skipped: they say how often, not how many times.
+    """
+    out = []
+    for m in _TIMES_COUNT.finditer(text):
+        before = text[max(0, m.start() - 6) : m.start()]
+        if re.search(r"(?:每[^,，;;。]{0,4}|再)$", before):
+            continue
+        window = text[max(0, m.start() - 8) : m.end() + 12]
+        if not _ADMIN_VERB.search(window) or text[m.end() : m.end() + 2] == "随访":
+            continue
+        v = parse_number(m.group("c"))
+        if v is None or v <= 0 or v > 50:
+            continue
+        out.append(Value(v, v, m.start(), m.end()))
+    for rx, v in ((_SINGLE, 1.0), (_DOUBLE, 2.0)):
+        out.extend(Value(v, v, m.start(), m.end()) for m in rx.finditer(text))
+    return sorted(out, key=lambda x: x.start)
+
+
+_YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20[0-3]\d)(?=\s*年)")
+
+
+def find_years(text: str) -> list[Value]:
+    """Calendar years written ``2019年`` / ``2016 年``."""
+    return [Value(float(m.group(1)), float(m.group(1)), m.start(), m.end()) for m in _YEAR.finditer(text)]
+
+
+_PERCENT = re.compile(rf"{NUM}\s*%")
+
+
+def find_percents(text: str) -> list[Value]:
+    """Rates such as ``66%`` or ``87.5 %``."""
+    return [
+        Value(float(m.group().rstrip("% ").strip()), float(m.group().rstrip("% ").strip()), m.start(), m.end())
+        for m in _PERCENT.finditer(text)
+    ]

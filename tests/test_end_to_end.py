@@ -30,12 +30,12 @@ def built(tmp_path_factory):
     shutil.copytree(ROOT / "seeds", seeds)
     (seeds / "x_empty.txt").write_bytes(b"")
     (seeds / "y_binary.txt").write_bytes(b"\x00\x01\x02PK\x03\x04" * 300)
-    (seeds / "z_large.txt").write_bytes(("长文。" * 2000).encode())
+    (seeds / "z_large.txt").write_bytes(("长文。" * 20000).encode())
     env = {
         **os.environ,
         "MSCFLOW_SEEDS": str(seeds),
         "MSCFLOW_WAREHOUSE": str(root / "data" / "mscflow.duckdb"),
-        "MSCFLOW_MAX_FILE_BYTES": "10000",
+        "MSCFLOW_MAX_FILE_BYTES": "100000",
         "DAGSTER_HOME": str(root / "dagster_home"),
     }
     out = cli(env, "build", "--json")

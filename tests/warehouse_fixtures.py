@@ -50,7 +50,12 @@ def _study(doc: str, n: int, **fields: object) -> dict:
         follow_up_months=None, year=2019,
     )
     base.update(fields)
+    if base["cluster_id"] is None:  # a study with no twin is its own cluster
+        base["cluster_id"] = base["study_id"]
     return base
+
+
+CLUSTER = hashlib.sha256(b"cluster-1").hexdigest()[:16]
 
 
 def landing_frames() -> dict[str, dict[str, pd.DataFrame]]:
@@ -59,10 +64,10 @@ def landing_frames() -> dict[str, dict[str, pd.DataFrame]]:
     header = ["研究", "入组患者", "方法"]
     studies_a = [
         _study(a, 0, n_total=30, n_treatment=20, n_control=10, dose_low=1e8, dose_high=1e8, dose_per_kg=False,
-               follow_up_months=12.0, cluster_id="c1"),
+               follow_up_months=12.0, cluster_id=CLUSTER),
         _study(a, 1, n_total=40, design="single_arm", tissue_source="bone_marrow", dose_low=1e7, dose_high=1e8,
                dose_per_kg=False, follow_up_months=24.0),
-        _study(a, 2, kind="prose", table_index=None, row_index=None, n_total=30, cluster_id="c1",
+        _study(a, 2, kind="prose", table_index=None, row_index=None, n_total=30, cluster_id=CLUSTER,
                follow_up_months=6.0, route="intravenous", dose_low=1e6, dose_high=2e6, dose_per_kg=True),
     ]
     return {

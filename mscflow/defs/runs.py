@@ -48,7 +48,7 @@ def ensure_dagster_home() -> Path:
 
 
 def load_project_defs() -> dg.Definitions:
-    return dg.load_from_defs_folder(project_root=PROJECT_ROOT)
+    return dg.load_from_defs_folder(path_within_project=Path(__file__).resolve().parent)
 
 
 def apply_seed_changes(instance: dg.DagsterInstance, settings: Settings, changes: SeedChanges) -> None:

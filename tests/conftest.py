@@ -40,3 +40,25 @@ def project_env(tmp_path, monkeypatch):
     monkeypatch.setenv("MSCFLOW_WAREHOUSE", str(tmp_path / "data" / "mscflow.duckdb"))
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
     return tmp_path
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """`make test` prints the extraction quality on the seeds, measured against the gold."""
+    try:
+        from mscflow.clean import clean_document
+        from mscflow.extract.studies import extract_studies
+        from mscflow.scoring import score_studies
+        from mscflow.tables import find_tables
+
+        records = []
+        for path in sorted(SEEDS.glob("*.txt")):
+            text = clean_document(path.read_text(encoding="utf-8")).text
+            for r in extract_studies(path.name[:16], text, find_tables(text)):
+                records.append({**r, "doc": path.name})
+        score = score_studies(records, GOLD / "studies.jsonl")
+    except Exception as exc:  # the summary must not hide the test result
+        terminalreporter.write_line(f"extraction score unavailable: {exc}")
+        return
+    terminalreporter.section("extraction quality on the seeds (vs tests/fixtures/gold)")
+    for line in score.format_report().splitlines():
+        terminalreporter.write_line(line)

@@ -86,6 +86,24 @@ def test_cli_runs_are_in_the_dagster_instance(built):
             os.environ["DAGSTER_HOME"] = old
 
 
+def test_registrations_match_the_gold(built):
+    _, env, _ = built
+    gold = [json.loads(line) for line in (ROOT / "tests/fixtures/gold/registrations.jsonl").read_text().splitlines() if line.strip()]
+    rows = {r[0]: r[1:] for r in query(env, "SELECT nct_id, status, study_type, title, sponsor FROM core.registrations")}
+    assert len(rows) == len(gold) == 37
+    squash = lambda s: "".join((s or "").split())  # noqa: E731
+    for g in gold:
+        status, study_type, title, sponsor = rows[g["nct_id"]]
+        assert (status, study_type) == (g["status"], g["study_type"]), g["nct_id"]
+        assert squash(title) == squash(g["title"]) and squash(sponsor) == squash(g["sponsor"]), g["nct_id"]
+
+
+def test_sql_command_reads_the_published_file(built):
+    _, env, _ = built
+    out = cli(env, "sql", "SELECT count(*) AS n FROM core.documents", "--format", "json")
+    assert json.loads(out.stdout) == [{"n": 5}]
+
+
 def test_refresh_processes_only_what_changed(built):
     root, env, _ = built
     seeds = root / "seeds"

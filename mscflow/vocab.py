@@ -65,14 +65,48 @@ class Vocabulary:
             parts.append(f"(?P<{group}>{_term_regex(term)})")
         if not parts:
             return re.compile(r"(?!x)x"), by_group
-        # a lookahead finds the longest-listed hit at every position, overlapping ones included
-        return re.compile("(?=(?:" + "|".join(parts) + "))", re.IGNORECASE), by_group
+        # tried at every position where a term can start: the longest-listed hit there wins,
+        # and overlapping hits at other positions are found too
+        return re.compile("(?:" + "|".join(parts) + ")", re.IGNORECASE), by_group
+
+    @cached_property
+    def _first_chars(self) -> frozenset[str]:
+        """Characters a term can start with; other positions are skipped (the hot path)."""
+        chars: set[str] = set()
+        for ts in self.terms.values():
+            for t in ts:
+                c = t[0]
+                chars.update({c, c.lower(), c.upper(), c.casefold()})
+                if c in _DASHES:
+                    chars.update(_DASHES)
+        return frozenset(chars)
+
+    @cached_property
+    def _memo(self) -> dict[str, tuple[Match, ...]]:
+        return {}
 
     def find(self, text: str) -> list[Match]:
-        """All non-overlapping hits, longest first at every contested span, in text order."""
+        """All non-overlapping hits, longest first at every contested span, in text order.
+
+        Memoised per text: extraction asks the same vocabulary about the same passage many
+        times, and the lookahead alternation is the hot path."""
+        memo = self._memo
+        if text not in memo:
+            if len(memo) > 4096:
+                memo.clear()
+            memo[text] = tuple(self._find(text))
+        return list(memo[text])
+
+    def _find(self, text: str) -> list[Match]:
         pattern, by_group = self._pattern
+        first = self._first_chars
         candidates: list[Match] = []
-        for m in pattern.finditer(text):
+        for pos, ch in enumerate(text):
+            if ch not in first:
+                continue
+            m = pattern.match(text, pos)
+            if m is None:
+                continue
             group = m.lastgroup or ""
             start, end = m.span(group)
             candidates.append(Match(by_group[group], text[start:end], start, end))

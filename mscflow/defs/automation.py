@@ -26,6 +26,16 @@ warehouse_job = dg.define_asset_job(
 )
 
 
+warehouse_automation = dg.AutomationConditionSensorDefinition(
+    "warehouse_automation",
+    target=dg.AssetSelection.all() - dg.AssetSelection.groups(*DOCUMENT_GROUPS),
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    minimum_interval_seconds=int(os.environ.get("MSCFLOW_AUTOMATION_INTERVAL", "30")),
+    description="Evaluates the warehouse assets' automation conditions: after documents update, "
+    "rebuild, gate and publish the warehouse. On by default, so `make dev` needs no clicks.",
+)
+
+
 @dg.sensor(
     jobs=[documents_job, warehouse_job],
     minimum_interval_seconds=int(os.environ.get("MSCFLOW_SENSOR_INTERVAL", "30")),
@@ -77,5 +87,5 @@ def daily_rebuild_schedule(context: dg.ScheduleEvaluationContext) -> dg.RunReque
 
 @dg.definitions
 def automation() -> dg.Definitions:
-    return dg.Definitions(jobs=[documents_job, warehouse_job], sensors=[seed_files_sensor],
+    return dg.Definitions(jobs=[documents_job, warehouse_job], sensors=[seed_files_sensor, warehouse_automation],
                           schedules=[daily_rebuild_schedule])

@@ -16,6 +16,7 @@ from .clean import CleanDocument, clean_document
 from .clean.textmap import encode_runs
 from .ingest import INVALID, RawDocument, read_document, sha256_bytes
 from .schemas.documents import DocumentsSchema
+from .schemas.frames import empty_frame
 from .schemas.quarantine import QuarantineSchema
 from .schemas.raw_documents import RawDocumentsSchema
 
@@ -53,11 +54,6 @@ def quarantine_frame(rows: list[dict]) -> pd.DataFrame:
     return QuarantineSchema.validate(frame)
 
 
-def empty_documents() -> pd.DataFrame:
-    cols = DocumentsSchema.to_schema().columns
-    return pd.DataFrame({name: pd.Series(dtype=str(col.dtype)) for name, col in cols.items()})
-
-
 def document_row(raw: dict, clean: CleanDocument) -> dict:
     return {
         "document_id": raw["document_id"],
@@ -87,7 +83,7 @@ def clean_frames(raw: dict, opencc_config: str = "t2s") -> tuple[pd.DataFrame, p
     if isinstance(raw.get("quarantine_reason"), str):  # NaN after a Parquet round trip
         q = {k: raw[k] for k in ("source_path", "sha256")} | {
             "stage": "raw_documents", "reason": raw["quarantine_reason"], "detail": raw["quarantine_detail"] or ""}
-        return empty_documents(), quarantine_frame([q])
+        return empty_frame(DocumentsSchema), quarantine_frame([q])
     clean = clean_document(raw["text"], opencc_config)
     frame = pd.DataFrame([document_row(raw, clean)])
     try:
@@ -95,7 +91,7 @@ def clean_frames(raw: dict, opencc_config: str = "t2s") -> tuple[pd.DataFrame, p
     except (pa_errors.SchemaError, pa_errors.SchemaErrors) as exc:
         q = {"source_path": raw["source_path"], "sha256": raw["sha256"], "stage": "clean_documents",
              "reason": INVALID, "detail": _schema_message(exc)}
-        return empty_documents(), quarantine_frame([q])
+        return empty_frame(DocumentsSchema), quarantine_frame([q])
 
 
 def _schema_message(exc: Exception) -> str:

@@ -11,32 +11,9 @@ from collections.abc import Callable
 from functools import lru_cache
 
 import pandas as pd
-import pandera.pandas as pa
 
 from .clean.textmap import TextMap, decode_runs
 from .tables import PipeTable, find_tables
-
-
-def empty_frame(model: type[pa.DataFrameModel]) -> pd.DataFrame:
-    cols = model.to_schema().columns
-    return pd.DataFrame({name: pd.Series(dtype=_dtype(col)) for name, col in cols.items()})
-
-
-def _dtype(col) -> str:
-    text = str(col.dtype)
-    return "object" if text in ("str", "string") else text
-
-
-def frame_for(model: type[pa.DataFrameModel], records: list[dict]) -> pd.DataFrame:
-    """Records -> validated frame in the model's column order (an empty frame keeps dtypes)."""
-    if not records:
-        return empty_frame(model)
-    columns = list(model.to_schema().columns)
-    frame = pd.DataFrame(records)
-    missing = [c for c in columns if c not in frame.columns]
-    for c in missing:
-        frame[c] = None
-    return model.validate(frame[columns], lazy=True)
 
 
 @lru_cache(maxsize=64)

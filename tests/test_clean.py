@@ -141,3 +141,12 @@ def test_seed_acceptance(clean_docs):
         assert kept in all_text, kept
     damaged = next(d for n, d in clean_docs.items() if n.startswith("002_"))
     assert damaged.repairs["n_damaged_spans"] >= 5
+
+
+def test_ruled_table_data_lines_counted_without_the_parser():
+    from mscflow.clean.blocks import ruled_table_data_lines
+
+    text = "表1\n| a | b |\n|---|---|\n| 1 | 2 |\n3 | 4 |\n正文 a | b 不是表\n"
+    spans = ruled_table_data_lines(text)
+    assert [text[s:e] for s, e in spans] == ["| 1 | 2 |", "3 | 4 |"]
+    assert ruled_table_data_lines("a | b | c\nd | e | f\n") == []  # no rule: not counted here

@@ -25,12 +25,32 @@ class Sentence:
     block: int  # index of the block the sentence belongs to
 
 
-def split_blocks(text: str) -> list[Block]:
+def _line_spans(text: str) -> list[tuple[int, int, str]]:
     lines: list[tuple[int, int, str]] = []
     pos = 0
     for line in text.split("\n"):
         lines.append((pos, pos + len(line), line))
         pos += len(line) + 1
+    return lines
+
+
+def ruled_table_data_lines(text: str) -> list[tuple[int, int]]:
+    """Spans of the data lines of ``---|---``-ruled pipe tables (header and rule excluded).
+
+    Found without the table parser, so the asset check that every such line became a
+    table row is an independent count."""
+    lines = _line_spans(text)
+    out = []
+    for i in sorted(_table_lines(lines)):
+        start, end, line = lines[i]
+        is_header = i + 1 < len(lines) and bool(TABLE_RULE_RE.match(lines[i + 1][2]))
+        if not is_header and not TABLE_RULE_RE.match(line):
+            out.append((start, end))
+    return out
+
+
+def split_blocks(text: str) -> list[Block]:
+    lines = _line_spans(text)
     table_lines = _table_lines(lines)
     blocks: list[Block] = []
     i = 0
@@ -64,7 +84,7 @@ def _table_lines(lines: list[tuple[int, int, str]]) -> set[int]:
         if TABLE_RULE_RE.match(line) and i > 0 and "|" in lines[i - 1][2]:
             out.update({i - 1, i})
             j = i + 1
-            while j < len(lines) and lines[j][2].count("|") >= 2:
+            while j < len(lines) and lines[j][2].count("|") >= 2 and not TABLE_RULE_RE.match(lines[j][2]):
                 out.add(j)
                 j += 1
     return out

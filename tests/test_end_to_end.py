@@ -69,6 +69,16 @@ def test_build_publishes_the_contract_and_quarantines_bad_files(built):
     assert reasons == {"x_empty.txt": "empty_file", "y_binary.txt": "binary_file", "z_large.txt": "too_large"}
 
 
+def test_studies_link_to_their_reference_entries(built):
+    _, env, _ = built
+    linked = query(env, """
+        SELECT s.reference_marker, r.marker, r.year FROM core.studies s
+        JOIN core."references" r USING (reference_id) WHERE s.document_id = r.document_id""")
+    assert len(linked) >= 5
+    for marker, ref_marker, _ in linked:
+        assert int("".join(ch for ch in marker if ch.isdigit())) == int(ref_marker)
+
+
 def test_cli_runs_are_in_the_dagster_instance(built):
     _, env, summary = built
     import dagster as dg

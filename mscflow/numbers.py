@@ -104,20 +104,36 @@ _MANTISSA = (
     rf"|{NUM}(?:{_RANGE_SEP}{NUM})?)"  # 0.5–0.6 / 40
 )
 _TIMES = r"\s*[x×X*＊]\s*"
-# exponent forms: x10 6, x10*6, x10^6, x106 (superscript lost, glued)
-_EXP = r"10\s*(?:[*^]\s*)?(?P<e>1[0-2]|[3-9])(?!\d)"
+# exponent forms: x10 6, x10*6, x10^6, x106 (superscript lost, glued), x10⁶ (superscript kept),
+# x10的6次方 (spelled out)
+_SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+_EXP_KEPT = (
+    r"(?P<s>¹[⁰¹²]|[³⁴⁵⁶⁷⁸⁹])(?![⁰¹²³⁴⁵⁶⁷⁸⁹])"
+    r"|的\s*(?P<c>1[0-2]|[3-9]|十[一二]?|[三四五六七八九])\s*次方"
+)
+_EXP = rf"10\s*(?:(?:[*^]\s*)?(?P<e>1[0-2]|[3-9])(?!\d)|{_EXP_KEPT})"
 _SCI = re.compile(_MANTISSA + _TIMES + _EXP)
-# mantissa-free powers: 10^6, 10*6, and a bare 106 when a unit follows (106/公斤, 106个细胞)
-_POW = re.compile(r"(?<![\d.x×X*])10\s*[*^]\s*(?P<e>1[0-2]|[3-9])(?!\d)")
+# mantissa-free powers: 10^6, 10*6, 10⁶, 10的6次方, and a bare 106 when a unit follows (106/公斤)
+_POW = re.compile(rf"(?<![\d.x×X*])10\s*(?:[*^]\s*(?P<e>1[0-2]|[3-9])(?!\d)|{_EXP_KEPT})")
 _BARE = re.compile(r"(?<![\d.x×X*^])10(?P<e>[3-9])(?=\s*(?:/|个?细胞|個細胞|cells|MSC))")
-_CN_MAG = re.compile(rf"(?P<m>{NUM}|{CN_NUM})\s*(?:多|余)?\s*(?P<u>[万亿萬億])\s*(?:多|余)?\s*个?\s*(?=(?:MSC|间充质|细胞|干细胞|[;;,，。、]|$))")
+_CN_MAG = re.compile(rf"(?P<m>{NUM}(?:\s*(?P<k>[十百千]))?|{CN_NUM})\s*(?:多|余)?\s*(?P<u>[万亿萬億])\s*(?:多|余)?\s*个?\s*(?=(?:MSC|间充质|细胞|干细胞|[;;,，。、]|$))")
 _PLAIN_CELLS = re.compile(rf"(?P<m>{NUM}|{CN_NUM})\s*(?:多|余)?\s*个\s*(?=MSC|间充质干细胞)")
 _PER_KG_AFTER = re.compile(r"\s*(?:个|個)?\s*(?:细胞|細胞|MSCs?|cells?)?\s*(?:/|每)\s*(?:kg|公斤|千克)", re.IGNORECASE)
+_PER_KG_BEFORE = re.compile(r"每\s*(?:公斤|千克|kg)\s*(?:体重|體重)?\s*$", re.IGNORECASE)
 _PER_ML_AFTER = re.compile(r"\s*(?:个|個)?\s*(?:细胞|細胞|MSCs?|cells?)?\s*/\s*(?:mL|ml|毫升|L)\b", re.IGNORECASE)
 _PM_TAIL = re.compile(rf"\s*±\s*{NUM}\s*(?:{_TIMES}10\s*(?:[*^]\s*)?\d{{1,2}})?")
 _TOTAL_BEFORE = re.compile(r"(?:总计|總計|总共|共计|累计|合计)[^,，;;。]{0,6}$")
 _THRESHOLD_BEFORE = re.compile(r"(?:超过|超過|多于|高于|低于|不到|少于|大于|小于)\s*$")
 _THRESHOLD_AFTER = re.compile(r"^\s*(?:个|MSC|细胞)*\s*(?:或)?\s*(?:以上|以下|不等|左右)")
+
+
+def _exponent(m: re.Match) -> int:
+    """The power of ten of an ``_EXP`` match, whichever way it was written."""
+    if m.group("e"):
+        return int(m.group("e"))
+    if m.group("s"):
+        return int(m.group("s").translate(_SUPERSCRIPT))
+    return int(cn_to_int(m.group("c")) or 0) if not m.group("c").isdigit() else int(m.group("c"))
 
 
 def _mantissa_values(m: str) -> list[float]:
@@ -135,7 +151,7 @@ def find_doses(text: str) -> list[Dose]:
     for m in _SCI.finditer(text):
         if not free(m.start(), m.end()):  # the "± 0.4×10 6" tail of the previous dose
             continue
-        vals = [v * 10 ** int(m.group("e")) for v in _mantissa_values(m.group("m"))]
+        vals = [v * 10 ** _exponent(m) for v in _mantissa_values(m.group("m"))]
         end = m.end()
         tail = _PM_TAIL.match(text, end)
         if tail:
@@ -145,12 +161,14 @@ def find_doses(text: str) -> list[Dose]:
     for rx in (_POW, _BARE):
         for m in rx.finditer(text):
             if free(m.start(), m.end()):
-                found.append((m.start(), m.end(), [10.0 ** int(m.group("e"))], 0))
+                found.append((m.start(), m.end(), [10.0 ** (_exponent(m) if rx is _POW else int(m.group("e")))], 0))
                 taken.append((m.start(), m.end()))
     for m in _CN_MAG.finditer(text):
         if free(m.start(), m.end()):
-            base = parse_number(m.group("m"))
+            k = m.group("k")
+            base = parse_number(m.group("m")[: -1] if k else m.group("m"))
             if base is not None:
+                base *= _CN_UNITS[k] if k else 1  # 5千万 = 5 × 千 × 万
                 found.append((m.start(), m.end(), [base * _CN_BIG[m.group("u")]], 0))
                 taken.append((m.start(), m.end()))
     for m in _PLAIN_CELLS.finditer(text):
@@ -165,7 +183,7 @@ def find_doses(text: str) -> list[Dose]:
             continue
         after = text[end : end + 16]
         before = text[max(0, start - 12) : start]
-        per_kg = bool(_PER_KG_AFTER.match(after)) or before.rstrip().endswith(("每公斤", "每公斤体重"))
+        per_kg = bool(_PER_KG_AFTER.match(after) or _PER_KG_BEFORE.search(before))
         if _PER_ML_AFTER.match(after):
             kind = "concentration"
         elif _TOTAL_BEFORE.search(before):
@@ -175,7 +193,22 @@ def find_doses(text: str) -> list[Dose]:
         else:
             kind = "single"
         doses.append(Dose(min(vals), max(vals), per_kg, kind, start, end))
-    return doses
+    return _join_ranges(text, doses)
+
+
+def _join_ranges(text: str, doses: list[Dose]) -> list[Dose]:
+    """``5×10^5~1×10^6/kg`` is one range of doses, per kg as its upper end says (only the upper
+    end carries the unit, so the lower one would otherwise read as a whole-body dose)."""
+    out: list[Dose] = []
+    for d in doses:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.kind == d.kind == "single" and d.per_kg and not prev.per_kg
+                and re.fullmatch(_RANGE_SEP, text[prev.end : d.start])):
+            out[-1] = Dose(min(prev.low, d.low), max(prev.high, d.high), prev.per_kg or d.per_kg, "single",
+                           prev.start, d.end)
+        else:
+            out.append(d)
+    return out
 
 
 # --- durations ----------------------------------------------------------------------------------
@@ -225,7 +258,7 @@ def find_durations(text: str) -> list[Duration]:
 # --- counts -------------------------------------------------------------------------------------
 
 _COUNT = re.compile(
-    rf"(?:n\s*=\s*(?P<n>\d+))|(?P<c>\d+|{CN_NUM})\s*(?P<u>名|例|位|对)(?!\s*[/每])"
+    rf"(?:n\s*=\s*(?P<n>\d+))|(?P<c>\d+|{CN_NUM})\s*(?P<u>名|例|位|对|人(?![次群民类體体口员員工数數均]))(?!\s*[/每])"
 )
 
 
@@ -253,6 +286,7 @@ def leading_int(text: str) -> int | None:
 
 _TIMES_COUNT = re.compile(rf"(?P<c>\d+|{CN_NUM})\s*次")
 _ADMIN_VERB = re.compile(r"连续|連續|MSC|细胞|細胞|注射|输注|輸注|输入|移植|治疗|治療|给药|滴注|植入|剂量|劑量|给予")
+_IN_ALL = re.compile(r"[共總总]计?\s*$")
 _SINGLE = re.compile(r"单次|單次|单剂量|單劑量|单阶段|單階段|一次性")
 _DOUBLE = re.compile(r"双剂量|雙劑量|双倍剂量|雙倍劑量|双次|雙次")
 
@@ -265,10 +299,13 @@ def find_administrations(text: str) -> list[Value]:
     out = []
     for m in _TIMES_COUNT.finditer(text):
         before = text[max(0, m.start() - 6) : m.start()]
-        if re.search(r"(?:每[^,，;;。]{0,4}|再)$", before):
+        if re.search(r"(?:每(?!人|例|位|名|个?患者)[^,，;;。]{0,4}|再)$", before):  # 每周一次, not 每人两次
             continue
         window = text[max(0, m.start() - 8) : m.end() + 12]
-        if not _ADMIN_VERB.search(window) or text[m.end() : m.end() + 2] == "随访":
+        if _IN_ALL.search(before):
+            # "…静脉输注MSC 2×10^6/kg,共2次": the verb sits earlier in the same sentence
+            window = text[text.rfind("。", 0, m.start()) + 1 : m.end() + 12][-60:]
+        if not _ADMIN_VERB.search(window) or text[m.end() : m.end() + 2] in ("随访", "隨訪", "复查", "複查"):
             continue
         v = parse_number(m.group("c"))
         if v is None or v <= 0 or v > 50:

@@ -120,3 +120,26 @@ def test_administrations():
 
 def test_years():
     assert [int(y.low) for y in find_years("2019年与2016 年,公元1890年")] == [2019, 2016]
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high", "per_kg"),
+    [
+        ("2×10⁶/kg", 2e6, 2e6, True),  # superscript kept
+        ("3×10⁷个细胞", 3e7, 3e7, False),
+        ("1×10的6次方个细胞/kg", 1e6, 1e6, True),  # exponent spelled out
+        ("5千万个细胞", 5e7, 5e7, False),
+        ("每千克体重2×10^6个细胞", 2e6, 2e6, True),
+        ("每公斤体重一百一十万个细胞", 1.1e6, 1.1e6, True),
+        ("5×10^5~1×10^6/kg", 5e5, 1e6, True),  # only the upper end carries the unit
+    ],
+)
+def test_more_dose_forms(text, low, high, per_kg):
+    [d] = find_doses(text)
+    assert (d.low, d.high, d.per_kg, d.kind) == (pytest.approx(low), pytest.approx(high), per_kg, "single")
+
+
+def test_counts_in_people_and_administrations_in_all():
+    assert [c.low for c in find_counts("共30人;1000人次;30人群")] == [30]
+    assert [int(v.low) for v in find_administrations("静脉输注MSC 2×10^6/kg,每周1次,共4次,随访12个月")] == [4]
+    assert [int(v.low) for v in find_administrations("每人接受两次动脉内注射")] == [2]

@@ -125,3 +125,40 @@ def test_gold_score_meets_acceptance(seed_records):
     assert score.study_recall >= 0.95
     low = {name: round(fs.f1, 3) for name, fs in score.fields.items() if fs.f1 < 0.80}
     assert not low, f"fields below 0.80 F1: {low}"
+
+
+def test_arms_in_a_table_count_cell():
+    text = (
+        "研究 | 患者人数 | 设计 | 细胞来源 | 剂量 | 途径 | 随访\n---|---|---|---|---|---|---\n"
+        "王A. 等,2021年 | 40(MSC组20例,对照组20例) | IIa期随机对照 | 脐带MSC | 1×10^6/kg | 静脉 | 28天\n"
+    )
+    [rec] = _extract(text)
+    assert (rec["n_total"], rec["n_treatment"], rec["n_control"]) == (40, 20, 20)
+    assert (rec["phase"], rec["design"], rec["year"]) == ("II", "rct", 2021)
+
+
+def test_arm_phrasings():
+    text = (
+        "概述\n李等人2015年报道,47名激素耐药GVHD患者中,28名在二线治疗基础上联合输注MSC,"
+        "19名仅接受二线治疗作为对照,随访2年。\n"
+        "赵等人2016年报道,42名患者被随机分为两组,21名接受MSC移植,另外21名接受胰岛素常规治疗,随访1年。\n"
+        "孙等人2019年报道,研究纳入了9名女性,按剂量分为三组(每组三名),随访12个月。\n"
+    )
+    first, second, third = _extract(text)
+    assert (first["n_total"], first["n_treatment"], first["n_control"]) == (47, 28, 19)
+    assert (second["n_total"], second["n_treatment"], second["n_control"]) == (42, 21, 21)
+    assert third["n_total"] == 9
+
+
+def test_section_disease_and_titled_study():
+    text = (
+        "干细胞治疗脊髓损伤与脑卒中\n一、脑卒中\n"
+        "王等人2010年公布了长期随访结果:52名患者中16名接受了MSC治疗,36名为对照组,随访5年。\n"
+        "3. 脐带间充质干细胞经肝动脉治疗肝衰竭\n"
+        "2016年发表的这项研究共纳入了30名患者,分为治疗组(20名)和对照组(10名)。随访6个月。\n"
+    )
+    first, second = _extract(text)
+    assert first["disease"] == "stroke"
+    assert second["label"] == "脐带间充质干细胞经肝动脉治疗肝衰竭" and second["year"] == 2016
+    assert (second["n_total"], second["n_treatment"], second["n_control"]) == (30, 20, 10)
+    assert (second["disease"], second["route"]) == ("liver_failure", "hepatic_artery")

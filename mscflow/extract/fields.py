@@ -218,15 +218,24 @@ def year(text: str) -> int | None:
     for y in find_years(text):
         before = text[max(0, y.start - 2) : y.start]
         after = text[y.end : y.end + 12]
-        if "自" in before or re.match(r"^\s*年[^。,，]{0,8}(?:至|到|-|以来)", after) or re.search(r"[至到\-]\s*$", before):
+        if "自" in before or re.match(r"^\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日)?\s*(?:至|到|[-–~])|^\s*年[^。,，]{0,8}以来", after) or re.search(r"[至到\-]\s*$", before):
             continue
         return int(y.low)
     return None
 
 
-_ENROL_BEFORE = re.compile(r"(?:共|共有|总共|纳入了?|招募了?|入组|涉及|包括|包含|选择|收治)[^,，;;。]{0,6}$")
+_ENROL_BEFORE = re.compile(r"(?:共|共有|总共|纳入了?|招募了?|入组|涉及|包括|包含|选择|收治|分析了?)[^,，;;。]{0,6}$")
 _ENROL_AFTER = re.compile(r"^[^,，;;。]{0,12}(?:被纳入|入组|参与)")
-_CONTROL = re.compile(r"对照组|作为对照|安慰剂组|未接受|非\w{0,6}组|生理盐水")
+# "47名…患者中,28名…" / "527名…患者的资料,其中53名…": the count the arms are taken from
+_SPLIT_AFTER = re.compile(
+    r"^[^,，;;。]{0,20}?(?:(?:患者|病人|受试者|女性|儿童|个体)中\s*[,，]|[,，]\s*其中|被?(?:随机)?(?:分为|分成|分配到))"
+)
+_CONTROL = re.compile(
+    r"对照组|作为对照|安慰剂组|未接受|非\w{0,6}组|生理盐水"
+    r"|(?:仅|只)接受|(?:接受|给予|使用)了?安慰剂|(?:接受|采用|给予)[^,，;;。]{0,6}(?:常规|标准)[^,，;;。]{0,4}治疗"
+)
+_ADD_ON = re.compile(r"基础上|联合|MSC|干细胞|間充質|间充质")  # an arm that received cells is never the control
+_PER_GROUP = re.compile(r"(?:每|各)(?:个)?组\s*$")
 _GROUP = re.compile(r"(?<!入)组")
 _TREATMENT_GROUP = re.compile(r"(?<!入)组|接受|完成")
 _CLAUSE = re.compile(r"[,，;;。:：]")
@@ -255,25 +264,41 @@ def counts(text: str) -> Counts:
     found = find_counts(text)
     if not found:
         return Counts(None, None, None)
+    found = [c for c in found if not _PER_GROUP.search(text[max(0, c.start - 4) : c.start])]  # 每组三名: a group size
+    if not found:
+        return Counts(None, None, None)
     spans = [(c.start, c.end) for c in found]
     treatment: dict[int, list[int]] = {}  # sentence start -> arm sizes
     control: list[int] = []
     total: int | None = None
     first_arm_at: int | None = None
     segments = []
+    predicates = []  # what the segment says after the count: "36名接受…" (not "…完成的试验纳入了48名")
     for i, c in enumerate(found):
         left, right = _clause_bounds(text, c.start, c.end)
         # a count's own stretch runs from the previous count to the next one within the clause
         seg_left = max([left] + [e for s, e in spans[:i] if e <= c.start])
         seg_right = min([right] + [s for s, e in spans[i + 1 :] if s >= c.end])
+        if re.search(r"[((]\s*$", text[seg_left : c.start]):
+            # "治疗组(58名)和对照组(60名)": the group named before the bracket is this count's
+            seg_right = c.end
         segments.append(text[seg_left:seg_right])
-    has_control = any(_CONTROL.search(seg) for seg in segments)
-    for c, segment in zip(found, segments, strict=True):
+        predicates.append(text[c.end : seg_right])
+    def is_control(seg: str) -> bool:
+        m = _CONTROL.search(seg)
+        return bool(m) and not (m.group().endswith("治疗") and not m.group().startswith(("仅", "只"))
+                                and _ADD_ON.search(seg))
+
+    has_control = any(is_control(seg) for seg in segments)
+    for c, segment, predicate in zip(found, segments, predicates, strict=True):
         v = int(c.low)
-        if _CONTROL.search(segment):
+        if total is None and first_arm_at is None and _SPLIT_AFTER.search(text[c.end : c.end + 28]):
+            total = v  # the count the arms are split from
+        elif is_control(segment):
             control.append(v)
             first_arm_at = c.start if first_arm_at is None else first_arm_at
-        elif _GROUP.search(segment) or (has_control and _TREATMENT_GROUP.search(segment)):
+        elif _GROUP.search(segment) or (has_control and (
+                _TREATMENT_GROUP.search(predicate) or _ADD_ON.search(predicate))):
             sentence_at = text.rfind("。", 0, c.start)
             treatment.setdefault(sentence_at, []).append(v)
             first_arm_at = c.start if first_arm_at is None else first_arm_at

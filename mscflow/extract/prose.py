@@ -23,7 +23,7 @@ from . import fields
 _SENTENCE_END = re.compile(r"[。!?!?]")
 _CLAUSE_SPLIT = re.compile(r"[;;::、]")
 _NUMBERED_HEADING = re.compile(
-    r"^\s*(?:[①-⑳]|\d{1,2}\s*[.、]|[一二三四五六七八九十]+\s*[、.])?\s*(?:临床)?(?:试验|研究)\s*[一二三四五六七八九十\d]+\s*[::]?"
+    r"^\s*(?:[①-⑳]|\d{1,2}\s*[.、]|[一二三四五六七八九十]+\s*[、.])?\s*(?:临床)?(?:试验|研究)\s*[一二三四五六七八九十\d]+(?![览般些致定直起样])\s*[::]?"
 )
 _SUBHEADING = re.compile(
     r"^\s*(?:\d{1,2}\s*[.、]|[((]\d{1,2}[))]|[-•·])|(?:评估|结果|结论|方法|有效性|安全性|疗效|测试|分析|讨论)\s*[::]?\s*$"
@@ -50,12 +50,16 @@ _SINGLE_MARKER = re.compile(r"\[(\d{1,3})\]|【(\d{1,3})】")
 _MULTI_MARKER = re.compile(r"\[\d{1,3}\s*[-,,–]\s*\d{1,3}[^\]]*\]")
 _GENERIC = re.compile(
     r"注册|登记注册|clinicaltrials|项目|不等|范围|大量|多项|(?:I|II|Ⅰ|Ⅱ)期和(?:II|III|Ⅱ|Ⅲ)期"
+    r"|(?:需要|仍需|有待)(?:更多|更大|大样本|多中心)[^,,。;;]{0,10}(?:试验|研究)"  # future work, not a study
 )
 _SAME_YEAR = re.compile(r"^\s*同年")
 _BACK_REFERENCE = re.compile(r"该研究|该项研究|此项研究|这项研究|本研究|该试验|此项试验|这项试验")
 _DOSE_SURVEY = re.compile(r"(?:最低|最高|第二高|最大|最小)的?(?:剂量|用量)|(?:剂量|用量)(?:超过|最高|最低)|各一项")
 _THIS_STUDY = re.compile(r"^\s*(?:在)?(?:这个|该|此|这项|该项)(?:临床)?(?:研究|试验)")
 _STUDY_NOUN = re.compile(r"研究|试验|实验|案例|报道")
+_SECTION_NUMBER = re.compile(
+    r"^\s*(?:\d{1,2}\s*[.、](?!\d)|[((]\s*(?:[一二三四五六七八九十]{1,3}|\d{1,2})\s*[))]|[一二三四五六七八九十]{1,3}\s*、|[①-⑳])\s*"
+)
 _EACH_ONE = re.compile(r"([\u4e00-\u9fff]{2,4})和([\u4e00-\u9fff]{2,4})各一项")
 
 
@@ -69,6 +73,7 @@ class ProseStudy:
     anchor_kind: str  # author | institution | heading | marker | determiner | reported | phase | review | dose
     year_hint: int | None = None
     route_hint: str | None = None
+    disease_hint: str | None = None  # the disease of the section heading the study sits under
     reference_marker: str | None = None
     focus: tuple[int, int] | None = None  # the clause that carries a dose-survey study
     context: tuple[int, int] | None = None  # the sentence around that clause
@@ -162,6 +167,34 @@ def _heading_route(lines: list[_Line], index: int) -> str | None:
     return None
 
 
+def _heading_disease(lines: list[_Line], index: int) -> str | None:
+    """The one disease named by the nearest heading above that names any ("二、缺血性脑卒中")."""
+    for j in range(index - 1, -1, -1):
+        if lines[j].heading:
+            codes = [c for c in fields.disease_codes(lines[j].text) if c != "other"]
+            if codes:
+                return codes[0] if len(set(codes)) == 1 else None
+    return None
+
+
+def _titled_study(text: str, lines: list[_Line], li: int, sentences: list[tuple[int, int]]) -> ProseStudy | None:
+    """A paragraph right under a numbered heading (``3. 脐带MSC经肝动脉治疗…``) that refers to
+    itself as a study in its first sentence is that study, named by the heading."""
+    if li == 0 or not sentences or not lines[li - 1].heading:
+        return None
+    head = lines[li - 1].text.strip()
+    number = _SECTION_NUMBER.match(head)
+    first = text[sentences[0][0] : sentences[0][1]]
+    if not number or not _BACK_REFERENCE.search(first):
+        return None
+    label = _trim(head[number.end() :])
+    if not label:
+        return None
+    a, b = sentences[0]
+    return ProseStudy(a, b, label[:60], "heading", year_hint=fields.year(first),
+                      disease_hint=_heading_disease(lines, li), reference_marker=_marker(first))
+
+
 def _numbered_sections(text: str, lines: list[_Line]) -> tuple[list[ProseStudy], set[int]]:
     studies, used = [], set()
     i = 0
@@ -242,6 +275,12 @@ def find_prose_studies(text: str, masked: list[tuple[int, int]] | None = None) -
         current = None
         route_hint = _heading_route(lines, li)
         prev_sentence: tuple[int, int] | None = None
+        titled = _titled_study(text, lines, li, sentences) if not anchored else None
+        if titled is not None:
+            # a numbered heading that names the study, and a paragraph that says "这项研究…"
+            titled.route_hint = route_hint
+            current = last = titled
+            candidates.append(titled)
         for a, b in sentences:
             sentence = text[a:b]
             span = (a, b)
@@ -263,6 +302,7 @@ def find_prose_studies(text: str, masked: list[tuple[int, int]] | None = None) -
                 if _SAME_YEAR.search(sentence) and year is None:
                     year = prev_year
                 current = ProseStudy(a, b, anchor[1][:60], anchor[0], year_hint=year, route_hint=route_hint,
+                                     disease_hint=_heading_disease(lines, li),
                                      reference_marker=_marker(sentence))
                 candidates.append(current)
                 last = current

@@ -97,6 +97,15 @@ def _cells_by_role(table: PipeTable, row: TableRow) -> dict[str, str]:
     return out
 
 
+_BARE_YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20[0-3]\d)(?!\d)")
+
+
+def _bare_year(study_cell: str) -> int | None:
+    """The year of an author cell written without 年: ``Hare JM(2012)``, ``Smith, 2019``."""
+    m = _BARE_YEAR.search(study_cell)
+    return int(m.group(1)) if m else None
+
+
 def _row_record(document_id: str, text: str, table: PipeTable, row: TableRow, ctx: fields.DocContext) -> dict:
     by_role = _cells_by_role(table, row)
     stated = " | ".join(c for r, c in by_role.items() if r != "limitations")  # limitations speak of future work
@@ -110,12 +119,16 @@ def _row_record(document_id: str, text: str, table: PipeTable, row: TableRow, ct
     )
     count_cell = by_role.get("patients") or by_role.get("patient_count") or ""
     values.update(n_total=leading_int(count_cell), n_treatment=None, n_control=None)
+    arms = fields.counts(count_cell)
+    if arms.n_treatment is not None and arms.n_control is not None:
+        # "24(MSC组12例,对照组12例)": the count cell states the arm sizes
+        values.update(n_total=values["n_total"] or arms.n_total, n_treatment=arms.n_treatment, n_control=arms.n_control)
     if product:
         values["cell_type"] = fields.cell_type(product)
         values["tissue_source"] = fields.tissue_source(by_role.get("cell_source") or stated, values["cell_type"])
     values["design"] = fields.design(stated, primary, "single_arm", values["n_total"])
     values["follow_up_months"] = fields.follow_up(everything)
-    values["year"] = fields.year(by_role.get("study", ""))
+    values["year"] = fields.year(by_role.get("study", "")) or _bare_year(by_role.get("study", ""))
     marker = _MARKER.search(text[row.char_start : row.char_end])
     label = by_role.get("study") or " ".join(
         x for x in (by_role.get("recipients"), marker.group() if marker else by_role.get("reference")) if x
@@ -145,6 +158,8 @@ def _prose_record(document_id: str, text: str, study: ProseStudy, ctx: fields.Do
                                 pooled=review)
         if values["route"] is None:
             values["route"] = study.route_hint
+        if study.disease_hint and not fields.disease_codes(evidence, ctx):
+            values["disease"] = study.disease_hint  # the section's disease, not the article's
         if review:
             values["n_administrations"] = None
         values["year"] = study.year_hint if study.anchor_kind != "heading" else fields.year(evidence)

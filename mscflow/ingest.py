@@ -74,40 +74,62 @@ def decode_bytes(data: bytes) -> tuple[str, str, float]:
         return data.decode("utf-8"), "utf_8", 1.0
     except UnicodeDecodeError:
         pass
-    if b"\x00" in data:  # UTF-16 without BOM; NULs sit beside ASCII characters
-        enc = "utf_16_le" if data[1::2].count(0) >= data[0::2].count(0) else "utf_16_be"
-        try:
-            return data.decode(enc), enc, 0.9
-        except UnicodeDecodeError:
-            pass
+    if b"\x00" in data:
+        utf16 = _utf16_without_bom(data)
+        if utf16 is not None:
+            return utf16[0], utf16[1], 0.9
     best = from_bytes(data, cp_isolation=CANDIDATE_ENCODINGS).best()
     if best is None:
+        utf16 = _utf16_without_bom(data)  # all-CJK UTF-16 has no NULs to give it away
+        if utf16 is not None:
+            return utf16[0], utf16[1], 0.8
         raise UnicodeDecodeError("unknown", data[:16], 0, min(len(data), 16), "no candidate encoding decodes this file")
     confidence = round(1.0 - float(best.chaos), 4)
     return str(best), best.encoding, confidence
 
 
 def _looks_binary(data: bytes) -> bool:
-    """NUL bytes outside a UTF-16 layout mean binary content."""
-    if b"\x00" not in data:
+    """NUL bytes mean binary content unless the bytes are UTF-16 text."""
+    if b"\x00" not in data or data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
         return False
-    if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
-        return False
-    # UTF-16 without BOM: NULs sit regularly on one side of ASCII characters
-    even, odd = data[0::2], data[1::2]
-    nul_share = max(even.count(0) / max(len(even), 1), odd.count(0) / max(len(odd), 1))
-    return not (nul_share > 0.2 and len(data) % 2 == 0 and _decodes_utf16(data))
+    return _utf16_without_bom(data) is None
 
 
-def _decodes_utf16(data: bytes) -> bool:
-    for enc in ("utf_16_le", "utf_16_be"):
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """(text, encoding) when the bytes read as UTF-16 text in either byte order.
+
+    The side with more NULs (ASCII characters' high bytes) is tried first."""
+    if len(data) % 2:
+        return None
+    little_first = data[1::2].count(0) >= data[0::2].count(0)
+    for enc in ("utf_16_le", "utf_16_be") if little_first else ("utf_16_be", "utf_16_le"):
         try:
             text = data.decode(enc)
         except UnicodeDecodeError:
             continue
-        if sum(ch.isprintable() or ch in "\n\r\t" for ch in text) / max(len(text), 1) > 0.95:
+        if "\x00" not in text and _plausible_share(text) > 0.97:
+            return text, enc
+    return None
+
+
+def _plausible_share(text: str) -> float:
+    """Share of characters a Chinese article is made of: ASCII, whitespace, CJK punctuation
+    and full-width forms, and Han characters of GB2312 or Big5. Bytes of another encoding
+    read as UTF-16 land mostly on rare code points, so they score low."""
+    def ok(ch: str) -> bool:
+        if ch.isascii():
+            return ch.isprintable() or ch in "\n\r\t"
+        if "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef" or ch in "\u2014\u2018\u2019\u201c\u201d\u2026\u00b7\u00d7":
             return True
-    return False
+        for enc in ("gb2312", "big5"):
+            try:
+                ch.encode(enc)
+                return True
+            except UnicodeEncodeError:
+                continue
+        return False
+
+    return sum(map(ok, text)) / max(len(text), 1)
 
 
 def read_document(path: Path, seeds_dir: Path, max_bytes: int, first_owner: str | None = None) -> RawDocument:
@@ -135,16 +157,3 @@ def read_document(path: Path, seeds_dir: Path, max_bytes: int, first_owner: str 
     if control > max(8, len(text) // 100):
         return quarantine(BINARY, f"{control} control characters after decoding as {encoding}", encoding)
     return RawDocument(rel, digest, len(data), encoding, confidence, text)
-
-
-def duplicate_owners(paths: list[Path]) -> dict[Path, str]:
-    """For each file whose content repeats an earlier file (by name order): that file's name."""
-    seen: dict[str, str] = {}
-    owners: dict[Path, str] = {}
-    for p in sorted(paths):
-        digest = sha256_bytes(p.read_bytes())
-        if digest in seen:
-            owners[p] = seen[digest]
-        else:
-            seen[digest] = p.name
-    return owners

@@ -48,6 +48,15 @@ def test_encodings_give_the_clean_text_of_the_utf8_original(seeds_003):
     assert encodings["e_utf16.txt"] == "utf_16"
 
 
+def test_all_chinese_utf16_without_bom_or_nul_bytes_decodes():
+    from mscflow.ingest import decode_bytes
+
+    text = "间充质干细胞治疗膝骨关节炎，临床数据力证安全有效。" * 40
+    for enc in ("utf-16-le", "utf-16-be"):
+        decoded, encoding, _ = decode_bytes(text.encode(enc))
+        assert decoded == text and encoding == enc.replace("-", "_")
+
+
 def test_bad_files_are_quarantined_with_distinct_reasons(seeds_003):
     folder, _ = seeds_003
     reasons = {name: read_seed(folder / name, folder, 5 * 1024 * 1024).quarantine_reason

@@ -136,27 +136,17 @@ def materialize_warehouse(instance: dg.DagsterInstance, defs: dg.Definitions, su
                     summary.failures.append(f"check {data.check_name} on {data.asset_key.to_user_string()} failed")
 
 
-def timed(fn):
-    def wrapper(*args, **kwargs):
-        t0 = time.perf_counter()
-        out = fn(*args, **kwargs)
-        summary = out[-1] if isinstance(out, tuple) else out
-        summary.seconds = round(time.perf_counter() - t0, 2)
-        return out
-    return wrapper
-
-
 def staged_state(settings: Settings) -> dict[str, str]:
     """{seed name: sha256} of what the stage holds: the truth about what was processed."""
     frame = stage.read_table(settings.stage_dir, "raw_documents", ["source_path", "sha256"])
     return dict(zip(frame["source_path"], frame["sha256"], strict=True)) if len(frame) else {}
 
 
-@timed
 def run_build(settings: Settings) -> RunSummary:
     """Every seed document, then the warehouse: a full, idempotent rebuild."""
     from mscflow.seedscan import diff_seeds, scan_seeds
 
+    started = time.perf_counter()
     ensure_dagster_home()
     instance = dg.DagsterInstance.get()
     current = scan_seeds(settings.seeds_dir)
@@ -169,14 +159,15 @@ def run_build(settings: Settings) -> RunSummary:
     materialize_documents(instance, defs, sorted(current), summary)
     if not summary.failures:
         materialize_warehouse(instance, defs, summary)
+    summary.seconds = round(time.perf_counter() - started, 2)
     return summary
 
 
-@timed
 def run_refresh(settings: Settings) -> tuple[SeedChanges, RunSummary]:
     """Only what changed: the same steps the seed sensor takes."""
     from mscflow.seedscan import diff_seeds, scan_seeds
 
+    started = time.perf_counter()
     ensure_dagster_home()
     instance = dg.DagsterInstance.get()
     changes = diff_seeds(staged_state(settings), scan_seeds(settings.seeds_dir))
@@ -187,4 +178,5 @@ def run_refresh(settings: Settings) -> tuple[SeedChanges, RunSummary]:
         materialize_documents(instance, defs, changes.to_process, summary)
         if not summary.failures:
             materialize_warehouse(instance, defs, summary)
+    summary.seconds = round(time.perf_counter() - started, 2)
     return changes, summary

@@ -88,3 +88,14 @@ def test_ids_are_content_derived(seeds_003):
     folder, _ = seeds_003
     a = read_seed(folder / "a_utf8.txt", folder, 5 * 1024 * 1024)
     assert a.document_id == a.sha256[:16]
+
+
+def test_document_failing_validation_is_quarantined_with_the_message(seeds_003):
+    folder, _ = seeds_003
+    raw = raw_frame(read_seed(folder / "a_utf8.txt", folder, 5 * 1024 * 1024)).iloc[0].to_dict()
+    raw["document_id"] = "not-an-id"  # what a corrupted stage row would look like
+    docs, quarantined = clean_frames(raw)
+    assert len(docs) == 0 and len(quarantined) == 1
+    row = quarantined.iloc[0]
+    assert (row["stage"], row["reason"]) == ("clean_documents", "failed_validation")
+    assert "document_id" in row["detail"]

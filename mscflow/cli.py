@@ -41,18 +41,15 @@ def _print_summary(summary, settings, changes=None, as_json: bool = False) -> No
 
 
 def _print_counts(path) -> None:
-    try:
-        import duckdb
+    from .warehouse.build import published_counts
 
-        with duckdb.connect(str(path), read_only=True) as con:
-            rows = con.execute(
-                "SELECT table_schema || '.' || table_name FROM information_schema.tables "
-                "WHERE table_schema IN ('core','marts') ORDER BY 1").fetchall()
-            for (name,) in rows:
-                n = con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
-                print(f"  {name:<34} {n:>6} rows")
+    try:
+        counts = published_counts(path)
     except Exception as exc:  # the summary must never hide the build result
         print(f"  (could not read table counts: {exc})")
+        return
+    for name, n in counts.items():
+        print(f"  {name:<34} {n:>6} rows")
 
 
 def cmd_build(args: argparse.Namespace) -> int:

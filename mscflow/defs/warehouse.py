@@ -10,9 +10,9 @@ from pathlib import Path
 
 import dagster as dg
 
-from mscflow.warehouse.build import build_path, connect, land, run_model
+from mscflow.warehouse.build import build_path, connect, land, published_counts, run_model
 from mscflow.warehouse.gate import run_gate
-from mscflow.warehouse.models import LANDING, Model, discover_models, quote_relation
+from mscflow.warehouse.models import LANDING, Model, discover_models
 from mscflow.warehouse.publish import publish_if_gated
 
 from .metadata import OWNERS
@@ -156,13 +156,7 @@ def warehouse_quality_gate(context: dg.AssetCheckExecutionContext, mscflow: Mscf
 def published_warehouse(context: dg.AssetExecutionContext, mscflow: MscflowConfig) -> dg.MaterializeResult:
     settings = mscflow.settings()
     path = publish_if_gated(build_path(settings), settings.warehouse_path, settings.quality_dir)
-    with connect(path, read_only=True) as con:
-        counts = {
-            rel: int(con.execute(f"SELECT count(*) FROM {quote_relation(rel)}").fetchone()[0])
-            for (rel,) in con.execute(
-                "SELECT schema_name || '.' || table_name FROM duckdb_tables() "
-                "WHERE schema_name IN ('core', 'marts') ORDER BY 1").fetchall()
-        }
+    counts = published_counts(path)
     index = settings.quality_dir / "index.html"
     return dg.MaterializeResult(metadata={
         "path": dg.MetadataValue.path(str(path)),

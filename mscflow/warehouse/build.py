@@ -117,3 +117,13 @@ def build(settings: Settings, sql_dir: Path = SQL_DIR) -> BuildResult:
 
 def table_frame(con: duckdb.DuckDBPyConnection, relation: str) -> pd.DataFrame:
     return con.execute(f"SELECT * FROM {quote_relation(relation)}").df()
+
+
+def published_counts(path: Path) -> dict[str, int]:
+    """Rows per core and mart table of a warehouse file, opened read-only (safe beside readers)."""
+    with connect(path, read_only=True) as con:
+        relations = [r for (r,) in con.execute(
+            "SELECT schema_name || '.' || table_name FROM duckdb_tables() "
+            "WHERE schema_name IN ('core', 'marts') ORDER BY 1").fetchall()]
+        return {rel: int(con.execute(f"SELECT count(*) FROM {quote_relation(rel)}").fetchone()[0])
+                for rel in relations}

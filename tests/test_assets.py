@@ -35,6 +35,19 @@ def test_document_assets_materialize_in_one_run_with_passing_checks(run):
         assert stage.staged_keys(settings.stage_dir, table) == keys, table
 
 
+def test_each_partition_has_its_own_row_count_and_preview(run):
+    result, _, keys = run
+    by_partition = {m.partition: m.metadata for m in result.asset_materializations_for_node("clean_documents")
+                    if m.asset_key == dg.AssetKey("clean_documents")}
+    assert set(by_partition) == set(keys)
+    assert all(meta["dagster/row_count"].value == 1 for meta in by_partition.values())
+    tables = {m.partition: m.metadata["dagster/row_count"].value for m in result.asset_materializations_for_node("document_tables")}
+    assert sorted(tables.values()) == [0, 0, 13, 21, 37]
+    assert "preview" in by_partition[keys[0]]
+    damaged = {k: meta["n_damaged_spans"].value for k, meta in by_partition.items()}
+    assert damaged["002_3f2e8c28027ac12c.txt"] >= 5
+
+
 def test_stage_frames_match_their_models_and_carry_provenance(run):
     _, settings, _ = run
     studies = stage.read_table(settings.stage_dir, "studies")

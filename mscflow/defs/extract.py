@@ -71,7 +71,7 @@ def document_tables(context: dg.AssetExecutionContext, clean_documents: dict[str
         lost = [text[s:e][:60] for s, e in ruled_table_data_lines(text) if s not in starts]
         if lost or found != len(frames[key]):
             mismatched[key] = {"rows_found": found, "rows_out": len(frames[key]), "lines_not_rows": lost[:5]}
-    yield dg.Output(frames, metadata=frames_metadata(frames, ["document_id", "table_index", "row_index", "n_cells"]))
+    yield dg.Output(frames, metadata=frames_metadata(context, frames, ["document_id", "table_index", "row_index", "n_cells"]))
     yield dg.AssetCheckResult(check_name="rows_reconcile", asset_key="document_tables", passed=not mismatched,
                               metadata={"mismatched": dg.MetadataValue.json(mismatched)})
 
@@ -89,7 +89,7 @@ def document_tables(context: dg.AssetExecutionContext, clean_documents: dict[str
 )
 def studies(context: dg.AssetExecutionContext, clean_documents: dict[str, pd.DataFrame]):
     frames = per_document(clean_documents, _studies, lambda: empty_frame(StudiesSchema))
-    yield dg.Output(frames, metadata=frames_metadata(frames, ["label", "disease", "design", "n_total", "dose_low", "route"]))
+    yield dg.Output(frames, metadata=frames_metadata(context, frames, ["label", "disease", "design", "n_total", "dose_low", "route"]))
     yield _gold_check(frames, clean_documents)
 
 
@@ -122,7 +122,7 @@ def _gold_check(frames: dict[str, pd.DataFrame], docs: dict[str, pd.DataFrame]) 
 )
 def registrations(context: dg.AssetExecutionContext, clean_documents: dict[str, pd.DataFrame]) -> dg.Output:
     frames = per_document(clean_documents, _registrations, lambda: empty_frame(RegistrationsSchema))
-    return dg.Output(frames, metadata=frames_metadata(frames, ["nct_id", "status", "study_type"]))
+    return dg.Output(frames, metadata=frames_metadata(context, frames, ["nct_id", "status", "study_type"]))
 
 
 @dg.asset(
@@ -133,4 +133,4 @@ def registrations(context: dg.AssetExecutionContext, clean_documents: dict[str, 
 )
 def references(context: dg.AssetExecutionContext, clean_documents: dict[str, pd.DataFrame]) -> dg.Output:
     frames = per_document(clean_documents, _references, lambda: empty_frame(ReferencesSchema))
-    return dg.Output(frames, metadata=frames_metadata(frames, ["marker", "year", "doi"]))
+    return dg.Output(frames, metadata=frames_metadata(context, frames, ["marker", "year", "doi"]))

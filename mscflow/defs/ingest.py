@@ -40,7 +40,7 @@ def raw_documents(context: dg.AssetExecutionContext, mscflow: MscflowConfig) -> 
         frames[key] = raw_frame(doc)
         if not doc.ok:
             context.log.warning(f"{key}: quarantined ({doc.quarantine_reason}: {doc.quarantine_detail})")
-    meta = frames_metadata(frames, ["source_path", "encoding", "size_bytes", "quarantine_reason"])
+    meta = frames_metadata(context, frames, ["source_path", "encoding", "size_bytes", "quarantine_reason"])
     return dg.Output(frames, metadata=meta)
 
 
@@ -87,6 +87,10 @@ def clean_documents(context: dg.AssetExecutionContext, mscflow: MscflowConfig, r
             q = quarantined[key].iloc[0]
             context.log.warning(f"{key}: quarantined at {q['stage']} ({q['reason']}: {q['detail']})")
 
+    for key, frame in docs.items():  # this document's repairs on its own materialization
+        if len(frame):
+            context.add_asset_metadata({c: int(frame.iloc[0][c]) for c in REPAIR_COLUMNS},
+                                       asset_key="clean_documents", partition_key=key)
     texts = {k: f.iloc[0]["clean_text"] for k, f in docs.items() if len(f)}
     leftovers = {k: leftover_readings(t)[:3] for k, t in texts.items() if leftover_readings(t)}
     tags = {k: TAG_RE.findall(t)[:3] for k, t in texts.items() if TAG_RE.search(t)}
@@ -95,10 +99,10 @@ def clean_documents(context: dg.AssetExecutionContext, mscflow: MscflowConfig, r
     unreconciled = [k for k in context.partition_keys if len(docs[k]) + len(quarantined[k]) != 1]
 
     yield dg.Output(docs, output_name="clean_documents", metadata={
-        **frames_metadata(docs, ["source_path", "script", *REPAIR_COLUMNS]),
+        **frames_metadata(context, docs, ["source_path", "script", *REPAIR_COLUMNS], "clean_documents"),
         **_repair_totals(docs),
     })
-    yield dg.Output(quarantined, output_name="quarantine", metadata=frames_metadata(quarantined, ["source_path", "reason", "detail"]))
+    yield dg.Output(quarantined, output_name="quarantine", metadata=frames_metadata(context, quarantined, ["source_path", "reason", "detail"], "quarantine"))
     for name, failures in (
         ("no_pinyin_readings_left", leftovers),
         ("no_html_tags_left", tags),

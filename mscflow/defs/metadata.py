@@ -24,18 +24,21 @@ def definition_metadata(model: type[pa.DataFrameModel]) -> dict:
     return {"dagster/column_schema": column_schema(model)}
 
 
-def frames_metadata(frames: dict[str, pd.DataFrame], preview_cols: list[str] | None = None) -> dict:
-    """Row count plus a short markdown preview.
+def frames_metadata(
+    context: dg.AssetExecutionContext,
+    frames: dict[str, pd.DataFrame],
+    preview_cols: list[str] | None = None,
+    asset_key: str | None = None,
+) -> dict:
+    """Per partition: its row count and a short markdown preview on its own materialization.
 
-    A single-run backfill records one materialization per partition with the same metadata,
-    so the Dagster row count is only claimed when the run processed one document."""
-    non_empty = [f for f in frames.values() if len(f)]
-    combined = pd.concat(non_empty, ignore_index=True) if non_empty else pd.DataFrame()
-    preview = combined[preview_cols] if preview_cols and len(combined) else combined
-    text = preview.head(8).to_markdown(index=False) if len(preview) else "_no rows_"
-    count_key = "dagster/row_count" if len(frames) == 1 else "rows_in_run"
-    return {
-        count_key: int(len(combined)),
-        "documents_in_run": len(frames),
-        "preview": dg.MetadataValue.md(text[:4000]),
-    }
+    Returns the run-level totals for the Output (a single-run backfill materializes many
+    partitions in one step)."""
+    for key, frame in frames.items():
+        preview = frame[preview_cols] if preview_cols and len(frame) else frame
+        text = preview.head(8).to_markdown(index=False) if len(preview) else "_no rows_"
+        context.add_asset_metadata(
+            {"dagster/row_count": int(len(frame)), "preview": dg.MetadataValue.md(text[:4000])},
+            asset_key=asset_key, partition_key=key,
+        )
+    return {"rows_in_run": int(sum(len(f) for f in frames.values())), "documents_in_run": len(frames)}

@@ -71,3 +71,17 @@ def test_definitions_load_with_metadata():
         assert node.group_name, key
     assert defs.resolve_sensor_def("seed_files_sensor")
     assert defs.resolve_schedule_def("daily_rebuild_schedule")
+
+
+def test_pandera_models_are_the_dagster_types():
+    import pandas as pd
+
+    from mscflow.defs.types import frames_type
+    from mscflow.schemas.quarantine import QuarantineSchema
+
+    good = {"a.txt": pd.DataFrame([{"source_path": "a.txt", "sha256": "0" * 64, "stage": "raw_documents",
+                                    "reason": "empty_file", "detail": "0 bytes"}])}
+    bad = {"b.txt": good["a.txt"].assign(reason="felt_like_it")}
+    assert dg.check_dagster_type(frames_type(QuarantineSchema), good).success
+    result = dg.check_dagster_type(frames_type(QuarantineSchema), bad)
+    assert not result.success and "b.txt" in result.description

@@ -20,6 +20,7 @@ from mscflow.tables import table_rows_frame
 
 from .metadata import OWNERS, definition_metadata, frames_metadata
 from .partitions import seed_documents
+from .types import frames_type
 
 BACKFILL = dg.BackfillPolicy.single_run()
 GOLD = PROJECT_ROOT / "tests" / "fixtures" / "gold" / "studies.jsonl"
@@ -54,6 +55,7 @@ def _references(doc: dict) -> pd.DataFrame:
     **COMMON,
     kinds={"python", "pandas"},
     metadata=definition_metadata(TableRowsSchema),
+    dagster_type=frames_type(TableRowsSchema),
     check_specs=[dg.AssetCheckSpec("rows_reconcile", asset="document_tables", blocking=True,
                                    description="Every ruled pipe-table data line of the clean text is a row, and rows in = rows out")],
     description="Every pipe-table row of every document, lossless: table index, row index, "
@@ -81,6 +83,7 @@ def document_tables(context: dg.AssetExecutionContext, clean_documents: dict[str
     kinds={"python", "pandas"},
     deps=["document_tables"],
     metadata=definition_metadata(StudiesSchema),
+    dagster_type=frames_type(StudiesSchema),
     check_specs=[dg.AssetCheckSpec("gold_score", asset="studies", blocking=False,
                                    description="Field-level precision/recall/F1 against the hand-made gold (documents it covers)")],
     description="One record per clinical study the articles describe, from trial-table rows and "
@@ -117,6 +120,7 @@ def _gold_check(frames: dict[str, pd.DataFrame], docs: dict[str, pd.DataFrame]) 
     kinds={"python", "pandas"},
     deps=["document_tables"],
     metadata=definition_metadata(RegistrationsSchema),
+    dagster_type=frames_type(RegistrationsSchema),
     description="Trial-registry rows (NCT number, title, status, conditions, interventions, "
     "sponsor, study type) from tables that list registered trials. Lands as core.registrations.",
 )
@@ -129,6 +133,7 @@ def registrations(context: dg.AssetExecutionContext, clean_documents: dict[str, 
     **COMMON,
     kinds={"python", "pandas"},
     metadata=definition_metadata(ReferencesSchema),
+    dagster_type=frames_type(ReferencesSchema),
     description="Reference-list entries (authors, title, journal, year, DOI, PMID). Lands as core.references.",
 )
 def references(context: dg.AssetExecutionContext, clean_documents: dict[str, pd.DataFrame]) -> dg.Output:

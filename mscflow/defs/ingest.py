@@ -16,6 +16,7 @@ from mscflow.schemas.raw_documents import RawDocumentsSchema
 from .metadata import OWNERS, definition_metadata, frames_metadata
 from .partitions import seed_documents
 from .resources import MscflowConfig
+from .types import frames_type
 
 BACKFILL = dg.BackfillPolicy.single_run()
 REPAIR_COLUMNS = ["n_pinyin_removed", "n_html_tags", "n_chrome_lines", "n_damaged_spans", "n_chars_converted"]
@@ -29,6 +30,7 @@ REPAIR_COLUMNS = ["n_pinyin_removed", "n_html_tags", "n_chrome_lines", "n_damage
     kinds={"python", "pandas", "parquet"},
     owners=OWNERS,
     metadata=definition_metadata(RawDocumentsSchema),
+    dagster_type=frames_type(RawDocumentsSchema),
     description="Each seed file's bytes: sha256, size, detected encoding and confidence, decoded "
     "text — or a quarantine reason (empty, binary, too large, duplicate, undecodable).",
 )
@@ -59,14 +61,14 @@ CLEAN_CHECKS = {
     outs={
         "clean_documents": dg.AssetOut(
             io_manager_key="stage_io_manager", kinds={"python", "pandas", "opencc"}, owners=OWNERS,
-            metadata=definition_metadata(DocumentsSchema),
+            metadata=definition_metadata(DocumentsSchema), dagster_type=frames_type(DocumentsSchema),
             description="Simplified, readable text per document with an offset map to the raw "
             "text, blocks, sentences, damaged spans and counts of every repair (pinyin readings, "
             "HTML, web chrome, conversion). Lands as core.documents.",
         ),
         "quarantine": dg.AssetOut(
             io_manager_key="stage_io_manager", kinds={"python", "pandas"}, owners=OWNERS,
-            metadata=definition_metadata(QuarantineSchema),
+            metadata=definition_metadata(QuarantineSchema), dagster_type=frames_type(QuarantineSchema),
             description="Seed files that could not be processed, with stage, reason and detail. "
             "Lands as core.quarantine.",
         ),

@@ -69,6 +69,29 @@ def test_build_publishes_the_contract_and_quarantines_bad_files(built):
     assert reasons == {"x_empty.txt": "empty_file", "y_binary.txt": "binary_file", "z_large.txt": "too_large"}
 
 
+def test_marts_are_non_empty_commented_and_agree_with_core(built):
+    _, env, _ = built
+    for mart in ("evidence_by_disease", "cell_source_by_disease", "dose_by_route", "registry_status", "document_quality"):
+        assert query(env, f"SELECT count(*) FROM marts.{mart}")[0][0] > 0, mart
+    uncommented = query(env, """
+        SELECT schema_name || '.' || table_name || '.' || column_name FROM duckdb_columns()
+        WHERE schema_name IN ('core', 'marts') AND (comment IS NULL OR comment = '')""")
+    assert uncommented == []
+    # recompute by hand from core: distinct studies and RCTs per disease, clusters counted once
+    by_hand = dict((d, (n, r)) for d, n, r in query(env, """
+        SELECT coalesce(disease, 'unstated'), count(DISTINCT cluster_id),
+               count(DISTINCT cluster_id) FILTER (WHERE design = 'rct')
+        FROM core.studies GROUP BY 1"""))
+    mart = {d: (n, r) for d, n, r in query(env, "SELECT disease, n_distinct_studies, n_rct FROM marts.evidence_by_disease")}
+    assert mart == by_hand
+    registrations = query(env, "SELECT count(*) FROM core.registrations")[0][0]
+    assert query(env, "SELECT count(DISTINCT nct_id) FROM core.registrations")[0][0] == registrations == 37
+    quality = dict(query(env, "SELECT source_path, n_studies FROM marts.document_quality"))
+    core_counts = dict(query(env, "SELECT d.source_path, count(s.study_id) FROM core.documents d "
+                                  "LEFT JOIN core.studies s USING (document_id) GROUP BY 1"))
+    assert quality == core_counts
+
+
 def test_studies_link_to_their_reference_entries(built):
     _, env, _ = built
     linked = query(env, """

@@ -16,15 +16,10 @@ from .settings import Settings
 
 
 def _extract_all(doc: dict) -> int:
-    from .extract.references import extract_references
-    from .extract.registrations import extract_registrations
-    from .extract.studies import extract_studies
-    from .tables import find_tables
+    """The asset code path: tables, studies (with raw spans), registrations, references."""
+    from .extraction import references_for, registrations_for, studies_for, table_rows_for
 
-    tables = find_tables(doc["clean_text"])
-    n = len(extract_studies(doc["document_id"], doc["clean_text"], tables))
-    n += len(extract_registrations(doc["document_id"], doc["clean_text"], tables))
-    return n + len(extract_references(doc["document_id"], doc["clean_text"]))
+    return sum(len(fn(doc)) for fn in (table_rows_for, studies_for, registrations_for, references_for))
 
 
 def _pass(paths: list[Path], settings: Settings) -> tuple[float, float, tuple[float, int]]:

@@ -1,8 +1,8 @@
 """Per-document extraction: cleaned document row -> table rows, studies, registrations, references.
 
-A thin coordinator over ``mscflow.tables`` and ``mscflow.extract``: it finds the tables once
-per call, adds raw-file offsets through the document's offset map, and validates every frame
-against its pandera model so nothing malformed crosses an asset boundary."""
+A thin coordinator over ``mscflow.tables`` and ``mscflow.extract``: tables are found once per
+text (cached, so the extraction steps of one process share them), raw-file offsets come from
+the document's offset map, and every frame is built and validated by its pandera model."""
 
 from __future__ import annotations
 
@@ -11,9 +11,18 @@ from collections.abc import Callable
 from functools import lru_cache
 
 import pandas as pd
+import pandera.pandas as pa
 
 from .clean.textmap import TextMap, decode_runs
-from .tables import PipeTable, find_tables
+from .extract.references import extract_references
+from .extract.registrations import extract_registrations
+from .extract.studies import extract_studies
+from .schemas.frames import empty_frame, frame_for
+from .schemas.references import ReferencesSchema
+from .schemas.registrations import RegistrationsSchema
+from .schemas.studies import StudiesSchema
+from .schemas.table_rows import TableRowsSchema
+from .tables import PipeTable, find_tables, table_rows_frame
 
 
 @lru_cache(maxsize=64)
@@ -33,6 +42,27 @@ def add_raw_spans(records: list[dict], doc: dict) -> list[dict]:
     return records
 
 
-def per_document(frames: dict[str, pd.DataFrame], fn: Callable[[dict], pd.DataFrame], empty: Callable[[], pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """Apply ``fn`` to each partition's single document row; quarantined documents give empty frames."""
-    return {key: (fn(frame.iloc[0].to_dict()) if len(frame) else empty()) for key, frame in frames.items()}
+def per_document(
+    frames: dict[str, pd.DataFrame], fn: Callable[[dict], pd.DataFrame], model: type[pa.DataFrameModel]
+) -> dict[str, pd.DataFrame]:
+    """Apply ``fn`` to each partition's single document row; quarantined documents give
+    empty frames of ``model``, so every partition still lands."""
+    return {key: (fn(frame.iloc[0].to_dict()) if len(frame) else empty_frame(model)) for key, frame in frames.items()}
+
+
+def table_rows_for(doc: dict) -> pd.DataFrame:
+    return TableRowsSchema.validate(table_rows_frame(doc["document_id"], tables_of(doc)))
+
+
+def studies_for(doc: dict) -> pd.DataFrame:
+    records = extract_studies(doc["document_id"], doc["clean_text"], tables_of(doc))
+    return frame_for(StudiesSchema, add_raw_spans(records, doc))
+
+
+def registrations_for(doc: dict) -> pd.DataFrame:
+    records = extract_registrations(doc["document_id"], doc["clean_text"], tables_of(doc))
+    return frame_for(RegistrationsSchema, records)
+
+
+def references_for(doc: dict) -> pd.DataFrame:
+    return frame_for(ReferencesSchema, extract_references(doc["document_id"], doc["clean_text"]))

@@ -5,18 +5,21 @@ import dagster as dg
 import pandas as pd
 
 from mscflow.clean.blocks import ruled_table_data_lines
-from mscflow.extract.references import extract_references
-from mscflow.extract.registrations import extract_registrations
-from mscflow.extract.studies import extract_studies
-from mscflow.extraction import add_raw_spans, per_document, tables_of
-from mscflow.schemas.frames import empty_frame, frame_for
+from mscflow.extraction import (
+    per_document,
+    references_for,
+    registrations_for,
+    studies_for,
+    table_rows_for,
+    tables_of,
+)
+from mscflow.schemas.frames import empty_frame
 from mscflow.schemas.references import ReferencesSchema
 from mscflow.schemas.registrations import RegistrationsSchema
 from mscflow.schemas.studies import StudiesSchema
 from mscflow.schemas.table_rows import TableRowsSchema
 from mscflow.scoring import load_gold, score_studies
 from mscflow.settings import PROJECT_ROOT
-from mscflow.tables import table_rows_frame
 
 from .metadata import OWNERS, definition_metadata, frames_metadata
 from .partitions import seed_documents
@@ -33,24 +36,6 @@ COMMON = dict(
 )
 
 
-def _table_rows(doc: dict) -> pd.DataFrame:
-    return TableRowsSchema.validate(table_rows_frame(doc["document_id"], tables_of(doc)))
-
-
-def _studies(doc: dict) -> pd.DataFrame:
-    records = extract_studies(doc["document_id"], doc["clean_text"], tables_of(doc))
-    return frame_for(StudiesSchema, add_raw_spans(records, doc))
-
-
-def _registrations(doc: dict) -> pd.DataFrame:
-    records = extract_registrations(doc["document_id"], doc["clean_text"], tables_of(doc))
-    return frame_for(RegistrationsSchema, records)
-
-
-def _references(doc: dict) -> pd.DataFrame:
-    return frame_for(ReferencesSchema, extract_references(doc["document_id"], doc["clean_text"]))
-
-
 @dg.asset(
     **COMMON,
     kinds={"python", "pandas"},
@@ -62,7 +47,7 @@ def _references(doc: dict) -> pd.DataFrame:
     "caption, header and cells. Lands as core.table_rows.",
 )
 def document_tables(context: dg.AssetExecutionContext, clean_documents: dict[str, pd.DataFrame]):
-    frames = per_document(clean_documents, _table_rows, lambda: empty_frame(TableRowsSchema))
+    frames = per_document(clean_documents, table_rows_for, TableRowsSchema)
     mismatched = {}
     for key, doc in clean_documents.items():
         if not len(doc):
@@ -91,7 +76,7 @@ def document_tables(context: dg.AssetExecutionContext, clean_documents: dict[str
     "gold/SCHEMA.md (codes from assets/vocab). Lands as core.studies.",
 )
 def studies(context: dg.AssetExecutionContext, clean_documents: dict[str, pd.DataFrame]):
-    frames = per_document(clean_documents, _studies, lambda: empty_frame(StudiesSchema))
+    frames = per_document(clean_documents, studies_for, StudiesSchema)
     yield dg.Output(frames, metadata=frames_metadata(context, frames, ["label", "disease", "design", "n_total", "dose_low", "route"]))
     yield _gold_check(frames, clean_documents)
 
@@ -125,7 +110,7 @@ def _gold_check(frames: dict[str, pd.DataFrame], docs: dict[str, pd.DataFrame]) 
     "sponsor, study type) from tables that list registered trials. Lands as core.registrations.",
 )
 def registrations(context: dg.AssetExecutionContext, clean_documents: dict[str, pd.DataFrame]) -> dg.Output:
-    frames = per_document(clean_documents, _registrations, lambda: empty_frame(RegistrationsSchema))
+    frames = per_document(clean_documents, registrations_for, RegistrationsSchema)
     return dg.Output(frames, metadata=frames_metadata(context, frames, ["nct_id", "status", "study_type"]))
 
 
@@ -137,5 +122,5 @@ def registrations(context: dg.AssetExecutionContext, clean_documents: dict[str, 
     description="Reference-list entries (authors, title, journal, year, DOI, PMID). Lands as core.references.",
 )
 def references(context: dg.AssetExecutionContext, clean_documents: dict[str, pd.DataFrame]) -> dg.Output:
-    frames = per_document(clean_documents, _references, lambda: empty_frame(ReferencesSchema))
+    frames = per_document(clean_documents, references_for, ReferencesSchema)
     return dg.Output(frames, metadata=frames_metadata(context, frames, ["marker", "year", "doi"]))

@@ -10,7 +10,7 @@ the extractor's job.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5,
               "六": 6, "七": 7, "八": 8, "九": 9}
@@ -116,7 +116,7 @@ _SCI = re.compile(_MANTISSA + _TIMES + _EXP)
 # mantissa-free powers: 10^6, 10*6, 10⁶, 10的6次方, and a bare 106 when a unit follows (106/公斤)
 _POW = re.compile(rf"(?<![\d.x×X*])10\s*(?:[*^]\s*(?P<e>1[0-2]|[3-9])(?!\d)|{_EXP_KEPT})")
 _BARE = re.compile(r"(?<![\d.x×X*^])10(?P<e>[3-9])(?=\s*(?:/|个?细胞|個細胞|cells|MSC))")
-_CN_MAG = re.compile(rf"(?P<m>{NUM}(?:\s*(?P<k>[十百千]))?|{CN_NUM})\s*(?:多|余)?\s*(?P<u>[万亿萬億])\s*(?:多|余)?\s*个?\s*(?=(?:MSC|间充质|细胞|干细胞|[;;,，。、]|$))")
+_CN_MAG = re.compile(rf"(?P<m>{NUM}(?:\s*(?P<k>[十百千]))?|{CN_NUM})\s*(?:多|余)?\s*(?P<u>[万亿萬億])\s*(?:多|余)?\s*(?:个(?=[^,，;;。\d个]{{0,12}}(?:MSC|间充质|間充質))|个?\s*(?=(?:MSC|间充质|間充質|细胞|細胞|干细胞|[;;,，。、和或及与]|$)))")
 _PLAIN_CELLS = re.compile(rf"(?P<m>{NUM}|{CN_NUM})\s*(?:多|余)?\s*个\s*(?=MSC|间充质干细胞)")
 _PER_KG_AFTER = re.compile(r"\s*(?:个|個)?\s*(?:细胞|細胞|MSCs?|cells?)?\s*(?:/|每)\s*(?:kg|公斤|千克)", re.IGNORECASE)
 _PER_KG_BEFORE = re.compile(r"每\s*(?:公斤|千克|kg)\s*(?:体重|體重)?\s*$", re.IGNORECASE)
@@ -196,9 +196,30 @@ def find_doses(text: str) -> list[Dose]:
     return _join_ranges(text, doses)
 
 
+_LIST_SEP = re.compile(r"\s*(?:[、,，]|和|或|及|与|與)\s*")
+
+
+def _share_units(text: str, doses: list[Dose]) -> list[Dose]:
+    """A list of dose levels states the per-kg unit once, before the first (``每公斤体重三十万、
+    一百万、三百万个``) or after the last (``1、3、6或10 ×10^6/kg`` is one match already)."""
+    out = list(doses)
+    for i in range(len(out) - 1):
+        a, b = out[i], out[i + 1]
+        if (a.kind == b.kind == "single" and a.per_kg and not b.per_kg
+                and _LIST_SEP.fullmatch(text[a.end : b.start])):
+            out[i + 1] = replace(b, per_kg=True)
+    for i in range(len(out) - 1, 0, -1):
+        a, b = out[i - 1], out[i]
+        if (a.kind == b.kind == "single" and b.per_kg and not a.per_kg
+                and _LIST_SEP.fullmatch(text[a.end : b.start])):
+            out[i - 1] = replace(a, per_kg=True)
+    return out
+
+
 def _join_ranges(text: str, doses: list[Dose]) -> list[Dose]:
     """``5×10^5~1×10^6/kg`` is one range of doses, per kg as its upper end says (only the upper
     end carries the unit, so the lower one would otherwise read as a whole-body dose)."""
+    doses = _share_units(text, doses)
     out: list[Dose] = []
     for d in doses:
         prev = out[-1] if out else None
@@ -288,6 +309,10 @@ _TIMES_COUNT = re.compile(rf"(?P<c>\d+|{CN_NUM})\s*次")
 _ADMIN_VERB = re.compile(r"连续|連續|MSC|细胞|細胞|注射|输注|輸注|输入|移植|治疗|治療|给药|滴注|植入|剂量|劑量|给予")
 _IN_ALL = re.compile(r"[共總总]计?\s*$")
 _SINGLE = re.compile(r"单次|單次|单剂量|單劑量|单阶段|單階段|一次性")
+_DAILY = re.compile(
+    rf"(?:连续|連續)\s*(?P<c>\d+|{CN_NUM})\s*(?:天|日)\s*(?:每天|每日)[^,，;;。]{{0,4}}(?:注射|输注|輸注|给药|給藥|给予|給予)"
+    rf"|(?:每天|每日)[^,，;;。]{{0,10}}(?:注射|输注|輸注|给药|給藥)[^,，;;。]{{0,10}}(?:连续|連續|共)\s*(?P<d>\d+|{CN_NUM})\s*(?:天|日)"
+)
 _DOUBLE = re.compile(r"双剂量|雙劑量|双倍剂量|雙倍劑量|双次|雙次")
 
 
@@ -311,17 +336,26 @@ def find_administrations(text: str) -> list[Value]:
         if v is None or v <= 0 or v > 50:
             continue
         out.append(Value(v, v, m.start(), m.end()))
+    for m in _DAILY.finditer(text):
+        # "连续三天每天静脉输注": one administration a day for that many days
+        v = parse_number(m.group("c") or m.group("d"))
+        if v and 0 < v <= 14:
+            out.append(Value(v, v, m.start(), m.end()))
     for rx, v in ((_SINGLE, 1.0), (_DOUBLE, 2.0)):
         out.extend(Value(v, v, m.start(), m.end()) for m in rx.finditer(text))
     return sorted(out, key=lambda x: x.start)
 
 
 _YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20[0-3]\d)(?=\s*年)")
+# a citation year in brackets after the authors: "Hu 等(2016)", "Wang 等 (2013)[11]"
+_CITED_YEAR = re.compile(r"(?<=[(（])\s*(19[5-9]\d|20[0-3]\d)(?=\s*[)）])")
 
 
 def find_years(text: str) -> list[Value]:
-    """Calendar years written ``2019年`` / ``2016 年``."""
-    return [Value(float(m.group(1)), float(m.group(1)), m.start(), m.end()) for m in _YEAR.finditer(text)]
+    """Calendar years written ``2019年`` / ``2016 年``, or bracketed as a citation ``(2019)``."""
+    found = [m for rx in (_YEAR, _CITED_YEAR) for m in rx.finditer(text)]
+    return [Value(float(m.group(1)), float(m.group(1)), m.start(1), m.end(1))
+            for m in sorted(found, key=lambda m: m.start(1))]
 
 
 _PERCENT = re.compile(rf"{NUM}\s*%")

@@ -18,9 +18,13 @@ from mscflow.tables import find_tables
 HELDOUT = Path(__file__).resolve().parent / "fixtures" / "heldout"
 
 
-def _records() -> list[dict]:
+def _records(gold_file: str = "studies.jsonl") -> list[dict]:
+    """Extraction over the articles a gold file annotates (each set is scored on its own)."""
+    docs = {g["doc"] for g in load_gold(HELDOUT / gold_file)}
     out = []
     for path in sorted(HELDOUT.glob("*.txt")):
+        if path.name not in docs:
+            continue
         text = path.read_text(encoding="utf-8")
         for rec in extract_studies(path.stem, text, find_tables(text)):
             rec["doc"] = path.name
@@ -33,8 +37,9 @@ def heldout_score():
     return score_studies(_records(), HELDOUT / "studies.jsonl")
 
 
-def test_gold_anchors_are_unique_in_their_article():
-    for gold in load_gold(HELDOUT / "studies.jsonl"):
+@pytest.mark.parametrize("gold_file", ["studies.jsonl", "blind_studies.jsonl"])
+def test_gold_anchors_are_unique_in_their_article(gold_file):
+    for gold in load_gold(HELDOUT / gold_file):
         text = (HELDOUT / gold["doc"]).read_text(encoding="utf-8")
         assert text.count(gold["anchor"]) == 1, gold["anchor"]
 
@@ -49,3 +54,26 @@ def test_heldout_score(heldout_score):
     assert score.invented <= 2
     low = {name: round(fs.f1, 3) for name, fs in score.fields.items() if fs.f1 < 0.85}
     assert not low, f"fields below 0.85 F1 on the held-out set: {low}"
+
+
+@pytest.fixture(scope="module")
+def blind_score():
+    return score_studies(_records("blind_studies.jsonl"), HELDOUT / "blind_studies.jsonl")
+
+
+def test_blind_set_score(blind_score):
+    """b1-b3 (see NOTES.md): written and annotated blind, before the extractor code was read.
+
+    First run, before any fix: micro P 0.939 / R 0.594 / F1 0.728, study recall 0.643 (18/28),
+    2 invented (a pipe table with machine-translated headers was not recognised, Chinese-numeral
+    phase anchors, ``(2016)`` years, dose lists, arm sizes). After the genre fixes: micro F1
+    0.997, study recall 1.000 (28/28), 0 invented.
+    """
+    score = blind_score
+    print("\n" + score.format_report())
+    assert score.study_recall >= 0.95
+    assert score.micro.f1 >= 0.95
+    assert score.micro.precision >= 0.95
+    assert score.invented <= 1
+    low = {name: round(fs.f1, 3) for name, fs in score.fields.items() if fs.f1 < 0.85}
+    assert not low, f"fields below 0.85 F1 on the blind set: {low}"

@@ -143,3 +143,16 @@ def test_counts_in_people_and_administrations_in_all():
     assert [c.low for c in find_counts("共30人;1000人次;30人群")] == [30]
     assert [int(v.low) for v in find_administrations("静脉输注MSC 2×10^6/kg,每周1次,共4次,随访12个月")] == [4]
     assert [int(v.low) for v in find_administrations("每人接受两次动脉内注射")] == [2]
+
+
+def test_genre_number_forms_of_the_blind_set():
+    # a citation year in brackets: "Hu 等[3](2016)"
+    assert [int(y.low) for y in find_years("Hu 等[3](2016)在一项研究中")] == [2016]
+    # 万/亿 dose levels listed with one unit, the last followed by a description of the cells
+    doses = find_doses("分别单次静脉注射2500万、5000万和一亿个同种异体脐带MSC")
+    assert [d.low for d in doses] == [2.5e7, 5e7, 1e8]
+    # a per-kg unit stated once before a list of dose levels applies to all of them
+    doses = find_doses("每公斤体重三十万、一百万、三百万个同种异体骨髓间充质干细胞")
+    assert [(d.low, d.per_kg) for d in doses] == [(3e5, True), (1e6, True), (3e6, True)]
+    # daily infusions over N days are N administrations
+    assert [v.low for v in find_administrations("治疗组连续三天每天静脉输注脐带间充质干细胞")] == [3]

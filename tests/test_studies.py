@@ -162,3 +162,17 @@ def test_section_disease_and_titled_study():
     assert second["label"] == "脐带间充质干细胞经肝动脉治疗肝衰竭" and second["year"] == 2016
     assert (second["n_total"], second["n_treatment"], second["n_control"]) == (30, 20, 10)
     assert (second["disease"], second["route"]) == ("liver_failure", "hepatic_artery")
+
+
+def test_arm_sizes_in_the_genre_forms():
+    from mscflow.extract.fields import counts
+
+    # the next arm's label does not make this count a control
+    c = counts("非随机对照研究:治疗组 24 例、对照组 22 例。")
+    assert (c.n_treatment, c.n_control) == (24, 22)
+    # arms in brackets split the count before them
+    c = counts("33名轻度阿尔茨海默病患者(细胞组25例,安慰剂组8例)")
+    assert (c.n_total, c.n_treatment, c.n_control) == (33, 25, 8)
+    # both arms of one stated size
+    c = counts("三十名脓毒症患者随机分为两组,治疗组与对照组各十五名")
+    assert (c.n_total, c.n_treatment, c.n_control) == (30, 15, 15)

@@ -20,6 +20,7 @@ from ..numbers import (
     find_doses,
     find_durations,
     find_years,
+    parse_number,
 )
 from ..vocab import Match, Vocabulary, load_vocab
 
@@ -33,8 +34,9 @@ _RETRO_WINDOW = re.compile(r"纳入\s*(?:19|20)\d\d\s*年[^。]{0,12}?[至到\-]
 _DURATION_NOT_FOLLOW_UP_BEFORE = re.compile(
     r"(?:发病|发作|病程|妊娠|孕|胎龄|相隔|间隔|每|第|开始[^,，;;。]{0,10})[^,，;;。]{0,3}$"
 )
-_DURATION_NOT_FOLLOW_UP_AFTER = re.compile(r"^[^,，;;。]{0,3}复发")
+_DURATION_NOT_FOLLOW_UP_AFTER = re.compile(r"^[^,，;;。]{0,3}(?<!未见)(?<!未)(?<!无)(?<!無)(?<!没有)复发")
 _SEVERAL_TIMES = re.compile(r"多次")
+_CASE_SERIES = re.compile(r"(?:报道|報道|报告|報告)了?\s*(?:[1-3]|[一二两兩三])\s*(?:例|名)")  # 报道了2例…
 
 
 @dataclass
@@ -116,7 +118,7 @@ def design(text: str, primary: str | None = None, default: str = "single_arm", n
         for code in ("rct", "case_report", "non_randomized_controlled", "single_arm"):
             if code in codes:
                 return code
-    if n_total == 1:
+    if n_total == 1 or _CASE_SERIES.search(text):
         return "case_report"
     if phase(text):
         return "single_arm"
@@ -224,7 +226,7 @@ def year(text: str) -> int | None:
     return None
 
 
-_ENROL_BEFORE = re.compile(r"(?:共|共有|总共|纳入了?|招募了?|入组|涉及|包括|包含|选择|收治|分析了?)[^,，;;。]{0,6}$")
+_ENROL_BEFORE = re.compile(r"(?:共|共有|总共|纳入了?|收纳了?|招募了?|招收了?|入组|涉及|包括|包含|选择|收治|分析了?)[^,，;;。]{0,6}$")
 _ENROL_AFTER = re.compile(r"^[^,，;;。]{0,12}(?:被纳入|入组|参与)")
 # "47名…患者中,28名…" / "527名…患者的资料,其中53名…": the count the arms are taken from
 _SPLIT_AFTER = re.compile(
@@ -239,6 +241,13 @@ _PER_GROUP = re.compile(r"(?:每|各)(?:个)?组\s*$")
 _GROUP = re.compile(r"(?<!入)组")
 _TREATMENT_GROUP = re.compile(r"(?<!入)组|接受|完成")
 _CLAUSE = re.compile(r"[,，;;。:：]")
+_GROUP_BEFORE = re.compile(r"[组組]\s*$")
+_LIST_CUT = re.compile(r"[、,，;；]|和|及|与|與")
+_OPEN_BRACKET = re.compile(r"[((]")
+# "治疗组与对照组各十五名": both arms have the stated size
+_EACH_ARM = re.compile(
+    r"[组組]\s*(?:与|與|和|及|、)\s*(?:对照|對照|安慰剂|安慰劑)[组組]\s*各\s*(\d+|[一二两兩三四五六七八九十百]+)\s*(?:名|例|位|人)"
+)
 
 
 @dataclass(frozen=True)
@@ -264,6 +273,13 @@ def counts(text: str) -> Counts:
     found = find_counts(text)
     if not found:
         return Counts(None, None, None)
+    each = _EACH_ARM.search(text)
+    if each:
+        arm = parse_number(each.group(1))
+        rest = [c for c in found if not (each.start() <= c.start < each.end())]
+        total = counts(text[: each.start()] + " " * (each.end() - each.start()) + text[each.end() :]).n_total if rest else None
+        if arm:
+            return Counts(total or int(arm) * 2, int(arm), int(arm))
     found = [c for c in found if not _PER_GROUP.search(text[max(0, c.start - 4) : c.start])]  # 每组三名: a group size
     if not found:
         return Counts(None, None, None)
@@ -282,6 +298,17 @@ def counts(text: str) -> Counts:
         if re.search(r"[((]\s*$", text[seg_left : c.start]):
             # "治疗组(58名)和对照组(60名)": the group named before the bracket is this count's
             seg_right = c.end
+        if i + 1 < len(found):
+            # "治疗组 24 例、对照组 22 例": the group named before the next count is that count's
+            between = text[c.end : found[i + 1].start]
+            if _GROUP_BEFORE.search(between):
+                cut = [m.start() for m in _LIST_CUT.finditer(between)]
+                if cut:
+                    seg_right = min(seg_right, c.end + cut[-1])
+        bracket = _OPEN_BRACKET.search(text, c.end, seg_right)
+        if bracket and _GROUP.search(text, bracket.end(), seg_right):
+            # "33名患者(细胞组25例,安慰剂组8例)": the groups in the bracket split this count
+            seg_right = bracket.start()
         segments.append(text[seg_left:seg_right])
         predicates.append(text[c.end : seg_right])
     def is_control(seg: str) -> bool:

@@ -120,6 +120,9 @@ def _row_record(document_id: str, text: str, table: PipeTable, row: TableRow, ct
     count_cell = by_role.get("patients") or by_role.get("patient_count") or ""
     values.update(n_total=leading_int(count_cell), n_treatment=None, n_control=None)
     arms = fields.counts(count_cell)
+    if (arms.n_treatment is None or arms.n_control is None) and by_role.get("design"):
+        # an "Arms" column (machine-translated 手臂) can carry the arm sizes instead
+        arms = fields.counts(by_role["design"])
     if arms.n_treatment is not None and arms.n_control is not None:
         # "24(MSC组12例,对照组12例)": the count cell states the arm sizes
         values.update(n_total=values["n_total"] or arms.n_total, n_treatment=arms.n_treatment, n_control=arms.n_control)
@@ -187,10 +190,17 @@ def _dedupe(records: list[dict]) -> list[dict]:
 
 
 def _fold(records: list[dict]) -> list[dict]:
-    """Fold a later detail-only mention into an earlier prose study of the same disease and route."""
+    """Fold a later detail-only mention into an earlier prose study of the same disease and route,
+    and a later mention that cites the same reference for the same disease without a dose
+    (``在 Wang 等[11]的研究中,治疗组有4例…``) into the study that reference opened."""
     kept: list[dict] = []
     for r in records:
         target = None
+        if r["kind"] == "prose" and r["reference_marker"] and r["dose_low"] is None:
+            target = next((k for k in kept if k["kind"] == "prose" and k["reference_marker"] == r["reference_marker"]
+                           and k["disease"] == r["disease"]), None)
+            if target is not None:
+                continue  # the earlier record is the study; the repeat adds no stated figure of its own
         if (r["n_total"] is None and r["dose_low"] is None and r["route"] and r["disease"] != "other"
                 and r["reference_marker"] is None and r["kind"] == "prose"):
             for k in kept:

@@ -5,6 +5,8 @@ import dagster as dg
 import pandas as pd
 import pandera.pandas as pa
 
+from mscflow.schemas.frames import REPAIRS
+
 OWNERS = ["team:mscflow"]
 
 
@@ -37,8 +39,10 @@ def frames_metadata(
     for key, frame in frames.items():
         preview = frame[preview_cols] if preview_cols and len(frame) else frame
         text = preview.head(8).to_markdown(index=False) if len(preview) else "_no rows_"
-        context.add_asset_metadata(
-            {"dagster/row_count": int(len(frame)), "preview": dg.MetadataValue.md(text[:4000])},
-            asset_key=asset_key, partition_key=key,
-        )
+        meta = {"dagster/row_count": int(len(frame)), "preview": dg.MetadataValue.md(text[:4000])}
+        repairs = frame.attrs.get(REPAIRS) or []
+        if repairs:  # values that broke their model were nulled or their rows dropped: say so
+            meta["validation_repairs"] = dg.MetadataValue.json(repairs[:50])
+            context.log.warning(f"{key}: {len(repairs)} value(s) failed validation and were repaired: {repairs[:3]}")
+        context.add_asset_metadata(meta, asset_key=asset_key, partition_key=key)
     return {"rows_in_run": int(sum(len(f) for f in frames.values())), "documents_in_run": len(frames)}

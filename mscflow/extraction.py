@@ -7,6 +7,7 @@ the document's offset map, and every frame is built and validated by its pandera
 from __future__ import annotations
 
 import json
+import traceback
 from collections.abc import Callable
 from functools import lru_cache
 
@@ -42,12 +43,28 @@ def add_raw_spans(records: list[dict], doc: dict) -> list[dict]:
     return records
 
 
+ERRORS = "errors"
+
+
 def per_document(
     frames: dict[str, pd.DataFrame], fn: Callable[[dict], pd.DataFrame], model: type[pa.DataFrameModel]
 ) -> dict[str, pd.DataFrame]:
     """Apply ``fn`` to each partition's single document row; quarantined documents give
-    empty frames of ``model``, so every partition still lands."""
-    return {key: (fn(frame.iloc[0].to_dict()) if len(frame) else empty_frame(model)) for key, frame in frames.items()}
+    empty frames of ``model``, so every partition still lands.
+
+    One article that trips the extractor must not stop the run for all the others: its frame
+    is empty and carries the error (``frame.attrs["errors"]``) for the asset's log and check."""
+    out: dict[str, pd.DataFrame] = {}
+    for key, frame in frames.items():
+        if not len(frame):
+            out[key] = empty_frame(model)
+            continue
+        try:
+            out[key] = fn(frame.iloc[0].to_dict())
+        except Exception as exc:  # noqa: BLE001 - isolated per document, reported by the asset
+            out[key] = empty_frame(model)
+            out[key].attrs[ERRORS] = [f"{type(exc).__name__}: {exc}"[:500], traceback.format_exc(limit=5)[-2000:]]
+    return out
 
 
 def table_rows_for(doc: dict) -> pd.DataFrame:

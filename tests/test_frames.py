@@ -47,3 +47,21 @@ def test_valid_records_need_no_repair(records):
 def test_frame_level_problems_still_raise():
     with pytest.raises((pa_errors.SchemaErrors, pa_errors.SchemaError)):
         frame_for(TableRowsSchema, [{"document_id": "x", "table_index": "not a number"}])
+
+
+def test_one_failing_document_does_not_stop_the_others():
+    import pandas as pd
+
+    from mscflow.extraction import ERRORS, per_document
+
+    frames = {"ok.txt": pd.DataFrame([{"x": 1}]), "bad.txt": pd.DataFrame([{"x": 2}]), "q.txt": pd.DataFrame()}
+
+    def fn(doc: dict) -> pd.DataFrame:
+        if doc["x"] == 2:
+            raise ValueError("unexpected layout")
+        return pd.DataFrame([{"document_id": "a"}])
+
+    out = per_document(frames, fn, TableRowsSchema)
+    assert len(out["ok.txt"]) == 1 and len(out["bad.txt"]) == 0 and len(out["q.txt"]) == 0
+    assert "ValueError: unexpected layout" in out["bad.txt"].attrs[ERRORS][0]
+    assert not out["ok.txt"].attrs.get(ERRORS)

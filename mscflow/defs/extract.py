@@ -21,7 +21,7 @@ from mscflow.schemas.table_rows import TableRowsSchema
 from mscflow.scoring import load_gold, score_studies
 from mscflow.settings import PROJECT_ROOT
 
-from .metadata import OWNERS, definition_metadata, frames_metadata
+from .metadata import OWNERS, definition_metadata, error_check, error_check_spec, frames_metadata
 from .partitions import seed_documents
 from .types import frames_type
 
@@ -41,7 +41,8 @@ COMMON = dict(
     kinds={"python", "pandas"},
     metadata=definition_metadata(TableRowsSchema),
     dagster_type=frames_type(TableRowsSchema),
-    check_specs=[dg.AssetCheckSpec("rows_reconcile", asset="document_tables", blocking=True,
+    check_specs=[error_check_spec("document_tables"),
+                 dg.AssetCheckSpec("rows_reconcile", asset="document_tables", blocking=True,
                                    description="Every ruled pipe-table data line of the clean text is a row, and rows in = rows out")],
     description="Every pipe-table row of every document, lossless: table index, row index, "
     "caption, header and cells. Lands as core.table_rows.",
@@ -59,6 +60,7 @@ def document_tables(context: dg.AssetExecutionContext, clean_documents: dict[str
         if lost or found != len(frames[key]):
             mismatched[key] = {"rows_found": found, "rows_out": len(frames[key]), "lines_not_rows": lost[:5]}
     yield dg.Output(frames, metadata=frames_metadata(context, frames, ["document_id", "table_index", "row_index", "n_cells"]))
+    yield error_check("document_tables", frames)
     yield dg.AssetCheckResult(check_name="rows_reconcile", asset_key="document_tables", passed=not mismatched,
                               metadata={"mismatched": dg.MetadataValue.json(mismatched)})
 
@@ -69,7 +71,8 @@ def document_tables(context: dg.AssetExecutionContext, clean_documents: dict[str
     deps=["document_tables"],
     metadata=definition_metadata(StudiesSchema),
     dagster_type=frames_type(StudiesSchema),
-    check_specs=[dg.AssetCheckSpec("gold_score", asset="studies", blocking=False,
+    check_specs=[error_check_spec("studies"),
+                 dg.AssetCheckSpec("gold_score", asset="studies", blocking=False,
                                    description="Field-level precision/recall/F1 against the hand-made gold (documents it covers)")],
     description="One record per clinical study the articles describe, from trial-table rows and "
     "from prose, each with evidence text, clean and raw character spans, and the fields of "
@@ -78,6 +81,7 @@ def document_tables(context: dg.AssetExecutionContext, clean_documents: dict[str
 def studies(context: dg.AssetExecutionContext, clean_documents: dict[str, pd.DataFrame]):
     frames = per_document(clean_documents, studies_for, StudiesSchema)
     yield dg.Output(frames, metadata=frames_metadata(context, frames, ["label", "disease", "design", "n_total", "dose_low", "route"]))
+    yield error_check("studies", frames)
     yield _gold_check(frames, clean_documents)
 
 
@@ -105,22 +109,26 @@ def _gold_check(frames: dict[str, pd.DataFrame], docs: dict[str, pd.DataFrame]) 
     kinds={"python", "pandas"},
     deps=["document_tables"],
     metadata=definition_metadata(RegistrationsSchema),
+    check_specs=[error_check_spec("registrations")],
     dagster_type=frames_type(RegistrationsSchema),
     description="Trial-registry rows (NCT number, title, status, conditions, interventions, "
     "sponsor, study type) from tables that list registered trials. Lands as core.registrations.",
 )
-def registrations(context: dg.AssetExecutionContext, clean_documents: dict[str, pd.DataFrame]) -> dg.Output:
+def registrations(context: dg.AssetExecutionContext, clean_documents: dict[str, pd.DataFrame]):
     frames = per_document(clean_documents, registrations_for, RegistrationsSchema)
-    return dg.Output(frames, metadata=frames_metadata(context, frames, ["nct_id", "status", "study_type"]))
+    yield dg.Output(frames, metadata=frames_metadata(context, frames, ["nct_id", "status", "study_type"]))
+    yield error_check("registrations", frames)
 
 
 @dg.asset(
     **COMMON,
     kinds={"python", "pandas"},
     metadata=definition_metadata(ReferencesSchema),
+    check_specs=[error_check_spec("references")],
     dagster_type=frames_type(ReferencesSchema),
     description="Reference-list entries (authors, title, journal, year, DOI, PMID). Lands as core.references.",
 )
-def references(context: dg.AssetExecutionContext, clean_documents: dict[str, pd.DataFrame]) -> dg.Output:
+def references(context: dg.AssetExecutionContext, clean_documents: dict[str, pd.DataFrame]):
     frames = per_document(clean_documents, references_for, ReferencesSchema)
-    return dg.Output(frames, metadata=frames_metadata(context, frames, ["marker", "year", "doi"]))
+    yield dg.Output(frames, metadata=frames_metadata(context, frames, ["marker", "year", "doi"]))
+    yield error_check("references", frames)

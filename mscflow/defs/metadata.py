@@ -5,6 +5,7 @@ import dagster as dg
 import pandas as pd
 import pandera.pandas as pa
 
+from mscflow.extraction import ERRORS
 from mscflow.schemas.frames import REPAIRS
 
 OWNERS = ["team:mscflow"]
@@ -44,5 +45,23 @@ def frames_metadata(
         if repairs:  # values that broke their model were nulled or their rows dropped: say so
             meta["validation_repairs"] = dg.MetadataValue.json(repairs[:50])
             context.log.warning(f"{key}: {len(repairs)} value(s) failed validation and were repaired: {repairs[:3]}")
+        errors = frame.attrs.get(ERRORS) or []
+        if errors:
+            meta["extraction_error"] = dg.MetadataValue.md(f"```\n{errors[-1]}\n```")
+            context.log.error(f"{key}: extraction failed, document left without rows: {errors[0]}")
         context.add_asset_metadata(meta, asset_key=asset_key, partition_key=key)
     return {"rows_in_run": int(sum(len(f) for f in frames.values())), "documents_in_run": len(frames)}
+
+
+def error_check(asset: str, frames: dict[str, pd.DataFrame]) -> dg.AssetCheckResult:
+    """Warn when a document's extraction failed (its rows are missing until the rule is fixed)."""
+    failed = {k: f.attrs[ERRORS][0] for k, f in frames.items() if f.attrs.get(ERRORS)}
+    return dg.AssetCheckResult(
+        check_name="no_extraction_errors", asset_key=asset, passed=not failed,
+        severity=dg.AssetCheckSeverity.WARN, metadata={"failed_documents": dg.MetadataValue.json(failed)},
+    )
+
+
+def error_check_spec(asset: str) -> dg.AssetCheckSpec:
+    return dg.AssetCheckSpec("no_extraction_errors", asset=asset,
+                             description="Every document's extraction ran without an exception")

@@ -313,6 +313,14 @@ _DAILY = re.compile(
     rf"(?:连续|連續)\s*(?P<c>\d+|{CN_NUM})\s*(?:天|日)\s*(?:每天|每日)[^,，;;。]{{0,4}}(?:注射|输注|輸注|给药|給藥|给予|給予)"
     rf"|(?:每天|每日)[^,，;;。]{{0,10}}(?:注射|输注|輸注|给药|給藥)[^,，;;。]{{0,10}}(?:连续|連續|共)\s*(?P<d>\d+|{CN_NUM})\s*(?:天|日)"
 )
+_PERIODIC = re.compile(
+    rf"每\s*(?P<p>周|週|月|个月|個月)[^,，;;。]{{0,12}}?(?:一次|1\s*次)[^;;。]{{0,16}}?(?:连续|連續|共)\s*(?P<c>\d+|{CN_NUM})\s*(?:周|週|个月|個月|月)"
+)
+# "在移植后第6周和第7周各静脉输注一次": one administration at each of two stated time points
+_EACH_TIME_POINT = re.compile(
+    rf"第\s*(?:\d+|{CN_NUM})\s*(?:天|日|周|週|个月|個月|月)\s*(?:和|及|与|與|、)\s*第\s*(?:\d+|{CN_NUM})\s*(?:天|日|周|週|个月|個月|月)"
+    rf"\s*各[^,，;;。]{{0,12}}?(?:一次|1\s*次)"
+)
 _DOUBLE = re.compile(r"双剂量|雙劑量|双倍剂量|雙倍劑量|双次|雙次")
 
 
@@ -324,8 +332,8 @@ def find_administrations(text: str) -> list[Value]:
     out = []
     for m in _TIMES_COUNT.finditer(text):
         before = text[max(0, m.start() - 6) : m.start()]
-        if re.search(r"(?:每(?!人|例|位|名|个?患者)[^,，;;。]{0,4}|再)$", before):  # 每周一次, not 每人两次
-            continue
+        if re.search(r"(?:每(?!人|例|位|名|个?患者)[^,，;;。]{0,4}|再)$", before) and not _IN_ALL.search(before):
+            continue  # 每周一次, not 每人两次; "每月1次共4次" still counts the 4
         window = text[max(0, m.start() - 8) : m.end() + 12]
         if _IN_ALL.search(before):
             # "…静脉输注MSC 2×10^6/kg,共2次": the verb sits earlier in the same sentence
@@ -336,12 +344,17 @@ def find_administrations(text: str) -> list[Value]:
         if v is None or v <= 0 or v > 50:
             continue
         out.append(Value(v, v, m.start(), m.end()))
+    for m in _PERIODIC.finditer(text):
+        # "每周静脉输注一次…,连续四周": once a period for that many periods
+        v = parse_number(m.group("c"))
+        if v and 0 < v <= 24:
+            out.append(Value(v, v, m.start(), m.end()))
     for m in _DAILY.finditer(text):
         # "连续三天每天静脉输注": one administration a day for that many days
         v = parse_number(m.group("c") or m.group("d"))
         if v and 0 < v <= 14:
             out.append(Value(v, v, m.start(), m.end()))
-    for rx, v in ((_SINGLE, 1.0), (_DOUBLE, 2.0)):
+    for rx, v in ((_SINGLE, 1.0), (_DOUBLE, 2.0), (_EACH_TIME_POINT, 2.0)):
         out.extend(Value(v, v, m.start(), m.end()) for m in rx.finditer(text))
     return sorted(out, key=lambda x: x.start)
 

@@ -20,6 +20,7 @@ from itertools import combinations
 
 import pandas as pd
 
+from mscflow.numbers import find_counts, find_doses, find_durations, find_years, leading_int
 from mscflow.vocab import load_vocab
 
 PIPES = "|｜"
@@ -35,6 +36,7 @@ CAPTION_MAX_CHARS = 80  # a longer line before a header is prose, not a caption
 MIN_RULELESS_ROWS = 3  # lines in a run before a table without a ---|--- rule is believed
 PLACEMENT_MARGIN = 0.5  # how much better a mid-row gap must fit than a gap at the end
 MIN_ROLE_COVERAGE = 0.5  # share of a header's characters a vocabulary term must cover
+MIN_INFERRED_SHARE = 0.6  # share of a column's filled cells that must agree on an inferred role
 
 
 @dataclass(frozen=True)
@@ -165,6 +167,125 @@ def header_role(header: str) -> str:
 def header_roles(header: Iterable[str]) -> tuple[str, ...]:
     """Roles for a whole header (see ``header_role``)."""
     return tuple(header_role(h) for h in header)
+
+
+# --- column roles from cell content -------------------------------------------------------------
+# A machine-translated header that the vocabulary does not know (``人口`` for Population, ``试用``
+# for Trial) says nothing, but its cells do: authors with a year, a leading head count, design
+# words, doses, a bare duration, an NCT id. Only ``unknown`` columns are inferred; a header the
+# vocabulary maps is never overridden.
+
+_NCT = re.compile(r"^\s*NCT\d{8}\s*$", re.IGNORECASE)
+_AUTHOR_CELL = re.compile(
+    r"(?:[A-Za-z\u4e00-\u9fff][^|]{0,30}?(?:等人?|et\.?\s?al))"
+    r"|^\s*[A-Z][A-Za-z'\-]+(?:\s+[A-Z][A-Za-z'\-]*)*\.?\s*[,，(（]?\s*(?:19[5-9]\d|20[0-3]\d)"
+)
+# a cell that opens with a head count: "30", "30 (18-50岁)", "n=30", "30例…", not "3期", "12个月", "2×10^6"
+_LEADING_COUNT = re.compile(
+    r"^\s*(?:[nN]\s*[=＝:：]\s*)?\d{1,5}(?![\d.])\s*(?:例|名|位|人|个|個|歲|岁)?\s*"
+    r"(?:$|[(（\[,，;；]|(?<=[例名位人个個歲岁])|(?<=\s))"
+)
+_NOT_COUNT_AFTER = re.compile(r"^\s*(?:期|年|个?月|個?月|周|週|天|日|次|%|[x×X*＊]|/|mg|ml|mL)")
+_DURATION_LEFTOVER = re.compile(r"[\s,，;；:：()（）\-–~至到]|中位|平均|随访|隨訪|追踪|追蹤|观察|觀察|长达|長達|约|約|共|以上|后|後")
+_CLASSIFIERS = ("nct_number", "study", "transplant", "design", "follow_up", "patients", "cell_source")
+
+
+def _duration_only(cell: str) -> bool:
+    """A cell that is a duration and little else (``24个月``, ``中位随访3年``)."""
+    found = find_durations(cell)
+    if not found:
+        return False
+    rest = cell
+    for d in sorted(found, key=lambda d: -d.start):
+        rest = rest[: d.start] + rest[d.end :]
+    return len(_DURATION_LEFTOVER.sub("", rest)) <= 2
+
+
+def _head_count(text: str) -> bool:
+    """A cell that opens with a head count (``30``, ``30 (18-50岁)``, ``n=30``, ``30例…``)."""
+    m = _LEADING_COUNT.match(text)
+    if m and leading_int(text.lstrip("nN=＝:： ")) is not None and not _NOT_COUNT_AFTER.match(
+            re.sub(r"^\s*(?:[nN]\s*[=＝:：]\s*)?\d+", "", text)):
+        return True
+    counts = find_counts(text)
+    return bool(counts) and counts[0].start <= 2
+
+
+def cell_role(cell: str) -> str | None:
+    """The column role one cell's content suggests, or None when it suggests none."""
+    text = cell.strip()
+    if not text:
+        return None
+    if _NCT.match(text):
+        return "nct_number"
+    if _AUTHOR_CELL.search(text) and (find_years(text) or re.search(r"(?<!\d)(?:19[5-9]\d|20[0-3]\d)(?!\d)", text)
+                                       or re.search(r"等人?|et\.?\s?al", text)) and not find_doses(text):
+        return "study"
+    if [d for d in find_doses(text) if d.kind == "single"]:
+        return "transplant"
+    if _head_count(text):
+        return "patients"
+    if load_vocab("design").codes_in(text) or load_vocab("phase").codes_in(text):
+        return "design"
+    if _duration_only(text):
+        return "follow_up"
+    if load_vocab("route").codes_in(text):
+        return "transplant"
+    if load_vocab("cell_type").codes_in(text) or load_vocab("tissue_source").codes_in(text):
+        return "cell_source"
+    return None
+
+
+def _consecutive(cells: list[str]) -> bool:
+    """1, 2, 3 …: a row-number column, not a column of patient counts."""
+    if not all(_ROW_NUMBER.match(c.strip()) for c in cells):
+        return False
+    nums = [int(re.match(r"\d+", c.strip()).group()) for c in cells]
+    return len(nums) >= 2 and nums == list(range(nums[0], nums[0] + len(nums)))
+
+
+def infer_column_role(cells: Iterable[str]) -> str:
+    """The role most filled cells of one column agree on (``unknown`` when they do not)."""
+    filled = [c for c in cells if c and c.strip()]
+    if not filled:
+        return UNKNOWN
+    if _consecutive(filled):
+        return ROW_NUMBER
+    votes = Counter(cell_role(c) for c in filled)
+    role, n = max(((r, k) for r, k in votes.items() if r), key=lambda rk: rk[1], default=(None, 0))
+    if role is None or n < MIN_INFERRED_SHARE * len(filled) or (len(filled) == 1 and role == "patients"):
+        return UNKNOWN
+    return role
+
+
+_SAME_ROLE = {"patients": {"patients", "patient_count"}, "study": {"study"}, "follow_up": {"follow_up"},
+              "nct_number": {"nct_number"}, ROW_NUMBER: {ROW_NUMBER}}
+
+
+def infer_roles(roles: tuple[str, ...], rows: Iterable[TableRow]) -> tuple[str, ...]:
+    """Roles with every ``unknown`` column inferred from its cells; mapped headers stay as they are.
+
+    A role that identifies a row (study, patient count, follow-up, NCT id, row number) is given
+    to one column only: a second column that looks the same keeps ``unknown``.
+    """
+    rows = list(rows)
+    if UNKNOWN not in roles or not rows:
+        return roles
+    out = list(roles)
+    for col, role in enumerate(roles):
+        if role != UNKNOWN:
+            continue
+        cells = []
+        for r in rows:
+            for i, c in enumerate(r.cells):
+                if r.column_of(i) == col:
+                    cells.append(c)
+        guess = infer_column_role(cells)
+        taken = _SAME_ROLE.get(guess)
+        if guess == UNKNOWN or (taken and taken & set(out)):
+            continue
+        out[col] = guess
+    return tuple(out)
 
 
 def _row(index: int, line: _Line) -> TableRow:
@@ -361,6 +482,7 @@ def find_tables(text: str) -> list[PipeTable]:
         rows = [_row(n, lines[k]) for n, k in enumerate(data)]
         header, roles, shifted = _align(header_raw, rows)
         rows = _place_short_rows(rows, len(header))
+        roles = infer_roles(roles, rows)
         tables.append(
             PipeTable(
                 index=index,

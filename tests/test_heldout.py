@@ -37,7 +37,7 @@ def heldout_score():
     return score_studies(_records(), HELDOUT / "studies.jsonl")
 
 
-@pytest.mark.parametrize("gold_file", ["studies.jsonl", "blind_studies.jsonl"])
+@pytest.mark.parametrize("gold_file", ["studies.jsonl", "blind_studies.jsonl", "blind3_studies.jsonl"])
 def test_gold_anchors_are_unique_in_their_article(gold_file):
     for gold in load_gold(HELDOUT / gold_file):
         text = (HELDOUT / gold["doc"]).read_text(encoding="utf-8")
@@ -77,3 +77,28 @@ def test_blind_set_score(blind_score):
     assert score.invented <= 1
     low = {name: round(fs.f1, 3) for name, fs in score.fields.items() if fs.f1 < 0.85}
     assert not low, f"fields below 0.85 F1 on the blind set: {low}"
+
+
+@pytest.fixture(scope="module")
+def blind3_score():
+    return score_studies(_records("blind3_studies.jsonl"), HELDOUT / "blind3_studies.jsonl")
+
+
+def test_blind3_set_score(blind3_score):
+    """c1-c3 (see NOTES.md): written and annotated blind, before the extractor, tables, numbers
+    or vocabularies were read; gold unchanged after the first run.
+
+    First run: micro P 0.977 / R 0.831 / F1 0.899, study recall 0.897 (26/29), 0 invented
+    (unmapped MT headers 人口 / 试用 / 设置 / 细胞 / 持续时间, year in a 参考文献 column,
+    ``Lee等(2020)报告``, acronym-named trial, 个案报告, ``每月1次共4次``, ``每组30例``).
+    After the fixes (column-role inference from cell content first): micro F1 0.996,
+    study recall 1.000 (29/29), 0 invented.
+    """
+    score = blind3_score
+    print("\n" + score.format_report())
+    assert score.study_recall >= 0.95
+    assert score.micro.f1 >= 0.95
+    assert score.micro.precision >= 0.95
+    assert score.invented <= 1
+    low = {name: round(fs.f1, 3) for name, fs in score.fields.items() if fs.f1 < 0.85}
+    assert not low, f"fields below 0.85 F1 on the blind3 set: {low}"

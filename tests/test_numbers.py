@@ -156,3 +156,16 @@ def test_genre_number_forms_of_the_blind_set():
     assert [(d.low, d.per_kg) for d in doses] == [(3e5, True), (1e6, True), (3e6, True)]
     # daily infusions over N days are N administrations
     assert [v.low for v in find_administrations("治疗组连续三天每天静脉输注脐带间充质干细胞")] == [3]
+
+
+@pytest.mark.parametrize(("text", "n"), [
+    ("1×10^8个细胞,每月1次共4次,静脉输注", 4),  # a frequency followed by the total
+    ("每周静脉输注一次骨髓MSC,连续四周", 4),  # once a week for four weeks
+    ("在移植后第6周和第7周各静脉输注一次MSC", 2),  # once at each of two time points
+])
+def test_administration_schedules(text, n):
+    assert max(v.low for v in find_administrations(text)) == n
+
+
+def test_frequency_alone_is_not_a_count():
+    assert not find_administrations("每周1次静脉输注MSC")

@@ -176,3 +176,31 @@ def test_arm_sizes_in_the_genre_forms():
     # both arms of one stated size
     c = counts("三十名脓毒症患者随机分为两组,治疗组与对照组各十五名")
     assert (c.n_total, c.n_treatment, c.n_control) == (30, 15, 15)
+
+
+def test_cited_year_between_author_and_verb_and_acronym_trial():
+    text = ("研究进展\n研究者Kim等(2019)报告了同种异体脐带MSC治疗狼疮性肾炎的开放标签研究,12例患者接受单次静脉输注,随访6个月。\n"
+            "荷兰的ABCDE研究则不同:40例受者随机分为两组,MSC组20例静脉输注自体骨髓MSC,对照组20例维持标准方案,随访24个月。\n"
+            "在 ABCDE研究中,2例出现发热。\n")
+    recs = _extract(text)
+    assert [(r["year"], r["n_total"]) for r in recs] == [(2019, 12), (None, 40)]
+    assert recs[1]["design"] == "rct" and (recs[1]["n_treatment"], recs[1]["n_control"]) == (20, 20)
+
+
+def test_disease_and_cell_abbreviations_do_not_name_a_trial():
+    assert not _extract("研究进展\n目前COPD研究和MSC研究都很多,仍需大量工作。\n")
+
+
+def test_case_report_and_control_arm_without_randomisation():
+    text = ("研究进展\n另有个案报告描述了一名19岁男性患者,在造血干细胞移植失败后接受了三次同种异体骨髓MSC静脉输注,追踪十八个月。\n"
+            "某大学医院团队报告了一项研究,比较了48例接受MSC共移植与未接受MSC的患者,其中共移植组21例、单纯移植组27例,随访5年。\n")
+    case, cohort = _extract(text)
+    assert (case["design"], case["n_total"], case["cell_type"], case["n_administrations"]) == ("case_report", 1, "msc", 3)
+    assert (cohort["n_total"], cohort["n_treatment"], cohort["n_control"]) == (48, 21, 27)
+    assert cohort["design"] == "non_randomized_controlled"
+
+
+def test_two_groups_of_a_stated_size():
+    text = "研究进展\n2021年,一项安慰剂对照试验将60例患者分为两组,每组30例,MSC组静脉输注脐带MSC,随访9个月,蛋白尿较安慰剂组下降。\n"
+    [rec] = _extract(text)
+    assert (rec["n_total"], rec["n_treatment"], rec["n_control"]) == (60, 30, 30)

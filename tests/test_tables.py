@@ -8,7 +8,15 @@ import json
 import pytest
 
 from mscflow.schemas.table_rows import TableRowsSchema
-from mscflow.tables import find_tables, header_role, is_rule_line, split_cells, table_rows_frame
+from mscflow.tables import (
+    cell_role,
+    find_tables,
+    header_role,
+    infer_column_role,
+    is_rule_line,
+    split_cells,
+    table_rows_frame,
+)
 
 LISTING = """国内注册项目包括:
 | 研究标题 | NCT 编号 | 地位 | 学习类型 | |
@@ -214,3 +222,73 @@ def test_empty_frame_has_the_columns():
     frame = table_rows_frame("0" * 16, [])
     assert list(frame.columns) == list(TableRowsSchema.to_schema().columns)
     TableRowsSchema.validate(frame)
+
+
+# --- column roles inferred from cell content ------------------------------------------------------
+
+@pytest.mark.parametrize(("cell", "role"), [
+    ("Smith J 等,2019", "study"),
+    ("Kim HJ et al. (2021)", "study"),
+    ("王等人", "study"),
+    ("30", "patients"),
+    ("30 (18-50岁)", "patients"),
+    ("n=30", "patients"),
+    ("30例难治性患者", "patients"),
+    ("开放标签 I 期", "design"),
+    ("多中心随机双盲对照", "design"),
+    ("1×10^6/kg", "transplant"),
+    ("2亿个细胞", "transplant"),
+    ("静脉输注", "transplant"),
+    ("12个月", "follow_up"),
+    ("中位随访3年", "follow_up"),
+    ("NCT01234567", "nct_number"),
+    ("同种异体脐带MSC", "cell_source"),
+])
+def test_cell_role(cell, role):
+    assert cell_role(cell) == role
+
+
+@pytest.mark.parametrize("cell", ["", "3期", "疼痛评分显著下降", "未知状态"])
+def test_cell_role_none_or_not_a_count(cell):
+    assert cell_role(cell) != "patients"
+
+
+def test_column_role_needs_agreement_and_tells_row_numbers_from_counts():
+    assert infer_column_role(["1", "2", "3"]) == "row_number"
+    assert infer_column_role(["30", "12", "45"]) == "patients"
+    assert infer_column_role(["12个月", "2年", "6个月"]) == "follow_up"
+    # a column of outcomes that merely mention a time is not the follow-up column
+    assert infer_column_role(["随访12个月,病灶减少", "疼痛评分下降", "无差异"]) == "unknown"
+    assert infer_column_role(["30", "疼痛评分下降", "无差异"]) == "unknown"
+    assert infer_column_role([]) == "unknown"
+
+
+def test_unknown_headers_get_roles_from_their_cells():
+    text = (
+        "表1 试验汇总\n"
+        "| 调研对象X | 人头 | 安排 | 东西 | 时长Z |\n"
+        "|---|---|---|---|---|\n"
+        "| Smith J 等,2019 | 30 (18-50岁) | 随机对照 | 1×10^6/kg 静脉 | 12个月 |\n"
+        "| Lee K 等,2020 | 12 | 开放标签 I 期 | 2×10^7个细胞 | 6个月 |\n"
+    )
+    t = find_tables(text)[0]
+    assert t.roles == ("study", "patients", "design", "transplant", "follow_up")
+
+
+def test_mapped_headers_are_not_overridden():
+    # 结果 holds durations here, but the vocabulary maps the header: it stays results
+    text = "| 学习 | 结果 |\n|---|---|\n| A 等人 | 12个月 |\n| B 等人 | 6个月 |\n"
+    assert find_tables(text)[0].roles == ("study", "results")
+
+
+def test_inference_keeps_one_column_per_identifying_role():
+    # a second column of author-like cells does not become a second study column
+    text = "| 作者 | 备注X |\n|---|---|\n| A 等人,2019 | B 等人,2018 |\n| C 等人,2020 | D 等人,2017 |\n"
+    assert find_tables(text)[0].roles == ("study", "unknown")
+
+
+def test_registry_listing_still_maps_with_inference():
+    t = find_tables(LISTING)[0]
+    assert t.roles == ("row_number", "title", "nct_number", "status", "study_type")
+    odd = "| 编号X | 标识Y | 地位 |\n|---|---|---|\n| 1 | NCT00000001 | 招聘 |\n| 2 | NCT00000002 | 暂停 |\n"
+    assert find_tables(odd)[0].roles == ("row_number", "nct_number", "status")

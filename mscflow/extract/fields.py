@@ -103,7 +103,8 @@ def disease(text: str, ctx: DocContext) -> str:
     return ctx.disease or "other"
 
 
-def design(text: str, primary: str | None = None, default: str = "single_arm", n_total: int | None = None) -> str:
+def design(text: str, primary: str | None = None, default: str = "single_arm", n_total: int | None = None,
+           controlled: bool = False) -> str:
     """Strong designs from the whole text; weak ones from ``primary`` (a design column) first."""
     vocab = _vocab("design")
     text = _TITLE.sub("", text)
@@ -120,6 +121,8 @@ def design(text: str, primary: str | None = None, default: str = "single_arm", n
                 return code
     if n_total == 1 or _CASE_SERIES.search(text):
         return "case_report"
+    if controlled:
+        return "non_randomized_controlled"  # a control arm of a stated size, and no word of 随机
     if phase(text):
         return "single_arm"
     return default
@@ -138,6 +141,9 @@ def cell_type(text: str) -> str:
         return "msc"
     counts = Counter(h.code for h in hits)
     best = max(counts.values())
+    if {c for c, k in counts.items() if k == best} == {"msc", "hsc"}:
+        # "两次造血干细胞移植失败后,接受了骨髓MSC输注": the graft is history, the MSC the study
+        return "msc"
     return next(h.code for h in hits if counts[h.code] == best)
 
 
@@ -230,10 +236,11 @@ _ENROL_BEFORE = re.compile(r"(?:共|共有|总共|纳入了?|收纳了?|招募�
 _ENROL_AFTER = re.compile(r"^[^,，;;。]{0,12}(?:被纳入|入组|参与)")
 # "47名…患者中,28名…" / "527名…患者的资料,其中53名…": the count the arms are taken from
 _SPLIT_AFTER = re.compile(
-    r"^[^,，;;。]{0,20}?(?:(?:患者|病人|受试者|女性|儿童|个体)中\s*[,，]|[,，]\s*其中|被?(?:随机)?(?:分为|分成|分配到))"
+    r"^[^,，;;。]{0,32}?(?:(?:患者|病人|受试者|女性|儿童|个体)中\s*[,，]|[,，]\s*其中|被?(?:随机)?(?:分为|分成|分配到))"
 )
 _CONTROL = re.compile(
     r"对照组|作为对照|安慰剂组|未接受|非\w{0,6}组|生理盐水"
+    r"|(?:单纯|單純)(?![^,，;;。]{0,6}(?:MSC|干细胞|間充質|间充质))[^,，;;。]{0,6}[组組]"
     r"|(?:仅|只)接受|(?:接受|给予|使用)了?安慰剂|(?:接受|采用|给予)[^,，;;。]{0,6}(?:常规|标准)[^,，;;。]{0,4}治疗"
 )
 _ADD_ON = re.compile(r"基础上|联合|MSC|干细胞|間充質|间充质")  # an arm that received cells is never the control
@@ -247,6 +254,12 @@ _OPEN_BRACKET = re.compile(r"[((]")
 # "治疗组与对照组各十五名": both arms have the stated size
 _EACH_ARM = re.compile(
     r"[组組]\s*(?:与|與|和|及|、)\s*(?:对照|對照|安慰剂|安慰劑)[组組]\s*各\s*(\d+|[一二两兩三四五六七八九十百]+)\s*(?:名|例|位|人)"
+)
+
+
+# "将60例患者分为两组,每组30例" with a placebo or control arm: both arms have that size
+_TWO_GROUPS_EACH = re.compile(
+    r"(?:分为|分成|分配到|分配为)\s*(?:两|兩|2)\s*[组組][^。;;]{0,4}?[,，]?\s*(?:每|各)\s*[组組]\s*(\d+|[一二两兩三四五六七八九十百]+)\s*(?:名|例|位|人)"
 )
 
 
@@ -280,6 +293,13 @@ def counts(text: str) -> Counts:
         total = counts(text[: each.start()] + " " * (each.end() - each.start()) + text[each.end() :]).n_total if rest else None
         if arm:
             return Counts(total or int(arm) * 2, int(arm), int(arm))
+    pair = _TWO_GROUPS_EACH.search(text)
+    if pair and _CONTROL.search(text):
+        arm = parse_number(pair.group(1))
+        before = [c for c in found if c.end <= pair.start()]
+        if arm:
+            total = int(before[-1].low) if before else int(arm) * 2
+            return Counts(total, int(arm), int(arm))
     found = [c for c in found if not _PER_GROUP.search(text[max(0, c.start - 4) : c.start])]  # 每组三名: a group size
     if not found:
         return Counts(None, None, None)
@@ -319,7 +339,7 @@ def counts(text: str) -> Counts:
     has_control = any(is_control(seg) for seg in segments)
     for c, segment, predicate in zip(found, segments, predicates, strict=True):
         v = int(c.low)
-        if total is None and first_arm_at is None and _SPLIT_AFTER.search(text[c.end : c.end + 28]):
+        if total is None and first_arm_at is None and _SPLIT_AFTER.search(text[c.end : c.end + 40]):
             total = v  # the count the arms are split from
         elif is_control(segment):
             control.append(v)

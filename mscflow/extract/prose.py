@@ -31,7 +31,8 @@ _SUBHEADING = re.compile(
 _AUTHOR = re.compile(
     r"(?:[A-Z][A-Za-z'\-]+(?:\s?[A-Z][A-Za-z'\-]*)?\s?|[\u4e00-\u9fff]{1,4})等(?:人|研究团队|团队)"
     r"|[A-Z][A-Za-z'\-]+\s?et\s?al"
-    r"|(?:^|[,,。;;\s])(?:[A-Z][A-Za-z'\-]+(?:\s[A-Z][A-Za-z'\-]+)?|[\u4e00-\u9fff]{1,3})等"
+    r"|(?:(?:^|[,,。;;\s])[\u4e00-\u9fff]{1,3}|(?<![A-Za-z])[A-Z][A-Za-z'\-]+(?:\s[A-Z][A-Za-z'\-]+)?)\s?等"
+    r"\s?(?:[((]\s*(?:19|20)\d\d\s*[))])?"  # "Lee等(2020)报告": a cited year between the authors and the verb
     r"(?=报道|报告|回顾|进行|开展|首次|率先|研究|发现|招募|比较|进一步|纳入|证实|描述)"
 )
 _INSTITUTION = re.compile(
@@ -40,7 +41,10 @@ _INSTITUTION = re.compile(
 _DETERMINER = re.compile(
     r"(?<!第)(?<!之前的)(?<!上述的)(?<!上述)(?:一项|一个|另一项|另一个|另一)[^,,。;;]{0,30}?(?:研究|试验|实验|调查)"
 )
-_REPORTED = re.compile(r"据报道|有报道|有研究(?:显示|表明|发现)")
+_REPORTED = re.compile(r"据报道|有报道|有研究(?:显示|表明|发现)|(?:个案|病例|個案)(?:报告|报道|報告|報道)")
+# a trial known by its acronym (e.g. "ABCDE研究", "XYZW试验"); disease and cell abbreviations
+# (``MSC研究``, ``COPD试验``) are not names
+_NAMED_TRIAL = re.compile(r"(?<![A-Za-z])([A-Z][A-Z0-9\-]{3,})(?:研究|试验|臨床試驗|临床试验)(?!中|进展|领域|方向|热点|中心)")
 _REGION = re.compile(r"(?:国内|国外|我国|国际)的?(?:一项|另一项)?(?:多中心)?(?:临床)?(?:研究|试验)")
 _PHASE_STUDY = re.compile(
     r"(?:III|II|I|Ⅲ|Ⅱ|Ⅰ|[1-3]|(?<=第)[一二三])(?:\s?[-/~–]\s?(?:III|II|I|Ⅲ|Ⅱ|[1-3]))?\s?期[^,,。;;]{0,12}?(?:研究|试验)"
@@ -137,6 +141,9 @@ def anchor_of(sentence: str) -> tuple[str, str] | None:
         m = rx.search(sentence)
         if m:
             return kind, _trim(m.group())
+    for m in _NAMED_TRIAL.finditer(sentence):
+        if not any(load_vocab(v).find(m.group(1)) for v in ("disease", "cell_type", "tissue_source", "route", "design")):
+            return "named", m.group()
     markers = _SINGLE_MARKER.findall(sentence)
     if markers and not _MULTI_MARKER.search(sentence):
         return "marker", sentence.strip()[:40]

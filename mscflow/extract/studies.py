@@ -65,7 +65,7 @@ def _common_fields(text: str, ctx: fields.DocContext, *, primary_design: str | N
     cell = fields.cell_type(text)
     return {
         "disease": fields.disease(text, ctx),
-        "design": fields.design(text, primary_design, default_design, c.n_total),
+        "design": fields.design(text, primary_design, default_design, c.n_total, controlled=c.n_control is not None),
         "phase": fields.phase(text),
         "n_total": c.n_total,
         "n_treatment": c.n_treatment,
@@ -131,9 +131,12 @@ def _row_record(document_id: str, text: str, table: PipeTable, row: TableRow, ct
         values["tissue_source"] = fields.tissue_source(by_role.get("cell_source") or stated, values["cell_type"])
     values["design"] = fields.design(stated, primary, "single_arm", values["n_total"])
     values["follow_up_months"] = fields.follow_up(everything)
-    values["year"] = fields.year(by_role.get("study", "")) or _bare_year(by_role.get("study", ""))
+    # a 参考文献 (References) column that holds the citation itself (``Connick P 等(2012)``) names
+    # the study when no study column does; a bare marker (``【045】``) gives no year
+    citation = by_role.get("study") or by_role.get("reference", "")
+    values["year"] = fields.year(citation) or _bare_year(citation)
     marker = _MARKER.search(text[row.char_start : row.char_end])
-    label = by_role.get("study") or " ".join(
+    label = by_role.get("study") or ("" if _MARKER.fullmatch(citation.strip()) else citation) or " ".join(
         x for x in (by_role.get("recipients"), marker.group() if marker else by_role.get("reference")) if x
     )
     rec = _record(document_id, "table_row", label or f"table {table.index} row {row.index}", text,

@@ -1,10 +1,8 @@
 """Extraction quality on held-out articles of the genre (not the seeds the rules were written on).
 
-``tests/fixtures/heldout`` holds four hand-annotated articles (see its NOTES.md): h1-h3 were
-written and annotated before the extractor was run on them, then used to find genre gaps;
-h4 was written and annotated afterwards and first scored with the improved rules
-(micro F1 0.897 before its own gaps were fixed). The thresholds sit a few points under the
-figures measured, so a regression in the genre rules shows here before it shows in production.
+``tests/fixtures/heldout`` holds three sets of hand-annotated articles (see its NOTES.md), each
+written and annotated before the extractor was run on it, then used to find genre gaps. The
+first-run figures are the honest estimate for unseen articles; the thresholds guard the fixes.
 """
 
 from pathlib import Path
@@ -32,11 +30,6 @@ def _records(gold_file: str = "studies.jsonl") -> list[dict]:
     return out
 
 
-@pytest.fixture(scope="module")
-def heldout_score():
-    return score_studies(_records(), HELDOUT / "studies.jsonl")
-
-
 @pytest.mark.parametrize("gold_file", ["studies.jsonl", "blind_studies.jsonl", "blind3_studies.jsonl"])
 def test_gold_anchors_are_unique_in_their_article(gold_file):
     for gold in load_gold(HELDOUT / gold_file):
@@ -44,61 +37,26 @@ def test_gold_anchors_are_unique_in_their_article(gold_file):
         assert text.count(gold["anchor"]) == 1, gold["anchor"]
 
 
-def test_heldout_score(heldout_score):
-    score = heldout_score
-    print("\n" + score.format_report())
-    # measured: micro F1 0.992, study recall 1.000 (42/42), 0 invented
+# (gold file, most invented studies allowed). First-run figures, before any fix for the set:
+# - studies.jsonl, h1-h4: h1-h3 micro F1 0.936 (31/32 studies); h4, written after h1-h3 were
+#   used for tuning, 0.897 (10/10). Now 0.992, 42/42, 0 invented.
+# - blind_studies.jsonl, b1-b3, written before the extractor code was read: P 0.939 / R 0.594 /
+#   F1 0.728, 18/28 studies, 2 invented (unknown machine-translated table headers,
+#   Chinese-numeral phases, ``(2016)`` years, dose lists, arm sizes). Now 0.997, 28/28.
+# - blind3_studies.jsonl, c1-c3, same protocol: P 0.977 / R 0.831 / F1 0.899, 26/29 studies,
+#   0 invented (headers 人口 / 试用 / 设置 / 细胞 / 持续时间, a year in a 参考文献 column,
+#   ``Lee等(2020)报告``, an acronym-named trial, 个案报告, ``每月1次共4次``). Now 0.996, 29/29.
+SETS = [("studies.jsonl", 2), ("blind_studies.jsonl", 1), ("blind3_studies.jsonl", 1)]
+
+
+@pytest.mark.parametrize(("gold_file", "max_invented"), SETS)
+def test_heldout_set_score(gold_file, max_invented):
+    """Thresholds sit a few points under the figures measured after the fixes."""
+    score = score_studies(_records(gold_file), HELDOUT / gold_file)
+    print(f"\n{gold_file}\n" + score.format_report())
     assert score.study_recall >= 0.95
     assert score.micro.f1 >= 0.95
     assert score.micro.precision >= 0.95
-    assert score.invented <= 2
+    assert score.invented <= max_invented
     low = {name: round(fs.f1, 3) for name, fs in score.fields.items() if fs.f1 < 0.85}
-    assert not low, f"fields below 0.85 F1 on the held-out set: {low}"
-
-
-@pytest.fixture(scope="module")
-def blind_score():
-    return score_studies(_records("blind_studies.jsonl"), HELDOUT / "blind_studies.jsonl")
-
-
-def test_blind_set_score(blind_score):
-    """b1-b3 (see NOTES.md): written and annotated blind, before the extractor code was read.
-
-    First run, before any fix: micro P 0.939 / R 0.594 / F1 0.728, study recall 0.643 (18/28),
-    2 invented (a pipe table with machine-translated headers was not recognised, Chinese-numeral
-    phase anchors, ``(2016)`` years, dose lists, arm sizes). After the genre fixes: micro F1
-    0.997, study recall 1.000 (28/28), 0 invented.
-    """
-    score = blind_score
-    print("\n" + score.format_report())
-    assert score.study_recall >= 0.95
-    assert score.micro.f1 >= 0.95
-    assert score.micro.precision >= 0.95
-    assert score.invented <= 1
-    low = {name: round(fs.f1, 3) for name, fs in score.fields.items() if fs.f1 < 0.85}
-    assert not low, f"fields below 0.85 F1 on the blind set: {low}"
-
-
-@pytest.fixture(scope="module")
-def blind3_score():
-    return score_studies(_records("blind3_studies.jsonl"), HELDOUT / "blind3_studies.jsonl")
-
-
-def test_blind3_set_score(blind3_score):
-    """c1-c3 (see NOTES.md): written and annotated blind, before the extractor, tables, numbers
-    or vocabularies were read; gold unchanged after the first run.
-
-    First run: micro P 0.977 / R 0.831 / F1 0.899, study recall 0.897 (26/29), 0 invented
-    (unmapped MT headers 人口 / 试用 / 设置 / 细胞 / 持续时间, year in a 参考文献 column,
-    ``Lee等(2020)报告``, acronym-named trial, 个案报告, ``每月1次共4次``, ``每组30例``).
-    After the fixes (column-role inference from cell content first): micro F1 0.996,
-    study recall 1.000 (29/29), 0 invented.
-    """
-    score = blind3_score
-    print("\n" + score.format_report())
-    assert score.study_recall >= 0.95
-    assert score.micro.f1 >= 0.95
-    assert score.micro.precision >= 0.95
-    assert score.invented <= 1
-    low = {name: round(fs.f1, 3) for name, fs in score.fields.items() if fs.f1 < 0.85}
-    assert not low, f"fields below 0.85 F1 on the blind3 set: {low}"
+    assert not low, f"fields below 0.85 F1 on {gold_file}: {low}"

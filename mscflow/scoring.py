@@ -244,3 +244,27 @@ def score_studies(
 def format_report(score: Score) -> str:
     """Printable report of a score (same as ``score.format_report()``)."""
     return score.format_report()
+
+
+def extract_articles(paths: Iterable[Path]) -> list[dict]:
+    """Clean and extract article files the way the pipeline does, each record tagged with its
+    file name as ``doc`` (cleaning is idempotent, so already-clean fixtures pass unchanged)."""
+    import hashlib
+
+    from .clean import clean_document
+    from .extract.studies import extract_studies
+    from .tables import find_tables
+
+    records: list[dict] = []
+    for path in sorted(paths):
+        raw = path.read_bytes()
+        text = clean_document(raw.decode("utf-8")).text
+        for rec in extract_studies(hashlib.sha256(raw).hexdigest()[:16], text, find_tables(text)):
+            records.append({**rec, "doc": path.name})
+    return records
+
+
+def score_articles(paths: Iterable[Path], gold_path: str | Path) -> Score:
+    """Score the articles a gold file annotates (other files in ``paths`` are ignored)."""
+    docs = {g["doc"] for g in load_gold(gold_path)}
+    return score_studies(extract_articles(p for p in paths if p.name in docs), gold_path)

@@ -1,15 +1,13 @@
 """Study extraction on synthetic passages (genre rules) and on the seeds against the gold."""
 
-import hashlib
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from mscflow.clean import clean_document
 from mscflow.extract.studies import RECORD_KEYS, extract_studies, study_id
 from mscflow.schemas.studies import StudiesSchema
-from mscflow.scoring import score_studies
+from mscflow.scoring import extract_articles, score_studies
 from mscflow.tables import find_tables
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,38 +86,25 @@ def test_duplicate_passage_is_kept_once_with_its_marker():
     assert rec["reference_marker"] == "[3]"
 
 
-def _seed_records() -> tuple[list[dict], dict[str, str]]:
-    records, doc_of = [], {}
-    for path in sorted(SEEDS.glob("*.txt")):
-        raw = path.read_bytes()
-        doc_id = hashlib.sha256(raw).hexdigest()[:16]
-        doc_of[doc_id] = path.name
-        text = clean_document(raw.decode("utf-8")).text
-        records.extend(extract_studies(doc_id, text, find_tables(text)))
-    return records, doc_of
-
-
 @pytest.fixture(scope="module")
-def seed_records():
-    return _seed_records()
+def seed_records() -> list[dict]:
+    return extract_articles(SEEDS.glob("*.txt"))
 
 
 def test_records_validate_against_schema(seed_records):
-    records, _ = seed_records
-    frame = pd.DataFrame(records)
+    frame = pd.DataFrame(seed_records).drop(columns=["doc"])
     frame["raw_start"] = None
     frame["raw_end"] = None
     StudiesSchema.validate(frame, lazy=True)
 
 
 def test_extraction_is_deterministic(seed_records):
-    again, _ = _seed_records()
-    assert [r["study_id"] for r in again] == [r["study_id"] for r in seed_records[0]]
+    again = extract_articles(SEEDS.glob("*.txt"))
+    assert [r["study_id"] for r in again] == [r["study_id"] for r in seed_records]
 
 
 def test_gold_score_meets_acceptance(seed_records):
-    records, doc_of = seed_records
-    score = score_studies(records, GOLD, doc_of)
+    score = score_studies(seed_records, GOLD)
     print("\n" + score.format_report())
     assert score.micro.f1 >= 0.90
     assert score.study_recall >= 0.95

@@ -52,11 +52,16 @@ def _print_counts(path) -> None:
         print(f"  {name:<34} {n:>6} rows")
 
 
+def _progress(line: str) -> None:
+    """Progress lines go to stderr, so ``--json`` output on stdout stays parseable."""
+    print(line, file=sys.stderr, flush=True)
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from .defs.runs import run_build
 
     settings = load_settings()
-    summary = run_build(settings)
+    summary = run_build(settings, progress=_progress)
     _print_summary(summary, settings, as_json=args.json)
     return 1 if summary.failures else 0
 
@@ -65,7 +70,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     from .defs.runs import run_refresh
 
     settings = load_settings()
-    changes, summary = run_refresh(settings)
+    changes, summary = run_refresh(settings, progress=_progress)
     _print_summary(summary, settings, changes, as_json=args.json)
     return 1 if summary.failures else 0
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +20,8 @@ from mscflow.settings import PROJECT_ROOT, Settings
 
 from .partitions import seed_documents
 
+# the CLI prints its own summary; Dagster's step-by-step console log stays in the run history
+QUIET = {"loggers": {"console": {"config": {"log_level": os.environ.get("MSCFLOW_LOG_LEVEL", "WARNING")}}}}
 RANGE_START = "dagster/asset_partition_range_start"
 RANGE_END = "dagster/asset_partition_range_end"
 
@@ -98,13 +101,19 @@ def _is_document_asset(a: object) -> bool:
     return isinstance(a, dg.AssetsDefinition) and a.partitions_def == seed_documents
 
 
-def materialize_documents(instance: dg.DagsterInstance, defs: dg.Definitions, keys: list[str], summary: RunSummary) -> None:
+def _quiet(_: str) -> None:
+    return None
+
+
+def materialize_documents(instance: dg.DagsterInstance, defs: dg.Definitions, keys: list[str],
+                          summary: RunSummary, progress: Callable[[str], None] = _quiet) -> None:
     if not keys:
         return
     doc_assets = [a for a in defs.assets if _is_document_asset(a)]
     for tags in document_run_tags(instance, keys):
+        progress(f"documents {tags[RANGE_START]} .. {tags[RANGE_END]}: ingest, clean, extract ...")
         result = dg.materialize(
-            doc_assets, instance=instance, resources=defs.resources, raise_on_error=False,
+            doc_assets, instance=instance, resources=defs.resources, raise_on_error=False, run_config=QUIET,
             tags={**tags, "mscflow/trigger": "cli"},
         )
         summary.run_ids.append(result.run_id)
@@ -113,13 +122,15 @@ def materialize_documents(instance: dg.DagsterInstance, defs: dg.Definitions, ke
     summary.documents_processed = sorted(keys)
 
 
-def materialize_warehouse(instance: dg.DagsterInstance, defs: dg.Definitions, summary: RunSummary) -> None:
+def materialize_warehouse(instance: dg.DagsterInstance, defs: dg.Definitions, summary: RunSummary,
+                          progress: Callable[[str], None] = _quiet) -> None:
     others = [a for a in (defs.assets or []) if not _is_document_asset(a)]
     checks = list(defs.asset_checks or [])
     if not others:
         return
+    progress("warehouse: land, build models, quality gate, publish ...")
     result = dg.materialize(
-        [*others, *checks], instance=instance, resources=defs.resources, raise_on_error=False,
+        [*others, *checks], instance=instance, resources=defs.resources, raise_on_error=False, run_config=QUIET,
         tags={"mscflow/trigger": "cli"},
     )
     summary.run_ids.append(result.run_id)
@@ -142,7 +153,7 @@ def staged_state(settings: Settings) -> dict[str, str]:
     return dict(zip(frame["source_path"], frame["sha256"], strict=True)) if len(frame) else {}
 
 
-def run_build(settings: Settings) -> RunSummary:
+def run_build(settings: Settings, progress: Callable[[str], None] = _quiet) -> RunSummary:
     """Every seed document, then the warehouse: a full, idempotent rebuild."""
     from mscflow.seedscan import diff_seeds, scan_seeds
 
@@ -156,14 +167,15 @@ def run_build(settings: Settings) -> RunSummary:
         added=sorted(current), removed=changes.removed, renamed=[]))
     defs = load_project_defs()
     summary = RunSummary()
-    materialize_documents(instance, defs, sorted(current), summary)
+    progress(f"{len(current)} seed file(s) in {settings.seeds_dir}")
+    materialize_documents(instance, defs, sorted(current), summary, progress)
     if not summary.failures:
-        materialize_warehouse(instance, defs, summary)
+        materialize_warehouse(instance, defs, summary, progress)
     summary.seconds = round(time.perf_counter() - started, 2)
     return summary
 
 
-def run_refresh(settings: Settings) -> tuple[SeedChanges, RunSummary]:
+def run_refresh(settings: Settings, progress: Callable[[str], None] = _quiet) -> tuple[SeedChanges, RunSummary]:
     """Only what changed: the same steps the seed sensor takes."""
     from mscflow.seedscan import diff_seeds, scan_seeds
 
@@ -175,8 +187,8 @@ def run_refresh(settings: Settings) -> tuple[SeedChanges, RunSummary]:
     if changes.any:
         apply_seed_changes(instance, settings, changes)
         defs = load_project_defs()
-        materialize_documents(instance, defs, changes.to_process, summary)
+        materialize_documents(instance, defs, changes.to_process, summary, progress)
         if not summary.failures:
-            materialize_warehouse(instance, defs, summary)
+            materialize_warehouse(instance, defs, summary, progress)
     summary.seconds = round(time.perf_counter() - started, 2)
     return changes, summary

@@ -150,3 +150,8 @@ def test_ruled_table_data_lines_counted_without_the_parser():
     spans = ruled_table_data_lines(text)
     assert [text[s:e] for s, e in spans] == ["| 1 | 2 |", "3 | 4 |"]
     assert ruled_table_data_lines("a | b | c\nd | e | f\n") == []  # no rule: not counted here
+
+
+def test_title_skips_generic_section_headings():
+    assert clean_document("介绍\n系统性红斑狼疮是一种疾病。它很常见。").title == "系统性红斑狼疮是一种疾病"
+    assert clean_document("干细胞治疗狼疮的进展\n介绍\n正文。").title == "干细胞治疗狼疮的进展"

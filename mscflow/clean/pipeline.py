@@ -70,12 +70,16 @@ def clean_document(raw: str, opencc_config: str = "t2s") -> CleanDocument:
     )
 
 
+# section words that head a part of an article, not the article itself
+GENERIC_HEADINGS = {"介绍", "简介", "引言", "前言", "导读", "摘要", "背景", "目录", "正文", "概述", "综述"}
+
+
 def _title(text: str, blocks: list[Block]) -> str:
-    """The first heading near the top, else the first sentence of the first block."""
-    for b in blocks[:3]:
+    """The first heading near the top, else the first sentence of the first other block;
+    generic section words (介绍, 导读, ...) are never the title."""
+    candidates = [(b, text[b.start : b.end].strip()) for b in blocks if b.kind != "table"]
+    candidates = [(b, t) for b, t in candidates if t.rstrip(":：") not in GENERIC_HEADINGS]
+    for b, t in candidates[:3]:
         if b.kind == "heading":
-            return text[b.start : b.end].strip()
-    if not blocks:
-        return ""
-    first = text[blocks[0].start : blocks[0].end].strip()
-    return first.split("。")[0][:120]
+            return t
+    return candidates[0][1].split("。")[0][:120] if candidates else ""

@@ -63,7 +63,8 @@ def test_chrome_rules_positive_and_negative():
         "版权说明:本文来自某某团队": "copyright", "备案号:粤ICP备2022073049号": "icp",
         "首页 干细胞文章正文": "navigation", "标签: msc间充质干细胞": "tags",
         "相关阅读:了解更多关于干细胞的新闻资讯!": "related_links", "发表评论": "comments",
-        "干细胞 2023年03月17日 21:29 im": "post_meta",
+        "干细胞 2023年03月17日 21:29 im": "post_meta", "咨询热线:400-800-6688": "phone",
+        "发布时间:2024-05-16 来源:某某干细胞医学中心 阅读量:3271": "post_meta",
     }
     for line, rule in positives.items():
         assert match_rule(line) == rule, line
@@ -71,6 +72,7 @@ def test_chrome_rules_positive_and_negative():
         "关于这方面的详细内容可参考本公众号的文章《盘点:再生医学中干细胞和新材料的研究和应用》和《生物材料》。",
         "TOP患者的数量很多", "共招募了45名患者,电话随访12个月。", "相关研究表明干细胞治疗安全有效,且患者生活质量明显提高。",
         "2023年11月22日,一项关于膝骨关节炎干细胞注射临床试验的荟萃分析发表于期刊。",
+        "时间:2024年5月起,共入组30名患者,随访12个月,结果显示安全性良好并且疗效确切,详见下文的统计表。",
     ]
     for line in negatives:
         assert match_rule(line) is None, line

@@ -240,8 +240,8 @@ _SPLIT_AFTER = re.compile(
 )
 _CONTROL = re.compile(
     r"对照组|作为对照|安慰剂组|未接受|非\w{0,6}组|生理盐水"
-    r"|(?:单纯|單純)(?![^,，;;。]{0,6}(?:MSC|干细胞|間充質|间充质))[^,，;;。]{0,6}[组組]"
-    r"|(?:仅|只)接受|(?:接受|给予|使用)了?安慰剂|(?:接受|采用|给予)[^,，;;。]{0,6}(?:常规|标准)[^,，;;。]{0,4}治疗"
+    r"|(?:单纯|單純|单用|單用)(?![^,，;;。]{0,6}(?:MSC|干细胞|間充質|间充质))[^,，;;。]{0,6}[组組]"
+    r"|(?:仅|只)接受|(?:接受|给予|使用)了?安慰剂|(?:接受|采用|给予)[^,，;;。]{0,6}(?:常规|标准)[^,，;;。]{0,4}(?:治疗|护理|疗法)"
 )
 _ADD_ON = re.compile(r"基础上|联合|MSC|干细胞|間充質|间充质")  # an arm that received cells is never the control
 _PER_GROUP = re.compile(r"(?:每|各)(?:个)?组\s*$")
@@ -259,7 +259,9 @@ _EACH_ARM = re.compile(
 
 # "将60例患者分为两组,每组30例" with a placebo or control arm: both arms have that size
 _TWO_GROUPS_EACH = re.compile(
-    r"(?:分为|分成|分配到|分配为)\s*(?:两|兩|2)\s*[组組][^。;;]{0,4}?[,，]?\s*(?:每|各)\s*[组組]\s*(\d+|[一二两兩三四五六七八九十百]+)\s*(?:名|例|位|人)"
+    r"(?:(?:分为|分成|分配到|分配为)\s*(?:两|兩|2)\s*[组組][^。;;]{0,4}?[,，]?\s*(?:每|各)\s*[组組]"
+    r"|(?<![分成到为])(?:两|兩|2)\s*[组組]\s*各)"  # "…与 PRP 对照,两组各 12 例": a controlled pair of that size
+    r"\s*(\d+|[一二两兩三四五六七八九十百]+)\s*(?:名|例|位|人)"
 )
 
 
@@ -294,7 +296,7 @@ def counts(text: str) -> Counts:
         if arm:
             return Counts(total or int(arm) * 2, int(arm), int(arm))
     pair = _TWO_GROUPS_EACH.search(text)
-    if pair and _CONTROL.search(text):
+    if pair and (_CONTROL.search(text) or (pair.group().startswith(("两", "兩", "2")) and re.search(r"对照|對照|安慰剂", text))):
         arm = parse_number(pair.group(1))
         before = [c for c in found if c.end <= pair.start()]
         if arm:

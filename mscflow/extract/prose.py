@@ -150,6 +150,11 @@ def anchor_of(sentence: str) -> tuple[str, str] | None:
     return None
 
 
+def _new_disease(sentence: str, study_text: str) -> bool:
+    """The sentence names a disease the open study's text does not."""
+    return bool(set(fields.disease_codes(sentence)) - set(fields.disease_codes(study_text)) - {"other"})
+
+
 def has_facts(text: str) -> bool:
     """A patient count, a single dose, a time, a rate, a phase or a number of administrations."""
     return bool(
@@ -299,6 +304,12 @@ def find_prose_studies(text: str, masked: list[tuple[int, int]] | None = None) -
             anchor = anchor_of(sentence)
             if anchor and (_BACK_REFERENCE.search(sentence.strip()[:8]) or (
                     anchor[0] == "phase" and current is not None and not _SINGLE_MARKER.search(sentence))):
+                anchor = None
+            if anchor and anchor[0] == "marker" and current is not None and \
+                    current.reference_marker in (None, _marker(sentence)) and \
+                    not _new_disease(sentence, text[current.start : current.end]):
+                # a later sentence of the paragraph that cites its source ("结果显示…[1]。") still
+                # tells the open study, unless it turns to another disease (then it is another study)
                 anchor = None
             year = fields.year(sentence)
             if anchor is None and current is None and prev_sentence and _THIS_STUDY.search(sentence) \

@@ -112,6 +112,11 @@ def _reference_lines(text: str) -> list[tuple[int, int, str]]:
     return block or best
 
 
+def reference_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the reference-list lines (not prose: a study is never told there)."""
+    return [(start, end) for start, end, _ in _reference_lines(text)]
+
+
 def _clean_tail(entry: str) -> str:
     """Entry text without URLs, DOI, PMID and ISSN, which would confuse the field split."""
     for pattern in (_URL, _DOI, _PMID, _ISSN):

@@ -17,6 +17,7 @@ from ..numbers import leading_int
 from ..tables import PipeTable, TableRow
 from . import fields
 from .prose import ProseStudy, find_prose_studies
+from .references import reference_spans
 
 SCHEMA_FIELDS: tuple[str, ...] = (
     "disease", "design", "phase", "n_total", "n_treatment", "n_control", "cell_type",
@@ -123,6 +124,9 @@ def _row_record(document_id: str, text: str, table: PipeTable, row: TableRow, ct
     if (arms.n_treatment is None or arms.n_control is None) and by_role.get("design"):
         # an "Arms" column (machine-translated 手臂) can carry the arm sizes instead
         arms = fields.counts(by_role["design"])
+    if (arms.n_treatment is None or arms.n_control is None) and by_role.get("intervention"):
+        # or the intervention column ("…与 PRP 注射对照,两组各 12 例")
+        arms = fields.counts(by_role["intervention"])
     if arms.n_treatment is not None and arms.n_control is not None:
         # "24(MSC组12例,对照组12例)": the count cell states the arm sizes
         values.update(n_total=values["n_total"] or arms.n_total, n_treatment=arms.n_treatment, n_control=arms.n_control)
@@ -239,6 +243,7 @@ def extract_studies(document_id: str, text: str, tables: Sequence[PipeTable]) ->
         for row in t.rows
     ]
     masked = [(t.char_start, t.char_end) for t in tables]
+    masked += reference_spans(text)
     prose = [_prose_record(document_id, text, s, ctx) for s in find_prose_studies(text, masked)]
     prose = _fold(_dedupe(prose))
     _link_clusters(rows, prose)

@@ -72,6 +72,15 @@ class PipeTable:
     shifted: bool = False  # header realigned by one column to a leading row-number column
     has_rule: bool = True  # False for a run of pipe lines without a ---|--- rule
 
+    @property
+    def kind(self) -> str:
+        """registry (lists NCT numbers) | trial (lists patients per study) | other."""
+        if "nct_number" in self.roles:
+            return "registry"
+        if "patients" in self.roles or "patient_count" in self.roles:
+            return "trial"
+        return "other"
+
     def column(self, role: str) -> int | None:
         """Index of the first column with this role, or None."""
         return self.roles.index(role) if role in self.roles else None
@@ -505,6 +514,7 @@ TABLE_ROWS_COLUMNS = [
     "table_index",
     "row_index",
     "caption",
+    "table_kind",
     "header",
     "cells",
     "n_cells",
@@ -521,6 +531,7 @@ def table_rows_frame(document_id: str, tables: Iterable[PipeTable]) -> pd.DataFr
             "table_index": t.index,
             "row_index": r.index,
             "caption": t.caption,
+            "table_kind": t.kind,
             "header": json.dumps(list(t.header), ensure_ascii=False),
             "cells": json.dumps(list(r.cells), ensure_ascii=False),
             "n_cells": len(r.cells),

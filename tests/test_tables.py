@@ -292,3 +292,14 @@ def test_registry_listing_still_maps_with_inference():
     assert t.roles == ("row_number", "title", "nct_number", "status", "study_type")
     odd = "| 编号X | 标识Y | 地位 |\n|---|---|---|\n| 1 | NCT00000001 | 招聘 |\n| 2 | NCT00000002 | 暂停 |\n"
     assert find_tables(odd)[0].roles == ("row_number", "nct_number", "status")
+
+
+def test_table_kind_comes_from_the_column_roles():
+    from mscflow.tables import find_tables
+
+    trial = "学习 | 入组患者 | 方法 |\n---|---|---|\nA 等人,2019年 | 30 | 随机对照试验 |\n"
+    registry = "| 研究标题 | NCT 编号 | 地位 |\n|---|---|---|\n| 1 | 干细胞治疗 | NCT01234567 | 招聘 |\n"
+    other = "干细胞类型 | 造血干细胞移植 | 间充质干细胞移植 |\n---|---|---|\n成本 | 高 | 低 |\n"
+    assert [t.kind for t in find_tables(trial)] == ["trial"]
+    assert [t.kind for t in find_tables(registry)] == ["registry"]
+    assert [t.kind for t in find_tables(other)] == ["other"]

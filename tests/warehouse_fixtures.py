@@ -33,9 +33,9 @@ def _doc(sha: str, name: str, text: str, **counts: int) -> dict:
     return base
 
 
-def _row(doc: str, table: int, row: int, header: list[str], cells: list[str], start: int) -> dict:
+def _row(doc: str, table: int, row: int, header: list[str], cells: list[str], start: int, kind: str = "trial") -> dict:
     line = " | ".join(cells)
-    return dict(document_id=doc, table_index=table, row_index=row, caption="", header=json.dumps(header, ensure_ascii=False),
+    return dict(document_id=doc, table_index=table, row_index=row, caption="", table_kind=kind, header=json.dumps(header, ensure_ascii=False),
                 cells=json.dumps(cells, ensure_ascii=False), n_cells=len(cells), char_start=start, char_end=start + len(line))
 
 
@@ -84,7 +84,7 @@ def landing_frames() -> dict[str, dict[str, pd.DataFrame]]:
         },
         "table_rows": {
             "a.txt": pd.DataFrame([_row(a, 0, i, header, [f"s{i}", "30", "x"], 100 + 20 * i) for i in range(3)]),
-            "b.txt": pd.DataFrame([_row(b, 0, i, ["研究标题", "NCT 编号"], [f"t{i}", f"NCT0000000{i}"], 50 + 30 * i)
+            "b.txt": pd.DataFrame([_row(b, 0, i, ["研究标题", "NCT 编号"], [f"t{i}", f"NCT0000000{i}"], 50 + 30 * i, "registry")
                                    for i in range(2)]),
         },
         "studies": {"a.txt": pd.DataFrame(studies_a), "b.txt": pd.DataFrame()},

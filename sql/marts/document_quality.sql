@@ -2,7 +2,7 @@
 -- got out of it (tables, studies, registrations, references).
 -- @column n_repairs: Sum of the repair counts: pinyin readings, HTML tags and entities, web-chrome lines, characters converted and normalised
 -- @column n_tables: Pipe tables found in the clean text
--- @column n_trial_tables: Tables that list studies: a header naming patients (患者, 病例, 受试者, 入组, 接受者, 例数, 参与者) and no NCT number in any cell
+-- @column n_trial_tables: Tables that list studies (core.table_rows.table_kind = 'trial': a patients column and no NCT numbers)
 -- @column n_table_rows: Pipe-table rows (core.table_rows)
 -- @column n_studies: Study mentions extracted (core.studies)
 -- @column n_table_row_studies: Table rows that yielded at least one study
@@ -15,8 +15,7 @@ WITH tables AS (
         document_id,
         table_index,
         count(*) AS n_rows,
-        bool_or(regexp_matches(header, '患者|病例|受试者|入组|接受者|例数|参与者'))
-            AND NOT bool_or(regexp_matches(cells, 'NCT\d{8}')) AS is_trial_table
+        bool_or(table_kind = 'trial') AS is_trial_table
     FROM core.table_rows
     GROUP BY ALL
 ),

@@ -4,6 +4,7 @@ SELECT
     CAST(table_index AS BIGINT)  AS table_index,
     CAST(row_index AS BIGINT)    AS row_index,
     CAST(caption AS VARCHAR)     AS caption,
+    CAST(table_kind AS VARCHAR)  AS table_kind,
     CAST(header AS VARCHAR)      AS header,
     CAST(cells AS VARCHAR)       AS cells,
     CAST(n_cells AS BIGINT)      AS n_cells,

@@ -291,6 +291,8 @@ def find_counts(text: str) -> list[Value]:
         v = parse_number(raw)
         if v is None or v <= 0:
             continue
+        if m.group("c") and not raw[0].isdigit() and text[max(0, m.start() - 1) : m.start()] in ("几", "幾", "数", "數", "上", "近"):
+            continue  # "几十例", "数百名", "上千例": a vague size, not a count
         if m.group("u") == "对":
             if "双胞胎" not in text[m.end() : m.end() + 12]:
                 continue
@@ -312,6 +314,8 @@ _SINGLE = re.compile(r"单次|單次|单剂量|單劑量|单阶段|單階段|一
 _DAILY = re.compile(
     rf"(?:连续|連續)\s*(?P<c>\d+|{CN_NUM})\s*(?:天|日)\s*(?:每天|每日)[^,，;;。]{{0,4}}(?:注射|输注|輸注|给药|給藥|给予|給予)"
     rf"|(?:每天|每日)[^,，;;。]{{0,10}}(?:注射|输注|輸注|给药|給藥)[^,，;;。]{{0,10}}(?:连续|連續|共)\s*(?P<d>\d+|{CN_NUM})\s*(?:天|日)"
+    # "…静脉输注,…,每天一次,连续3天": the verb stated earlier in the sentence
+    rf"|(?:每天|每日)\s*(?:一次|1\s*次)\s*[,，]?\s*(?:连续|連續|共)\s*(?P<e>\d+|{CN_NUM})\s*(?:天|日)"
 )
 _PERIODIC = re.compile(
     rf"每\s*(?P<p>周|週|月|个月|個月)[^,，;;。]{{0,12}}?(?:一次|1\s*次)[^;;。]{{0,16}}?(?:连续|連續|共)\s*(?P<c>\d+|{CN_NUM})\s*(?:周|週|个月|個月|月)"
@@ -351,7 +355,7 @@ def find_administrations(text: str) -> list[Value]:
             out.append(Value(v, v, m.start(), m.end()))
     for m in _DAILY.finditer(text):
         # "连续三天每天静脉输注": one administration a day for that many days
-        v = parse_number(m.group("c") or m.group("d"))
+        v = parse_number(m.group("c") or m.group("d") or m.group("e"))
         if v and 0 < v <= 14:
             out.append(Value(v, v, m.start(), m.end()))
     for rx, v in ((_SINGLE, 1.0), (_DOUBLE, 2.0), (_EACH_TIME_POINT, 2.0)):

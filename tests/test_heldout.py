@@ -35,7 +35,10 @@ def test_gold_anchors_are_unique_in_their_article(gold_file):
 #   sentences citing ``[n]`` opened new studies, a ``[n]`` reference-list entry with a phase,
 #   ``两组各 12 例`` in an intervention column, ``单用UDCA组`` / ``接受标准护理`` controls). Now 1.000.
 #   Registrations (d3 listing): 8/8, every field right on the first run.
-SETS = [("studies.jsonl", 2), ("blind_studies.jsonl", 1), ("blind3_studies.jsonl", 1), ("blind4_studies.jsonl", 0)]
+# blind5 (e1-e3, prose-heavy survey + meta-analysis news), first run: micro P 0.940 / R 0.963 /
+# F1 0.952, study recall 1.000 (20/20), 2 invented; after the fixes F1 0.992, 0 invented.
+SETS = [("studies.jsonl", 2), ("blind_studies.jsonl", 1), ("blind3_studies.jsonl", 1), ("blind4_studies.jsonl", 0),
+        ("blind5_studies.jsonl", 0)]
 
 
 @pytest.mark.parametrize(("gold_file", "max_invented"), SETS)

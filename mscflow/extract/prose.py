@@ -54,10 +54,13 @@ _SINGLE_MARKER = re.compile(r"\[(\d{1,3})\]|【(\d{1,3})】")
 _MULTI_MARKER = re.compile(r"\[\d{1,3}\s*[-,,–]\s*\d{1,3}[^\]]*\]")
 _GENERIC = re.compile(
     r"注册|登记注册|clinicaltrials|项目|不等|范围|大量|多项|(?:I|II|Ⅰ|Ⅱ)期和(?:II|III|Ⅱ|Ⅲ)期"
+    r"|有学者|一般认为"  # an unnamed scholar's view or received opinion, not a study
     r"|(?:需要|仍需|有待)(?:更多|更大|大样本|多中心)[^,,。;;]{0,20}(?:试验|研究)"  # future work, not a study
 )
 _SAME_YEAR = re.compile(r"^\s*同年")
 _BACK_REFERENCE = re.compile(r"该研究|该项研究|此项研究|这项研究|本研究|该试验|此项试验|这项试验")
+# a review's next paragraph on the studies it pooled ("在纳入的研究中,7项使用…")
+_POOLED_REFERENCE = re.compile(r"^\s*(?:在|其)?(?:所)?纳入的(?:研究|试验)中")
 _DOSE_SURVEY = re.compile(r"(?:最低|最高|第二高|最大|最小)的?(?:剂量|用量)|(?:剂量|用量)(?:超过|最高|最低)|各一项")
 _THIS_STUDY = re.compile(r"^\s*(?:在)?(?:这个|该|此|这项|该项)(?:临床)?(?:研究|试验)")
 _STUDY_NOUN = re.compile(r"研究|试验|实验|案例|报道")
@@ -281,7 +284,8 @@ def find_prose_studies(text: str, masked: list[tuple[int, int]] | None = None) -
             continue
         sentences = _sentences(line)
         anchored = any(anchor_of(text[a:b]) for a, b in sentences)
-        if last is not None and not anchored and _BACK_REFERENCE.search(line.text):
+        if last is not None and not anchored and (_BACK_REFERENCE.search(line.text) or (
+                last.anchor_kind == "review" and _POOLED_REFERENCE.search(line.text))):
             last.end = line.end
             continue
         current = None

@@ -110,7 +110,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--repeat", type=int, default=3)
     p.set_defaults(fn=cmd_bench)
     args = parser.parse_args(argv)
-    return int(args.fn(args))
+    try:
+        return int(args.fn(args))
+    except FileNotFoundError as exc:  # a missing seeds folder or warehouse: say so, no traceback
+        print(f"mscflow: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -33,3 +33,11 @@ def test_cli_help_lists_commands():
     out = subprocess.run([sys.executable, "-m", "mscflow.cli", "--help"], capture_output=True, text=True, check=True)
     for command in ("build", "refresh", "sql", "bench"):
         assert command in out.stdout
+
+
+def test_missing_seeds_folder_is_a_clear_error(tmp_path):
+    env = {**os.environ, "MSCFLOW_SEEDS": str(tmp_path / "nope"), "MSCFLOW_WAREHOUSE": str(tmp_path / "w.duckdb"),
+           "DAGSTER_HOME": str(tmp_path / "home")}
+    out = subprocess.run([sys.executable, "-m", "mscflow.cli", "build"], env=env, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 2
+    assert "seeds folder not found" in out.stderr and "Traceback" not in out.stderr

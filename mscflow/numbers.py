@@ -326,6 +326,8 @@ _EACH_TIME_POINT = re.compile(
     rf"\s*各[^,，;;。]{{0,12}}?(?:一次|1\s*次)"
 )
 _DOUBLE = re.compile(r"双剂量|雙劑量|双倍剂量|雙倍劑量|双次|雙次")
+# "8周后重复注射1次", "必要时再输注1次": one more after the first, so the schedule is N + 1
+_REPEAT_BEFORE = re.compile(r"(?:重复|重複|再|追加)[^,，;;。\d]{1,4}$")
 
 
 def find_administrations(text: str) -> list[Value]:
@@ -347,6 +349,8 @@ def find_administrations(text: str) -> list[Value]:
         v = parse_number(m.group("c"))
         if v is None or v <= 0 or v > 50:
             continue
+        if _REPEAT_BEFORE.search(text[max(0, m.start() - 8) : m.start()]):
+            v += 1
         out.append(Value(v, v, m.start(), m.end()))
     for m in _PERIODIC.finditer(text):
         # "每周静脉输注一次…,连续四周": once a period for that many periods

@@ -64,6 +64,7 @@ def test_chrome_rules_positive_and_negative():
         "首页 干细胞文章正文": "navigation", "标签: msc间充质干细胞": "tags",
         "相关阅读:了解更多关于干细胞的新闻资讯!": "related_links", "发表评论": "comments",
         "干细胞 2023年03月17日 21:29 im": "post_meta", "咨询热线:400-800-6688": "phone",
+        "服务热线：400-800-6688 工作时间：周一至周五 8:30-17:30": "phone",
         "发布时间:2024-05-16 来源:某某干细胞医学中心 阅读量:3271": "post_meta",
     }
     for line, rule in positives.items():
@@ -90,6 +91,7 @@ def test_damaged_spans_kept_located_counted():
     assert len(spans) == 1 and spans[0].text.startswith("?qū)") and spans[0].kind == "shifted_bytes"
     assert text[spans[0].start : spans[0].end] == spans[0].text
     assert [s.kind for s in find_damaged_spans("中位OS??时间")] == ["stray_question_mark"]
+    assert [s.kind for s in find_damaged_spans("使用Stempeucel?)治疗")] == ["stray_question_mark"]
     assert find_damaged_spans("坏\ufffd\ufffd字")[0].kind == "replacement_char"
 
 

@@ -169,3 +169,10 @@ def test_administration_schedules(text, n):
 
 def test_frequency_alone_is_not_a_count():
     assert not find_administrations("每周1次静脉输注MSC")
+
+
+def test_repeat_adds_to_the_first_administration():
+    from mscflow.numbers import find_administrations
+
+    assert [v.low for v in find_administrations("未愈合者4周后重复输注1次")] == [2.0]
+    assert [v.low for v in find_administrations("静脉注射MSC,共3次")] == [3.0]

@@ -189,3 +189,14 @@ def test_two_groups_of_a_stated_size():
     text = "研究进展\n2021年,一项安慰剂对照试验将60例患者分为两组,每组30例,MSC组静脉输注脐带MSC,随访9个月,蛋白尿较安慰剂组下降。\n"
     [rec] = _extract(text)
     assert (rec["n_total"], rec["n_treatment"], rec["n_control"]) == (60, 30, 30)
+
+
+def test_fullwidth_punctuation_reads_like_halfwidth():
+    """Simplified web pages write ``（，：`` throughout; the arm sizes in brackets still split."""
+    from mscflow.extract.studies import extract_studies
+    from mscflow.tables import find_tables
+
+    text = "2020年，某医院开展了一项随机对照试验：共纳入60例患者（治疗组30例，对照组30例），静脉输注脐带MSC，随访6个月。"
+    recs = extract_studies("x", text, find_tables(text))
+    assert len(recs) == 1 and (recs[0]["n_total"], recs[0]["n_treatment"], recs[0]["n_control"]) == (60, 30, 30)
+    assert recs[0]["char_end"] <= len(text)

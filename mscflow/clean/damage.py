@@ -15,7 +15,8 @@ FRAGMENT = rf"[a-z{TONE_LETTERS}]*[{TONE_LETTERS}][a-z{TONE_LETTERS}]*"
 SHIFTED_RE = re.compile(rf"\?+(?:{FRAGMENT}\)?)")
 ORPHAN_PINYIN_RE = re.compile(rf"(?<![(（a-z{TONE_LETTERS}])(?:{FRAGMENT})\)|(?<=[A-Za-z])\((?:{FRAGMENT})\)")
 REPLACEMENT_RE = re.compile("\ufffd+")
-STRAY_Q_RE = re.compile(rf"(?<=[{HAN}A-Za-z)])\?+(?=[{HAN}!！\-])|\?{{2,}}")
+# a lone ``?`` after a product name closing its bracket (``(ProductName?)``) stood for ™ or ®
+STRAY_Q_RE = re.compile(rf"(?<=[{HAN}A-Za-z)])\?+(?=[{HAN}!！\-])|\?{{2,}}|(?<=[A-Za-z])\?(?=[)）])")
 INTERROGATIVE_RE = re.compile(r"什么|为何|为什么|如何|怎么|怎样|哪|吗|呢|是否|是不是|多少|几|还是|有没有|能否|可否|难道|何")
 SENTENCE_END_RE = re.compile(r"[。！!？?\n]")
 DEBRIS_RE = re.compile(rf"[^\s\w{HAN},.;:，。；：、()（）\[\]【】%/+\-|\"'“”]|[\u2460-\u24ff]")

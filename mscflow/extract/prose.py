@@ -56,6 +56,7 @@ _GENERIC = re.compile(
     r"注册|登记注册|clinicaltrials|项目|不等|范围|大量|多项|(?:I|II|Ⅰ|Ⅱ)期和(?:II|III|Ⅱ|Ⅲ)期"
     r"|有学者|一般认为"  # an unnamed scholar's view or received opinion, not a study
     r"|(?:需要|仍需|有待)(?:更多|更大|大样本|多中心)[^,,。;;]{0,20}(?:试验|研究)"  # future work, not a study
+    r"|(?:未来|今后|将来)[^,,。;;]{0,4}(?:需要|仍需|有待|应当|应)[^。;;]{0,40}(?:试验|研究)"
 )
 _SAME_YEAR = re.compile(r"^\s*同年")
 _BACK_REFERENCE = re.compile(r"该研究|该项研究|此项研究|这项研究|本研究|该试验|此项试验|这项试验")

@@ -9,6 +9,7 @@ same disease and route (no count, no dose, no other reference) is folded into it
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from collections.abc import Sequence
@@ -31,6 +32,22 @@ RECORD_KEYS: tuple[str, ...] = (
 STUDY_TABLE_ROLES = {"study", "patients", "patient_count", "recipients", "reference"}
 REGISTRY_ROLES = {"nct_number"}
 _MARKER = re.compile(r"\[\d{1,3}\]|【\d{1,3}】")
+# Full-width ASCII punctuation (，（）：；！？～ …, U+FF01-FF5E), which simplified web pages use
+# throughout, read as its half-width form. Cleaning keeps it as written; the field rules are
+# written against half-width punctuation. One character for one, so every offset still holds.
+_PUNCT_FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+
+
+def fold_punctuation(text: str) -> str:
+    return text.translate(_PUNCT_FOLD)
+
+
+def _fold_table(t: PipeTable) -> PipeTable:
+    rows = tuple(dataclasses.replace(r, cells=tuple(fold_punctuation(c) for c in r.cells)) for r in t.rows)
+    return dataclasses.replace(
+        t, caption=fold_punctuation(t.caption) if t.caption else t.caption,
+        header=tuple(fold_punctuation(h) for h in t.header), rows=rows,
+    )
 
 
 def study_id(document_id: str, kind: str, start: int, end: int) -> str:
@@ -236,6 +253,8 @@ def _link_clusters(rows: list[dict], prose: list[dict]) -> None:
 
 def extract_studies(document_id: str, text: str, tables: Sequence[PipeTable]) -> list[dict]:
     """Every study of one article (clean text and its tables) as records, in text order."""
+    text = fold_punctuation(text)
+    tables = [_fold_table(t) for t in tables]
     ctx = fields.document_context(text)
     rows = [
         _row_record(document_id, text, t, row, ctx)

@@ -22,7 +22,7 @@ test: $(STAMP)  ## the whole test suite (prints the extraction scores)
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 dev: $(STAMP)  ## Dagster UI + daemon: sensors, schedules and automation are live
-	$(BIN)/python -c "from mscflow.defs.runs import ensure_dagster_home; ensure_dagster_home()"
+	$(BIN)/python -c "from mscflow.cli.runner import ensure_dagster_home; ensure_dagster_home()"
 	$(BIN)/dagster dev -w workspace.yaml
 
 lint: $(STAMP)

@@ -1,18 +1,43 @@
-"""Project settings, read from the environment so the CLI, the Dagster UI and tests agree.
+"""Every setting of mscflow, read from the environment in this one module.
 
-``MSCFLOW_SEEDS`` and ``MSCFLOW_WAREHOUSE`` are the contract names (DESIGN.md); the rest are
-derived from the warehouse location so a temporary copy of the project is self-contained.
+``MSCFLOW_SEEDS`` and ``MSCFLOW_WAREHOUSE`` are the contract names (DESIGN.md); the data
+folders are derived from the warehouse location so a temporary copy of the project is
+self-contained. The Dagster layer receives these values as resource fields
+(``mscflow.defs.resources``); nothing else reads the environment.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ASSETS_DIR = PROJECT_ROOT / "assets"
 SQL_DIR = PROJECT_ROOT / "sql"
+GOLD_DIR = ASSETS_DIR / "gold"
+
+# name -> (default, meaning); the README's settings table is generated from this
+ENVIRONMENT: dict[str, tuple[str, str]] = {
+    "MSCFLOW_SEEDS": (str(PROJECT_ROOT / "seeds"), "folder of seed articles (watched by the sensor)"),
+    "MSCFLOW_WAREHOUSE": (str(PROJECT_ROOT / "data" / "mscflow.duckdb"),
+                          "published warehouse file; the store, build files and Data Docs live beside it"),
+    "MSCFLOW_MAX_FILE_BYTES": (str(5 * 1024 * 1024), "larger seed files are quarantined as too_large"),
+    "MSCFLOW_OPENCC_CONFIG": ("t2s", "OpenCC conversion to simplified Chinese"),
+    "MSCFLOW_VOCAB_DIR": (str(ASSETS_DIR / "vocab"), "controlled vocabularies (YAML)"),
+    "MSCFLOW_SENSOR_INTERVAL": ("30", "seconds between seed-folder sensor ticks"),
+    "MSCFLOW_AUTOMATION_INTERVAL": ("30", "seconds between warehouse automation evaluations"),
+    "MSCFLOW_REBUILD_CRON": ("0 3 * * *", "cron of the daily full rebuild"),
+    "MSCFLOW_LOG_LEVEL": ("WARNING", "Dagster console log level of CLI runs"),
+    "DAGSTER_HOME": (str(PROJECT_ROOT / ".dagster"), "Dagster instance shared by the CLI and `make dev`"),
+}
+
+
+def env(name: str, environ: Mapping[str, str] | None = None) -> str:
+    """The value of one setting: the environment's, else its default."""
+    source = os.environ if environ is None else environ
+    return source.get(name) or ENVIRONMENT[name][0]
 
 
 @dataclass(frozen=True)
@@ -21,6 +46,10 @@ class Settings:
     warehouse_path: Path
     max_file_bytes: int = 5 * 1024 * 1024
     opencc_config: str = "t2s"
+    sensor_interval: int = 30
+    automation_interval: int = 30
+    rebuild_cron: str = "0 3 * * *"
+    log_level: str = "WARNING"
 
     @property
     def data_dir(self) -> Path:
@@ -28,9 +57,9 @@ class Settings:
         return self.warehouse_path.parent
 
     @property
-    def stage_dir(self) -> Path:
-        """Per-document (per-partition) Parquet outputs of the document assets."""
-        return self.data_dir / "stage"
+    def store_dir(self) -> Path:
+        """The document store: per-document (per-partition) Parquet outputs of the document assets."""
+        return self.data_dir / "store"
 
     @property
     def build_dir(self) -> Path:
@@ -43,13 +72,28 @@ class Settings:
         return self.data_dir / "quality"
 
 
-def load_settings(env: dict[str, str] | None = None) -> Settings:
-    env = dict(os.environ if env is None else env)
-    seeds = Path(env.get("MSCFLOW_SEEDS", PROJECT_ROOT / "seeds"))
-    warehouse = Path(env.get("MSCFLOW_WAREHOUSE", PROJECT_ROOT / "data" / "mscflow.duckdb"))
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Settings from the environment (or the mapping given), defaults for what is unset."""
+
+    def get(name: str) -> str:
+        return env(name, environ)
+
     return Settings(
-        seeds_dir=seeds.resolve(),
-        warehouse_path=warehouse.resolve(),
-        max_file_bytes=int(env.get("MSCFLOW_MAX_FILE_BYTES", 5 * 1024 * 1024)),
-        opencc_config=env.get("MSCFLOW_OPENCC_CONFIG", "t2s"),
+        seeds_dir=Path(get("MSCFLOW_SEEDS")).resolve(),
+        warehouse_path=Path(get("MSCFLOW_WAREHOUSE")).resolve(),
+        max_file_bytes=int(get("MSCFLOW_MAX_FILE_BYTES")),
+        opencc_config=get("MSCFLOW_OPENCC_CONFIG"),
+        sensor_interval=int(get("MSCFLOW_SENSOR_INTERVAL")),
+        automation_interval=int(get("MSCFLOW_AUTOMATION_INTERVAL")),
+        rebuild_cron=get("MSCFLOW_REBUILD_CRON"),
+        log_level=get("MSCFLOW_LOG_LEVEL"),
     )
+
+
+def vocab_dir() -> Path:
+    return Path(env("MSCFLOW_VOCAB_DIR"))
+
+
+def dagster_home() -> Path:
+    """DAGSTER_HOME, defaulting to ``.dagster/`` in the project (shared with ``make dev``)."""
+    return Path(env("DAGSTER_HOME")).resolve()

@@ -1,16 +1,25 @@
 """Refreshes that run by themselves: a sensor on seeds/, a daily safety-net schedule, and
 the jobs they launch. Warehouse assets follow document runs through declarative automation."""
 
+import hashlib
 import json
-import os
 
 import dagster as dg
 
-from mscflow.seedscan import diff_seeds, scan_seeds
+from mscflow import store
+from mscflow.ingest import diff_seeds, scan_seeds
+from mscflow.settings import load_settings
 
-from .partitions import seed_documents
+from .partitions import (
+    RANGE_END,
+    RANGE_START,
+    apply_seed_changes,
+    document_run_tags,
+    seed_documents,
+)
 from .resources import MscflowConfig
-from .runs import RANGE_END, RANGE_START, apply_seed_changes, document_run_tags, staged_state
+
+SETTINGS = load_settings()  # intervals and cron are fixed when the definitions load
 
 DOCUMENT_GROUPS = ("ingest", "extract")
 
@@ -30,7 +39,7 @@ warehouse_automation = dg.AutomationConditionSensorDefinition(
     "warehouse_automation",
     target=dg.AssetSelection.all() - dg.AssetSelection.groups(*DOCUMENT_GROUPS),
     default_status=dg.DefaultSensorStatus.RUNNING,
-    minimum_interval_seconds=int(os.environ.get("MSCFLOW_AUTOMATION_INTERVAL", "30")),
+    minimum_interval_seconds=SETTINGS.automation_interval,
     description="Evaluates the warehouse assets' automation conditions: after documents update, "
     "rebuild, gate and publish the warehouse. On by default, so `make dev` needs no clicks.",
 )
@@ -38,14 +47,14 @@ warehouse_automation = dg.AutomationConditionSensorDefinition(
 
 @dg.sensor(
     jobs=[documents_job, warehouse_job],
-    minimum_interval_seconds=int(os.environ.get("MSCFLOW_SENSOR_INTERVAL", "30")),
+    minimum_interval_seconds=SETTINGS.sensor_interval,
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="Watches seeds/: new or changed files get a partition and one run for the whole "
     "batch; removed files lose their partition and rows; a renamed file keeps its extraction.",
 )
 def seed_files_sensor(context: dg.SensorEvaluationContext, mscflow: MscflowConfig) -> dg.SensorResult | dg.SkipReason:
     settings = mscflow.settings()
-    previous = json.loads(context.cursor) if context.cursor else staged_state(settings)
+    previous = json.loads(context.cursor) if context.cursor else store.stored_state(settings.store_dir)
     current = scan_seeds(settings.seeds_dir)
     changes = diff_seeds(previous, current)
     if not changes.any:
@@ -66,13 +75,11 @@ def seed_files_sensor(context: dg.SensorEvaluationContext, mscflow: MscflowConfi
 
 
 def cursor_digest(cursor: str) -> str:
-    import hashlib
-
     return hashlib.sha256(cursor.encode()).hexdigest()[:12]
 
 
 @dg.schedule(
-    cron_schedule=os.environ.get("MSCFLOW_REBUILD_CRON", "0 3 * * *"),
+    cron_schedule=SETTINGS.rebuild_cron,
     job=documents_job,
     default_status=dg.DefaultScheduleStatus.RUNNING,
     description="Daily safety net: re-process every seed document; the warehouse rebuild, "

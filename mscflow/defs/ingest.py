@@ -1,17 +1,15 @@
 """Ingest stage: seed files -> raw documents -> cleaned documents (or quarantine)."""
 
-
-
 import dagster as dg
 import pandas as pd
 
+from mscflow.clean.document import REPAIR_COLUMNS, clean_batch
 from mscflow.clean.html import TAG_RE
 from mscflow.clean.pinyin import leftover_readings
 from mscflow.clean.script import converter
-from mscflow.documents import clean_frames, raw_frame, read_seed
-from mscflow.schemas.documents import DocumentsSchema
-from mscflow.schemas.quarantine import QuarantineSchema
-from mscflow.schemas.raw_documents import RawDocumentsSchema
+from mscflow.contracts import contract
+from mscflow.contracts.frames import frame_for
+from mscflow.ingest import duplicate_owners, list_seeds, read_seed
 
 from .metadata import OWNERS, definition_metadata, frames_metadata
 from .partitions import seed_documents
@@ -19,30 +17,35 @@ from .resources import MscflowConfig
 from .types import frames_type
 
 BACKFILL = dg.BackfillPolicy.single_run()
-REPAIR_COLUMNS = ["n_pinyin_removed", "n_html_tags", "n_chrome_lines", "n_damaged_spans", "n_chars_converted"]
+RAW, DOCUMENTS, QUARANTINE = contract("raw_documents"), contract("documents"), contract("quarantine")
 
 
 @dg.asset(
     partitions_def=seed_documents,
     backfill_policy=BACKFILL,
-    io_manager_key="stage_io_manager",
+    io_manager_key="store_io_manager",
     group_name="ingest",
     kinds={"python", "pandas", "parquet"},
     owners=OWNERS,
-    metadata=definition_metadata(RawDocumentsSchema),
-    dagster_type=frames_type(RawDocumentsSchema),
+    metadata=definition_metadata(RAW),
+    dagster_type=frames_type(RAW),
     description="Each seed file's bytes: sha256, size, detected encoding and confidence, decoded "
     "text — or a quarantine reason (empty, binary, too large, duplicate, undecodable).",
 )
 def raw_documents(context: dg.AssetExecutionContext, mscflow: MscflowConfig) -> dg.Output:
     settings = mscflow.settings()
-    frames: dict[str, pd.DataFrame] = {}
-    for key in context.partition_keys:
-        doc = read_seed(settings.seeds_dir / key, settings.seeds_dir, settings.max_file_bytes)
-        frames[key] = raw_frame(doc)
+    listing = list_seeds(settings.seeds_dir)
+    owners = duplicate_owners(settings.seeds_dir, listing)  # once per run, not once per file
+    docs = {key: read_seed(settings.seeds_dir / key, settings.seeds_dir, settings.max_file_bytes, owners)
+            for key in context.partition_keys}
+    for key, doc in docs.items():
         if not doc.ok:
             context.log.warning(f"{key}: quarantined ({doc.quarantine_reason}: {doc.quarantine_detail})")
+    batch = frame_for(RAW, [d.record() for d in docs.values()]).frame
+    frames = {key: batch.iloc[[i]].reset_index(drop=True) for i, key in enumerate(docs)}
     meta = frames_metadata(context, frames, ["source_path", "encoding", "size_bytes", "quarantine_reason"])
+    if listing.skipped:
+        meta["skipped_in_seeds_folder"] = dg.MetadataValue.json({s.name: s.reason for s in listing.skipped})
     return dg.Output(frames, metadata=meta)
 
 
@@ -59,40 +62,37 @@ CLEAN_CHECKS = {
     backfill_policy=BACKFILL,
     group_name="ingest",
     outs={
-        "clean_documents": dg.AssetOut(
-            io_manager_key="stage_io_manager", kinds={"python", "pandas", "opencc"}, owners=OWNERS,
-            metadata=definition_metadata(DocumentsSchema), dagster_type=frames_type(DocumentsSchema),
+        "documents": dg.AssetOut(
+            io_manager_key="store_io_manager", kinds={"python", "pandas", "opencc"}, owners=OWNERS,
+            metadata=definition_metadata(DOCUMENTS), dagster_type=frames_type(DOCUMENTS),
             description="Simplified, readable text per document with an offset map to the raw "
             "text, blocks, sentences, damaged spans and counts of every repair (pinyin readings, "
             "HTML, web chrome, conversion). Lands as core.documents.",
         ),
         "quarantine": dg.AssetOut(
-            io_manager_key="stage_io_manager", kinds={"python", "pandas"}, owners=OWNERS,
-            metadata=definition_metadata(QuarantineSchema), dagster_type=frames_type(QuarantineSchema),
+            io_manager_key="store_io_manager", kinds={"python", "pandas"}, owners=OWNERS,
+            metadata=definition_metadata(QUARANTINE), dagster_type=frames_type(QUARANTINE),
             description="Seed files that could not be processed, with stage, reason and detail. "
             "Lands as core.quarantine.",
         ),
     },
     check_specs=[
-        dg.AssetCheckSpec(name, asset="clean_documents", description=desc, blocking=True)
+        dg.AssetCheckSpec(name, asset="documents", description=desc, blocking=True)
         for name, desc in CLEAN_CHECKS.items()
     ],
 )
 def clean_documents(context: dg.AssetExecutionContext, mscflow: MscflowConfig, raw_documents: dict[str, pd.DataFrame]):
     config = mscflow.settings().opencc_config
-    docs: dict[str, pd.DataFrame] = {}
-    quarantined: dict[str, pd.DataFrame] = {}
-    for key in context.partition_keys:
-        raw = raw_documents[key].iloc[0].to_dict()
-        docs[key], quarantined[key] = clean_frames(raw, config)
-        if len(quarantined[key]):
-            q = quarantined[key].iloc[0]
+    batch = clean_batch({k: raw_documents[k].iloc[0].to_dict() for k in context.partition_keys}, config)
+    docs, quarantined = batch.documents, batch.quarantine
+    for key, frame in quarantined.items():
+        if len(frame):
+            q = frame.iloc[0]
             context.log.warning(f"{key}: quarantined at {q['stage']} ({q['reason']}: {q['detail']})")
-
     for key, frame in docs.items():  # this document's repairs on its own materialization
         if len(frame):
             context.add_asset_metadata({c: int(frame.iloc[0][c]) for c in REPAIR_COLUMNS},
-                                       asset_key="clean_documents", partition_key=key)
+                                       asset_key="documents", partition_key=key)
     texts = {k: f.iloc[0]["clean_text"] for k, f in docs.items() if len(f)}
     leftovers = {k: leftover_readings(t)[:3] for k, t in texts.items() if leftover_readings(t)}
     tags = {k: TAG_RE.findall(t)[:3] for k, t in texts.items() if TAG_RE.search(t)}
@@ -100,11 +100,12 @@ def clean_documents(context: dg.AssetExecutionContext, mscflow: MscflowConfig, r
     unconverted = [k for k, t in texts.items() if t2s.convert(t) != t]
     unreconciled = [k for k in context.partition_keys if len(docs[k]) + len(quarantined[k]) != 1]
 
-    yield dg.Output(docs, output_name="clean_documents", metadata={
-        **frames_metadata(context, docs, ["source_path", "script", *REPAIR_COLUMNS], "clean_documents"),
+    yield dg.Output(docs, output_name="documents", metadata={
+        **frames_metadata(context, docs, ["source_path", "script", *REPAIR_COLUMNS], "documents"),
         **_repair_totals(docs),
     })
-    yield dg.Output(quarantined, output_name="quarantine", metadata=frames_metadata(context, quarantined, ["source_path", "reason", "detail"], "quarantine"))
+    yield dg.Output(quarantined, output_name="quarantine",
+                    metadata=frames_metadata(context, quarantined, ["source_path", "reason", "detail"], "quarantine"))
     for name, failures in (
         ("no_pinyin_readings_left", leftovers),
         ("no_html_tags_left", tags),
@@ -112,7 +113,7 @@ def clean_documents(context: dg.AssetExecutionContext, mscflow: MscflowConfig, r
         ("every_file_cleaned_or_quarantined", unreconciled),
     ):
         yield dg.AssetCheckResult(
-            check_name=name, asset_key="clean_documents", passed=not failures,
+            check_name=name, asset_key="documents", passed=not failures,
             metadata={"failures": dg.MetadataValue.json(_jsonable(failures)), "documents_checked": len(texts)},
         )
 
@@ -129,5 +130,3 @@ def _jsonable(failures: object) -> object:
     if isinstance(failures, dict):
         return {k: [str(v) for v in vals] for k, vals in failures.items()}
     return list(failures)  # type: ignore[arg-type]
-
-

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from mscflow.contracts import WAREHOUSE_TABLES
 from mscflow.warehouse.build import build_path, connect, land, published_counts, run_model
 from mscflow.warehouse.gate import run_gate
 from mscflow.warehouse.models import LANDING, Model, discover_models
@@ -21,9 +22,8 @@ from .resources import MscflowConfig
 POOL = "duckdb_build"
 KINDS = {"duckdb", "sql"}
 LANDING_KEY = dg.AssetKey("warehouse_landing")
-# the document assets whose staged Parquet the landing reads (quarantine is an output of
-# clean_documents; raw_documents is upstream of all of them)
-STAGE_ASSETS = ["clean_documents", "quarantine", "document_tables", "studies", "registrations", "references"]
+# the document assets whose stored Parquet the landing reads: one per warehouse table
+STORE_ASSETS = list(WAREHOUSE_TABLES)
 AUTOMATION = dg.AutomationCondition.eager()
 MODELS = discover_models()
 
@@ -52,19 +52,19 @@ def relation_metadata(path: Path, relation: str, rows: int) -> dict:
 
 @dg.asset(
     key=LANDING_KEY,
-    deps=STAGE_ASSETS,
+    deps=STORE_ASSETS,
     group_name="warehouse",
     kinds={"duckdb", "parquet"},
     owners=OWNERS,
     pool=POOL,
     automation_condition=AUTOMATION,
-    description="A fresh build file holding every staged table (all current documents' "
+    description="A fresh build file holding every stored table (all current documents' "
     "Parquet files) as landing.<table>. Starts each warehouse build.",
 )
 def warehouse_landing(context: dg.AssetExecutionContext, mscflow: MscflowConfig) -> dg.MaterializeResult:
     settings = mscflow.settings()
     path = build_path(settings)
-    counts = land(path, settings.stage_dir, MODELS)
+    counts = land(path, settings.store_dir)
     context.log.info(f"landed {counts} into {path}")
     return dg.MaterializeResult(metadata={
         "build_file": dg.MetadataValue.path(str(path)),
@@ -86,7 +86,7 @@ def model_asset(model: Model) -> dg.AssetsDefinition:
         automation_condition=AUTOMATION,
         description=model.description,
         metadata={"sql": dg.MetadataValue.md(f"```sql\n{model.sql.strip()}\n```"),
-                  "sql_file": dg.MetadataValue.path(str(model.path))},
+                  "sql_file": dg.MetadataValue.path(str(model.path or "generated from mscflow/contracts"))},
     )
     def _model(context: dg.AssetExecutionContext, mscflow: MscflowConfig) -> dg.MaterializeResult:
         path = build_path(mscflow.settings())

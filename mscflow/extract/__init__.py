@@ -1,0 +1,2 @@
+"""Extraction: cleaned documents -> studies, registrations, references and table rows
+(``document.extract_batch`` is the one entry point)."""

@@ -1,6 +1,6 @@
 """Study fields from a study's own text (a table row's cells or a prose passage).
 
-Codes come only from the vocabulary module; numbers only from ``mscflow.numbers``. The rules
+Codes come only from the vocabulary module; numbers only from ``mscflow.parse.numbers``. The rules
 are the annotation conventions of the gold notes, written for the genre: the first stated
 route wins (a procedure such as arthroscopy or a bare "local injection" only when nothing more
 specific is said), strong designs (animal, meta-analysis, retrospective, long-term follow-up)
@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..numbers import (
+from ..parse.numbers import (
     find_administrations,
     find_counts,
     find_doses,
@@ -22,7 +22,7 @@ from ..numbers import (
     find_years,
     parse_number,
 )
-from ..vocab import Match, Vocabulary, load_vocab
+from ..parse.vocab import Match, Vocabulary, load_vocab
 
 STRONG_DESIGNS = ("animal", "meta_analysis", "retrospective", "long_term_follow_up")
 WEAK_DESIGNS = ("rct", "case_report", "non_randomized_controlled", "single_arm")

@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..numbers import find_counts, find_doses, find_percents
-from ..vocab import load_vocab
+from ..parse.numbers import find_counts, find_doses, find_percents
+from ..parse.vocab import load_vocab
 from . import fields
 
 _SENTENCE_END = re.compile(r"[。!?!?]")

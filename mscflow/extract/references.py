@@ -16,8 +16,6 @@ from __future__ import annotations
 import hashlib
 import re
 
-import pandas as pd
-
 _MARKER_AT_START = re.compile(r"^\s*(?:【\s*(\d{1,3})\s*】|\[\s*(\d{1,3})\s*\]|［\s*(\d{1,3})\s*］)\s*")
 _NUMBER_AT_START = re.compile(r"^\s*(?:(\d{1,3})\s*[.、．]\s*|[(（](\d{1,3})[)）]\s*)(?=\S)")
 _HEADING = re.compile(
@@ -40,22 +38,6 @@ _LATIN_NAME = re.compile(r"^[A-Z][A-Za-z'\-]+(?:\s+[A-Z][A-Za-z'\-]*\.?){0,3}$")
 _HAN_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
 _NAME_SPLIT = re.compile(r"\s*[,，、;；]\s*|\s+and\s+|\s*&\s*")
 MAX_RANGE = 50  # a marker range longer than this is not a citation ([1-200] is something else)
-
-REFERENCE_COLUMNS = [
-    "reference_id",
-    "document_id",
-    "marker",
-    "authors",
-    "title",
-    "journal",
-    "year",
-    "doi",
-    "pmid",
-    "evidence_text",
-    "char_start",
-    "char_end",
-]
-
 
 def _lines(text: str) -> list[tuple[int, int, str]]:
     out, pos = [], 0
@@ -273,9 +255,3 @@ def find_reference_markers(text: str) -> list[tuple[str, int, int]]:
         for number in expand_marker(m.group(1)):
             out.append((number, m.start(), m.end()))
     return out
-
-
-def references_frame(records: list[dict]) -> pd.DataFrame:
-    """Records as a frame with the ``core.references`` columns (also when empty)."""
-    frame = pd.DataFrame.from_records(records, columns=REFERENCE_COLUMNS)
-    return frame.astype({"year": "Int64", "char_start": "int64", "char_end": "int64"})

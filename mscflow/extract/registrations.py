@@ -3,7 +3,7 @@
 Articles of the genre paste a registry search result as a table: row number, title, NCT
 number, status, condition, intervention, sponsor, study type, all machine-translated. A row is
 a registration when it carries a valid NCT identifier; every other field is read from the
-column with the matching role (see ``mscflow.tables``), so the extractor never depends on the
+column with the matching role (see ``mscflow.parse.tables``), so the extractor never depends on the
 column order or on the translated header text. Status and study type are coded through
 vocabularies (``registration_status``, ``registration_study_type``).
 """
@@ -12,31 +12,13 @@ from __future__ import annotations
 
 import re
 
-import pandas as pd
-
-from mscflow.tables import PipeTable, TableRow
-from mscflow.vocab import load_vocab
+from ..parse.tables import PipeTable, TableRow
+from ..parse.vocab import load_vocab
 
 NCT_ID = re.compile(r"(?<![A-Za-z0-9])NCT\s?(\d{8})(?!\d)", re.IGNORECASE)
 NCT_ID_STRICT = r"^NCT\d{8}$"
 _ROW_NUMBER = re.compile(r"^\s*(\d{1,4})\s*[.、)）]?\s*$")
 WHOLE_CELL_COVERAGE = 0.8  # a role-less cell is a status/type only if a term is nearly all of it
-
-REGISTRATION_COLUMNS = [
-    "nct_id",
-    "document_id",
-    "row_number",
-    "title",
-    "status",
-    "conditions",
-    "interventions",
-    "sponsor",
-    "study_type",
-    "evidence_text",
-    "char_start",
-    "char_end",
-]
-
 
 def find_nct_ids(text: str) -> list[str]:
     """Valid NCT identifiers in a text, normalised to ``NCT`` + 8 digits, in order."""
@@ -111,9 +93,3 @@ def extract_registrations(document_id: str, text: str, tables: list[PipeTable]) 
                 }
             )
     return out
-
-
-def registrations_frame(records: list[dict]) -> pd.DataFrame:
-    """Records as a frame with the ``core.registrations`` columns (also when empty)."""
-    frame = pd.DataFrame.from_records(records, columns=REGISTRATION_COLUMNS)
-    return frame.astype({"row_number": "int64", "char_start": "int64", "char_end": "int64"})

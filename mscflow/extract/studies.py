@@ -14,21 +14,16 @@ import hashlib
 import re
 from collections.abc import Sequence
 
-from ..numbers import leading_int
-from ..tables import PipeTable, TableRow
+from ..contracts import FACT, contract
+from ..parse.numbers import leading_int
+from ..parse.tables import PipeTable, TableRow
 from . import fields
 from .prose import ProseStudy, find_prose_studies
 from .references import reference_spans
 
-SCHEMA_FIELDS: tuple[str, ...] = (
-    "disease", "design", "phase", "n_total", "n_treatment", "n_control", "cell_type",
-    "tissue_source", "donor", "route", "dose_low", "dose_high", "dose_per_kg",
-    "n_administrations", "follow_up_months", "year",
-)
-RECORD_KEYS: tuple[str, ...] = (
-    "study_id", "document_id", "kind", "label", "evidence_text", "char_start", "char_end",
-    "table_index", "row_index", "reference_marker", "cluster_id", *SCHEMA_FIELDS,
-)
+STUDIES = contract("studies")
+SCHEMA_FIELDS: tuple[str, ...] = STUDIES.columns_with(FACT)  # the fields of gold/SCHEMA.md
+RECORD_KEYS: tuple[str, ...] = STUDIES.columns
 STUDY_TABLE_ROLES = {"study", "patients", "patient_count", "recipients", "reference"}
 REGISTRY_ROLES = {"nct_number"}
 _MARKER = re.compile(r"\[\d{1,3}\]|【\d{1,3}】")
@@ -57,20 +52,9 @@ def study_id(document_id: str, kind: str, start: int, end: int) -> str:
 
 def _record(document_id: str, kind: str, label: str, text: str, start: int, end: int, **values) -> dict:
     sid = study_id(document_id, kind, start, end)
-    rec = {
-        "study_id": sid,
-        "document_id": document_id,
-        "kind": kind,
-        "label": label,
-        "evidence_text": text[start:end].strip(),
-        "char_start": start,
-        "char_end": end,
-        "table_index": None,
-        "row_index": None,
-        "reference_marker": None,
-        "cluster_id": sid,
-    }
-    rec.update({k: None for k in SCHEMA_FIELDS})
+    rec = STUDIES.empty_record()
+    rec.update(study_id=sid, document_id=document_id, kind=kind, label=label,
+               evidence_text=text[start:end].strip(), char_start=start, char_end=end, cluster_id=sid)
     rec.update(values)
     return rec
 

@@ -1,4 +1,4 @@
-"""Build the warehouse into its own working file: land the staged Parquet, run the SQL models.
+"""Build the warehouse into its own working file: land the stored Parquet, run the SQL models.
 
 Analysts never see this file: it is gated and then published (publish.py). One build file per
 warehouse (``<build_dir>/<warehouse name>``) is kept after publishing so a single model can be
@@ -14,11 +14,12 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from mscflow import stage
+from mscflow import store
+from mscflow.contracts import CONTRACTS, WAREHOUSE_TABLES
 from mscflow.settings import SQL_DIR, Settings
 
 from .comments import apply_comments, comment_model, uncommented
-from .models import LANDING, Model, discover_models, landing_columns, quote_relation
+from .models import LANDING, Model, discover_models, quote_relation
 
 
 @dataclass
@@ -58,28 +59,27 @@ def fresh_build_file(path: Path) -> None:
         stale.unlink(missing_ok=True)
 
 
-def land(path: Path, stage_dir: Path, models: list[Model] | None = None) -> dict[str, int]:
-    """Start a fresh build file holding every staged table as ``landing.<table>``.
+def land(path: Path, store_dir: Path) -> dict[str, int]:
+    """Start a fresh build file holding every stored table as ``landing.<table>``.
 
-    The columns each landing table must have are the ones the staging SQL reads; a table with
-    no staged rows (or an older frame missing a column) lands with those columns as NULL, so
-    the models run on any set of documents."""
-    models = models if models is not None else discover_models()
+    Each landing table has its contract's columns; a table with no stored rows (or an older
+    frame missing a column) lands with those columns as NULL, so the models run on any set of
+    documents."""
     fresh_build_file(path)
     counts: dict[str, int] = {}
     with connect(path) as con:
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {LANDING}")
-        for table, columns in landing_columns(models).items():
-            frame = stage.read_table(stage_dir, table)
-            frame = frame.reindex(columns=[c for c in frame.columns if c in columns]
-                                  + [c for c in columns if c not in frame.columns])
+        for table in WAREHOUSE_TABLES:
+            columns = CONTRACTS[table].columns
+            frame = store.read_table(store_dir, table)
+            frame = frame.reindex(columns=list(columns))
             relation = f"{LANDING}.{table}"
             con.register("landing_frame", frame)
             con.execute(f"CREATE TABLE {quote_relation(relation)} AS SELECT * FROM landing_frame")
             con.unregister("landing_frame")
             apply_comments(
                 con, relation, "TABLE",
-                f"Rows of the stage table '{table}' as the document assets wrote them "
+                f"Rows of the stored table '{table}' as the document assets wrote them "
                 f"(one Parquet file per seed document), before typing.",
             )
             counts[table] = len(frame)
@@ -104,11 +104,11 @@ def run_models(path: Path, models: list[Model]) -> dict[str, int]:
 
 
 def build(settings: Settings, sql_dir: Path = SQL_DIR) -> BuildResult:
-    """Land the stage and run every model in dependency order into the build file."""
+    """Land the store and run every model in dependency order into the build file."""
 
     models = discover_models(sql_dir)
     path = build_path(settings)
-    result = BuildResult(path=path, landing_rows=land(path, settings.stage_dir, models))
+    result = BuildResult(path=path, landing_rows=land(path, settings.store_dir))
     result.model_rows = run_models(path, models)
     with connect(path, read_only=True) as con:
         result.uncommented = uncommented(con, (LANDING, *{m.layer for m in models}))

@@ -1,46 +1,23 @@
 """COMMENT ON every table and column: the data dictionary lives in the warehouse.
 
-Sources, first hit wins: the model header's ``@column`` lines; the pandera model of the same
-name (``mscflow.schemas.<name>``: one source of truth for landed and core columns); the
+Sources, first hit wins: the model header's ``@column`` lines; the contract of the same
+name (``mscflow.contracts``: one source of truth for landed, staged and core columns); the
 comment of the same-named column in a relation the model reads (so pass-through columns in
 staging, core and marts inherit their meaning instead of restating it)."""
 
 from __future__ import annotations
 
-import importlib
-from functools import cache
-
 import duckdb
+
+from mscflow.contracts import CONTRACTS
 
 from .models import Model, quote_relation
 
 
-@cache
-def pandera_model(table: str) -> type | None:
-    """The DataFrameModel defined in ``mscflow.schemas.<table>``, or None while it is missing."""
-    try:
-        module = importlib.import_module(f"mscflow.schemas.{table}")
-    except ModuleNotFoundError:
-        return None
-    import pandera.pandas as pa
-
-    for obj in vars(module).values():
-        if (
-            isinstance(obj, type)
-            and issubclass(obj, pa.DataFrameModel)
-            and obj.__module__ == module.__name__
-        ):
-            return obj
-    return None
-
-
-def pandera_descriptions(table: str) -> dict[str, str]:
-    """Field descriptions of the table's pandera model ({} if the model is missing)."""
-    model = pandera_model(table)
-    if model is None:
-        return {}
-    columns = model.to_schema().columns
-    return {name: col.description for name, col in columns.items() if col.description}
+def contract_descriptions(table: str) -> dict[str, str]:
+    """Column descriptions of the table's contract ({} for a table without one, e.g. a mart)."""
+    c = CONTRACTS.get(table)
+    return {n: d for n, d in c.descriptions.items() if d} if c else {}
 
 
 def column_comments(con: duckdb.DuckDBPyConnection, relation: str) -> dict[str, str]:
@@ -67,7 +44,7 @@ def apply_comments(
 ) -> list[str]:
     """Comment one relation and its columns; return the columns left without a comment."""
     name = relation.split(".", 1)[1]
-    pandera = pandera_descriptions(name)
+    described = contract_descriptions(name)
     inherited: dict[str, str] = {}
     for dep in inherit_from:
         for col, comment in column_comments(con, dep).items():
@@ -77,7 +54,7 @@ def apply_comments(
     con.execute(f"COMMENT ON {kind} {quoted} IS {_literal(description)}")
     missing = []
     for col in column_comments(con, relation):
-        comment = (explicit or {}).get(col) or pandera.get(col) or inherited.get(col)
+        comment = (explicit or {}).get(col) or described.get(col) or inherited.get(col)
         if comment:
             con.execute(f'COMMENT ON COLUMN {quoted}."{col}" IS {_literal(comment)}')
         else:

@@ -20,10 +20,13 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from mscflow.vocab import load_vocab
+from mscflow.contracts import CONTRACTS, WAREHOUSE_TABLES
+from mscflow.contracts.expectations import column_expectations
+from mscflow.contracts.frames import schema_message
+from mscflow.parse.vocab import load_vocab
 
 from .build import connect, table_frame
-from .comments import pandera_model, uncommented
+from .comments import uncommented
 from .models import LANDING, LAYERS, quote_relation
 from .offline_docs import make_offline
 
@@ -68,6 +71,14 @@ class GateReport:
             "outcomes": [vars(o) for o in self.outcomes],
         }
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> GateReport:
+        """A report read back from its ``gate.json``."""
+        return cls(outcomes=[CheckOutcome(**o) for o in data.get("outcomes", [])],
+                   data_docs_index=Path(data["data_docs_index"]) if data.get("data_docs_index") else None,
+                   build_file=Path(data["build_file"]) if data.get("build_file") else None,
+                   build_sha256=data.get("build_sha256", ""))
+
     def summary(self) -> str:
         """One line per failed check (or a pass line): what a run log should say."""
         if self.passed:
@@ -89,6 +100,8 @@ GATE_FILE = "gate.json"
 
 
 class GateFailed(RuntimeError):
+    """The gate failed: nothing is published; the message names every failed check."""
+
     def __init__(self, report: GateReport):
         super().__init__(report.summary())
         self.report = report
@@ -133,78 +146,15 @@ def _suites(gxe: Any, con: duckdb.DuckDBPyConnection) -> dict[str, list[Any]]:
             description=f"Row-count reconciliation: landing.{table} rows in = core.{table} rows out",
         )
 
-    def span() -> Any:
-        return gxe.ExpectColumnPairValuesAToBeGreaterThanB(
-            column_A="char_end", column_B="char_start", or_equal=True, ignore_row_if="either_value_is_missing",
-            description="Evidence spans are well-formed: char_end >= char_start",
-        )
+    def derived(table: str) -> list[Any]:
+        """The contract's column expectations (never restated here, so they cannot drift)."""
+        return column_expectations(CONTRACTS[table], gxe)
 
+    core = {f"core.{t}": [reconciles(t), *derived(t)] for t in WAREHOUSE_TABLES}
+    for table in ("table_rows", "studies", "registrations", "references"):
+        core[f"core.{table}"].append(belongs())
     return {
-        "core.documents": [
-            reconciles("documents"),
-            gxe.ExpectColumnValuesToBeUnique(column="document_id"),
-            *not_null("document_id", "source_path", "sha256", "clean_text"),
-            gxe.ExpectColumnValuesToMatchRegex(column="document_id", regex=r"^[0-9a-f]{16}$"),
-            gxe.ExpectColumnValuesToBeUnique(column="source_path"),
-            in_set("script", ["traditional", "simplified", "mixed", "none"], "Script codes"),
-            between("n_chars_clean", 0, None),
-            between("n_damaged_spans", 0, None),
-        ],
-        "core.quarantine": [
-            reconciles("quarantine"),
-            *not_null("source_path", "sha256", "reason"),
-        ],
-        "core.table_rows": [
-            reconciles("table_rows"),
-            gxe.ExpectCompoundColumnsToBeUnique(column_list=["document_id", "table_index", "row_index"]),
-            *not_null("document_id", "table_index", "row_index", "cells"),
-            belongs(),
-            between("n_cells", 0, None),
-            span(),
-        ],
-        "core.studies": [
-            reconciles("studies"),
-            gxe.ExpectColumnValuesToBeUnique(column="study_id"),
-            *not_null("study_id", "document_id", "kind", "evidence_text"),
-            belongs(),
-            in_set("kind", ["table_row", "prose"], "Study kinds"),
-            in_set("disease", _codes("diseases"), "Disease codes (assets/vocab/diseases.yaml)"),
-            in_set("design", _codes("designs"), "Design codes (assets/vocab/designs.yaml)"),
-            in_set("phase", _codes("phases"), "Trial phases (assets/vocab/phases.yaml)"),
-            in_set("cell_type", _codes("cell_types"), "Cell types (assets/vocab/cell_types.yaml)"),
-            in_set("tissue_source", _codes("tissue_sources"), "Tissue sources (assets/vocab/tissue_sources.yaml)"),
-            in_set("donor", _codes("donors"), "Donor codes (assets/vocab/donors.yaml)"),
-            in_set("route", _codes("routes"), "Routes (assets/vocab/routes.yaml)"),
-            between("n_total", 1, 1_000_000),
-            between("n_treatment", 0, 1_000_000),
-            between("n_control", 0, 1_000_000),
-            between("dose_low", 1, 1e13),
-            between("dose_high", 1, 1e13),
-            gxe.ExpectColumnPairValuesAToBeGreaterThanB(
-                column_A="dose_high", column_B="dose_low", or_equal=True,
-                ignore_row_if="either_value_is_missing", description="dose_high >= dose_low",
-            ),
-            between("n_administrations", 1, 1000),
-            between("follow_up_months", 0, 600),
-            between("year", 1950, 2100),
-            span(),
-        ],
-        "core.registrations": [
-            reconciles("registrations"),
-            gxe.ExpectCompoundColumnsToBeUnique(column_list=["document_id", "row_number"]),
-            *not_null("nct_id", "document_id"),
-            gxe.ExpectColumnValuesToMatchRegex(column="nct_id", regex=r"^NCT\d{8}$"),
-            belongs(),
-            in_set("status", _codes("registration_status"), "Registry status codes"),
-            in_set("study_type", _codes("registration_study_type"), "Registry study types"),
-        ],
-        "core.references": [
-            reconciles("references"),
-            gxe.ExpectColumnValuesToBeUnique(column="reference_id"),
-            *not_null("reference_id", "document_id"),
-            belongs(),
-            between("year", 1900, 2100),
-        ],
+        **core,
         "marts.evidence_by_disease": [
             gxe.ExpectColumnValuesToBeUnique(column="disease"),
             *not_null("disease", "n_studies", "n_distinct_studies"),
@@ -256,34 +206,25 @@ def _suites(gxe: Any, con: duckdb.DuckDBPyConnection) -> dict[str, list[Any]]:
 
 
 def _pandera_outcomes(con: duckdb.DuckDBPyConnection, relations: list[str]) -> list[CheckOutcome]:
-    """Validate core tables against the pandera models that the document assets also use."""
+    """Validate core tables against the contracts that the document assets also use."""
     import pandera.errors as pe
 
     out = []
     for relation in relations:
-        model = pandera_model(relation.split(".", 1)[1])
-        if model is None:
-            out.append(CheckOutcome(relation, "pandera_model", False,
-                                    f"no pandera model mscflow.schemas.{relation.split('.', 1)[1]}", "pandera"))
+        table = relation.split(".", 1)[1]
+        c = CONTRACTS.get(table)
+        if c is None:
+            out.append(CheckOutcome(relation, "contract", False, f"no contract for {table} in mscflow.contracts", "pandera"))
             continue
+        check = f"pandera:{c.model.__name__}"
         try:
             frame = table_frame(con, relation)
-            # core tables may add columns derived in SQL (joins); the model's own columns must hold
-            derived = [c for c in frame.columns if c not in model.to_schema().columns]
-            model.validate(frame.drop(columns=derived), lazy=True)
-            out.append(CheckOutcome(relation, f"pandera:{model.__name__}", True, "", "pandera"))
+            # core tables may add columns derived in SQL (joins); the contract's own columns must hold
+            c.schema.validate(frame[[col for col in frame.columns if col in c.columns]], lazy=True)
+            out.append(CheckOutcome(relation, check, True, "", "pandera"))
         except (pe.SchemaErrors, pe.SchemaError) as exc:
-            out.append(CheckOutcome(relation, f"pandera:{model.__name__}", False, _pandera_detail(exc), "pandera"))
+            out.append(CheckOutcome(relation, check, False, schema_message(exc), "pandera"))
     return out
-
-
-def _pandera_detail(exc: Exception) -> str:
-    cases = getattr(exc, "failure_cases", None)
-    if isinstance(cases, pd.DataFrame) and len(cases):
-        parts = [f"{r.get('column')}: {r.get('check')} (e.g. {r.get('failure_case')!r})"
-                 for r in cases.drop_duplicates(["column", "check"]).head(5).to_dict("records")]
-        return f"{len(cases)} failure(s): " + "; ".join(parts)
-    return str(exc).splitlines()[0]
 
 
 def _comment_outcome(con: duckdb.DuckDBPyConnection) -> CheckOutcome:
@@ -378,7 +319,8 @@ def run_gate(build_file: Path, quality_dir: Path | None = None,
              log: Callable[[str], None] | None = None) -> GateReport:
     """Run every check on the build file (opened read-only) and render Data Docs.
 
-    Returns the report; callers decide to publish (publish.publish_if_passed)."""
+    Returns the report and writes its verdict (``gate.json``), which ``publish.publish_if_gated``
+    requires before it publishes."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     import great_expectations as gx
     import great_expectations.expectations as gxe

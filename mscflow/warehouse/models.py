@@ -1,6 +1,9 @@
 """Discover the warehouse's SQL models and order them by the dependencies their SQL states.
 
 One file per model under ``sql/<layer>/<name>.sql`` becomes the relation ``<layer>.<name>``.
+The staging layer is not written by hand: ``staging.<table>`` is a typed view over
+``landing.<table>`` generated from the table's contract (``mscflow.contracts``), so the
+column list and the casts live in one place.
 Dependencies are read from the SQL itself (every schema-qualified table it reads), so adding a
 model never needs wiring in Python. A leading ``--`` comment block is the model's header:
 
@@ -19,6 +22,7 @@ from pathlib import Path
 import sqlglot
 from sqlglot import exp
 
+from mscflow.contracts import CONTRACTS, WAREHOUSE_TABLES, Contract
 from mscflow.settings import SQL_DIR
 
 LAYERS = ("staging", "core", "marts")
@@ -33,7 +37,7 @@ class Model:
 
     layer: str
     name: str
-    path: Path
+    path: Path | None  # None for a model generated from a contract
     sql: str
     description: str
     column_comments: dict[str, str] = field(default_factory=dict)
@@ -89,12 +93,6 @@ def read_relations(sql: str) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
-def read_columns(sql: str) -> tuple[str, ...]:
-    """Column names a model references; staging models read exactly these from landing."""
-    tree = sqlglot.parse_one(sql, read="duckdb")
-    return tuple(sorted({c.name for c in tree.find_all(exp.Column) if c.name}))
-
-
 def load_model(path: Path, layer: str) -> Model:
     sql = path.read_text(encoding="utf-8")
     description, columns, tags = parse_header(sql)
@@ -121,11 +119,12 @@ def discover_models(sql_dir: Path = SQL_DIR) -> list[Model]:
 
     Raises on a reference to an unknown model or a dependency cycle, so a typo fails the build
     at once rather than as a confusing DuckDB error halfway through."""
-    models = {
+    models = {m.relation: m for m in staging_models()}
+    models.update({
         m.relation: m
-        for layer in LAYERS
+        for layer in LAYERS[1:]
         for m in (load_model(p, layer) for p in sorted((sql_dir / layer).glob("*.sql")))
-    }
+    })
     for m in models.values():
         unknown = [d for d in m.model_deps if d not in models]
         if unknown:
@@ -145,11 +144,19 @@ def discover_models(sql_dir: Path = SQL_DIR) -> list[Model]:
     return ordered
 
 
-def landing_columns(models: list[Model]) -> dict[str, tuple[str, ...]]:
-    """Landing table -> columns the staging models read from it: the landing contract, taken
-    from the SQL so the column lists live in one place."""
-    out: dict[str, set[str]] = {}
-    for m in models:
-        for dep in m.landing_deps:
-            out.setdefault(dep.split(".", 1)[1], set()).update(read_columns(m.sql))
-    return {table: tuple(sorted(cols)) for table, cols in sorted(out.items())}
+def staging_sql(contract: Contract) -> str:
+    """The typed view of one landed table: every contract column cast to its DuckDB type."""
+    casts = ",\n".join(f'    CAST("{c}" AS {t}) AS "{c}"' for c, t in contract.duckdb_types.items())
+    return f'SELECT\n{casts}\nFROM {LANDING}."{contract.name}"'
+
+
+def staging_models() -> list[Model]:
+    """``staging.<table>`` for every warehouse table, generated from its contract."""
+    out = []
+    for name in WAREHOUSE_TABLES:
+        c = CONTRACTS[name]
+        sql = staging_sql(c)
+        out.append(Model(layer="staging", name=name, path=None, sql=sql, materialized="view",
+                         description=f"Typed view over landing.{name}: {c.description}",
+                         deps=read_relations(sql)))
+    return out

@@ -45,14 +45,6 @@ def publish(build_file: Path, warehouse_path: Path) -> Path:
     return warehouse_path
 
 
-def publish_if_passed(report: GateReport, build_file: Path, warehouse_path: Path) -> Path:
-    """Publish only a build whose gate passed; otherwise raise and leave the published file
-    byte-identical."""
-    if not report.passed:
-        raise GateFailed(report)
-    return publish(build_file, warehouse_path)
-
-
 def publish_if_gated(build_file: Path, warehouse_path: Path, quality_dir: Path) -> Path:
     """Publish only if the last gate run (``<quality_dir>/gate.json``) passed on exactly this
     build file: a publish triggered on its own can never ship an ungated or changed build."""
@@ -63,6 +55,5 @@ def publish_if_gated(build_file: Path, warehouse_path: Path, quality_dir: Path) 
     if data.get("build_sha256") != file_sha256(build_file):
         raise RuntimeError(f"the build file {build_file} changed since the gate ran: run the gate again")
     if not data.get("passed"):
-        failures = [f"{o['relation']}: {o['check']}: {o['detail']}" for o in data["outcomes"] if not o["passed"]]
-        raise RuntimeError("quality gate failed, not publishing:\n  " + "\n  ".join(failures))
+        raise GateFailed(GateReport.from_dict(data))
     return publish(build_file, warehouse_path)

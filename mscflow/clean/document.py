@@ -1,0 +1,105 @@
+"""Raw-document records -> cleaned-document records or quarantine records, in batches.
+
+The clean stage the ``documents`` asset runs (and the scorer and bench, through
+``mscflow.eval.corpus``): each raw record is cleaned by ``clean_document``; the batch is
+validated once by the ``documents`` contract, and a document that fails its contract is
+quarantined with the validation message instead of stopping the others."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import pandas as pd
+import pandera.errors as pa_errors
+
+from ..contracts import REPAIR, contract
+from ..contracts.frames import empty_frame, frame_for, schema_message
+from ..contracts.quarantine import INVALID
+from .pipeline import CleanDocument, clean_document
+from .textmap import encode_runs
+
+DOCUMENTS = contract("documents")
+QUARANTINE = contract("quarantine")
+REPAIR_COLUMNS: tuple[str, ...] = DOCUMENTS.columns_with(REPAIR)
+
+
+def document_record(raw: Mapping, clean: CleanDocument) -> dict:
+    """The ``documents`` record of one raw record and its cleaning."""
+    return {
+        "document_id": raw["document_id"],
+        "source_path": raw["source_path"],
+        "sha256": raw["sha256"],
+        "encoding": raw["encoding"],
+        "encoding_confidence": raw["encoding_confidence"],
+        "size_bytes": raw["size_bytes"],
+        "script": clean.script,
+        "title": clean.title,
+        "clean_text": clean.text,
+        "n_chars_raw": len(raw["text"]),
+        "n_chars_clean": len(clean.text),
+        **{k: clean.repairs[k] for k in REPAIR_COLUMNS},
+        "n_blocks": len(clean.blocks),
+        "n_sentences": len(clean.sentences),
+        "damaged_spans": json.dumps([{"start": d.start, "end": d.end, "kind": d.kind, "text": d.text} for d in clean.damaged], ensure_ascii=False),
+        "offset_map": json.dumps(encode_runs(clean.offsets)),
+        "chrome_removed": json.dumps([{"rule": c.rule, "text": c.text} for c in clean.chrome], ensure_ascii=False),
+    }
+
+
+def quarantine_record(raw: Mapping, stage: str, reason: str, detail: str) -> dict:
+    return {"source_path": raw["source_path"], "sha256": raw["sha256"], "stage": stage, "reason": reason,
+            "detail": detail or ""}
+
+
+def is_quarantined(raw: Mapping) -> bool:
+    return isinstance(raw.get("quarantine_reason"), str)  # NaN after a Parquet round trip
+
+
+@dataclass
+class CleanBatch:
+    """Per document key: its documents frame and its quarantine frame (exactly one has a row)."""
+
+    documents: dict[str, pd.DataFrame] = field(default_factory=dict)
+    quarantine: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+
+def clean_batch(raws: Mapping[str, Mapping], opencc_config: str = "t2s") -> CleanBatch:
+    """Clean every raw record of a batch; validate the batch once, quarantine the failures."""
+    records: dict[str, dict] = {}
+    quarantined: dict[str, dict] = {}
+    for key, raw in raws.items():
+        if is_quarantined(raw):
+            quarantined[key] = quarantine_record(raw, "raw_documents", raw["quarantine_reason"], raw["quarantine_detail"])
+        else:
+            records[key] = document_record(raw, clean_document(raw["text"], opencc_config))
+    valid = _validate_each(records, raws, quarantined)
+    out = CleanBatch()
+    for key in raws:
+        out.documents[key] = valid.get(key, empty_frame(DOCUMENTS))
+        q = quarantined.get(key)
+        out.quarantine[key] = frame_for(QUARANTINE, [q]).frame if q else empty_frame(QUARANTINE)
+    return out
+
+
+def _validate_each(records: dict[str, dict], raws: Mapping[str, Mapping],
+                   quarantined: dict[str, dict]) -> dict[str, pd.DataFrame]:
+    """One validation for the batch; only when it fails are documents validated one by one,
+    so that the failing ones are quarantined with their own message."""
+    if not records:
+        return {}
+    keys = list(records)
+    frame = pd.DataFrame.from_records([records[k] for k in keys])
+    try:
+        valid = DOCUMENTS.schema.validate(frame, lazy=True)
+        return {k: valid.iloc[[i]].reset_index(drop=True) for i, k in enumerate(keys)}
+    except (pa_errors.SchemaError, pa_errors.SchemaErrors):
+        pass
+    out = {}
+    for k in keys:
+        try:
+            out[k] = DOCUMENTS.schema.validate(pd.DataFrame([records[k]]), lazy=True)
+        except (pa_errors.SchemaError, pa_errors.SchemaErrors) as exc:
+            quarantined[k] = quarantine_record(raws[k], "documents", INVALID, schema_message(exc))
+    return out

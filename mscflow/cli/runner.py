@@ -1,0 +1,162 @@
+"""The CLI's driver: ``mscflow build`` and ``mscflow refresh`` run the project's assets
+in-process on the shared Dagster instance (DAGSTER_HOME), so their runs land in the UI's
+history like UI runs. The one module outside ``mscflow/defs`` that imports Dagster."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import dagster as dg
+
+from mscflow import store
+from mscflow.defs.partitions import (
+    RANGE_END,
+    RANGE_START,
+    apply_seed_changes,
+    document_run_tags,
+    seed_documents,
+)
+from mscflow.ingest import SeedChanges, Skipped, diff_seeds, list_seeds, scan_seeds
+from mscflow.settings import Settings, dagster_home
+
+
+@dataclass
+class RunSummary:
+    documents_processed: list[str] = field(default_factory=list)
+    run_ids: list[str] = field(default_factory=list)
+    published: bool = False
+    seconds: float = 0.0
+    failures: list[str] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)  # entries of the seeds folder that are not seeds
+
+
+def ensure_dagster_home() -> Path:
+    """DAGSTER_HOME (default ``.dagster/`` in the project, shared with ``make dev``), with a
+    ``dagster.yaml`` holding the one-writer pool on first use."""
+    import os
+
+    home = dagster_home()
+    os.environ["DAGSTER_HOME"] = str(home)  # the instance Dagster opens is the one settings name
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        config.write_text(
+            "# written by mscflow on first use\n"
+            "concurrency:\n  pools:\n    default_limit: 1\n"
+            "telemetry:\n  enabled: false\n",
+            encoding="utf-8",
+        )
+    return home
+
+
+def load_project_defs() -> dg.Definitions:
+    """The code location's definitions, through its one entry point."""
+    from mscflow.definitions import defs
+
+    return defs()
+
+
+def _quiet_config(settings: Settings) -> dict:
+    """The CLI prints its own summary; Dagster's step-by-step log stays in the run history."""
+    return {"loggers": {"console": {"config": {"log_level": settings.log_level}}}}
+
+
+def _is_document_asset(a: object) -> bool:
+    return isinstance(a, dg.AssetsDefinition) and a.partitions_def == seed_documents
+
+
+def _quiet(_: str) -> None:
+    return None
+
+
+def materialize_documents(instance: dg.DagsterInstance, defs: dg.Definitions, keys: list[str], settings: Settings,
+                          summary: RunSummary, progress: Callable[[str], None] = _quiet) -> None:
+    if not keys:
+        return
+    doc_assets = [a for a in defs.assets if _is_document_asset(a)]
+    for tags in document_run_tags(instance, keys):
+        progress(f"documents {tags[RANGE_START]} .. {tags[RANGE_END]}: ingest, clean, extract ...")
+        result = dg.materialize(
+            doc_assets, instance=instance, resources=defs.resources, raise_on_error=False,
+            run_config=_quiet_config(settings), tags={**tags, "mscflow/trigger": "cli"},
+        )
+        summary.run_ids.append(result.run_id)
+        if not result.success:
+            summary.failures.append(f"document run {result.run_id} failed")
+    summary.documents_processed = sorted(keys)
+
+
+def materialize_warehouse(instance: dg.DagsterInstance, defs: dg.Definitions, settings: Settings,
+                          summary: RunSummary, progress: Callable[[str], None] = _quiet) -> None:
+    others = [a for a in (defs.assets or []) if not _is_document_asset(a)]
+    checks = list(defs.asset_checks or [])
+    if not others:
+        return
+    progress("warehouse: land, build models, quality gate, publish ...")
+    result = dg.materialize(
+        [*others, *checks], instance=instance, resources=defs.resources, raise_on_error=False,
+        run_config=_quiet_config(settings), tags={"mscflow/trigger": "cli"},
+    )
+    summary.run_ids.append(result.run_id)
+    # published only when the publish asset itself materialized (it runs after the gate)
+    materialized = {e.asset_key for e in result.get_asset_materialization_events()}
+    summary.published = result.success and dg.AssetKey("published_warehouse") in materialized
+    if not result.success:
+        summary.failures.extend(_failures(result))
+
+
+def _failures(result: dg.ExecuteInProcessResult) -> list[str]:
+    """One line per failed step or failed check of a run."""
+    out = []
+    for event in result.all_events:
+        data = event.event_specific_data
+        if event.event_type_value == "STEP_FAILURE":
+            out.append(f"{event.step_key}: {data.error.message.strip()[:300] if data and data.error else 'failed'}")
+        elif event.event_type_value == "ASSET_CHECK_EVALUATION" and data is not None and not getattr(data, "passed", True):
+            out.append(f"check {data.check_name} on {data.asset_key.to_user_string()} failed")
+    return out
+
+
+def run_build(settings: Settings, progress: Callable[[str], None] = _quiet) -> RunSummary:
+    """Every seed document, then the warehouse: a full, idempotent rebuild."""
+    started = time.perf_counter()
+    ensure_dagster_home()
+    instance = dg.DagsterInstance.get()
+    listing = list_seeds(settings.seeds_dir)
+    current = scan_seeds(settings.seeds_dir, listing)
+    known = {k: "" for k in instance.get_dynamic_partitions(seed_documents.name)}
+    changes = diff_seeds(known | store.stored_state(settings.store_dir), current)
+    apply_seed_changes(instance, settings, SeedChanges(added=sorted(current), removed=changes.removed, renamed=[]))
+    defs = load_project_defs()
+    summary = RunSummary(skipped=list(listing.skipped))
+    progress(f"{len(current)} seed file(s) in {settings.seeds_dir}" + _skipped_note(listing.skipped))
+    materialize_documents(instance, defs, sorted(current), settings, summary, progress)
+    if not summary.failures:
+        materialize_warehouse(instance, defs, settings, summary, progress)
+    summary.seconds = round(time.perf_counter() - started, 2)
+    return summary
+
+
+def run_refresh(settings: Settings, progress: Callable[[str], None] = _quiet) -> tuple[SeedChanges, RunSummary]:
+    """Only what changed: the same steps the seed sensor takes."""
+    started = time.perf_counter()
+    ensure_dagster_home()
+    instance = dg.DagsterInstance.get()
+    listing = list_seeds(settings.seeds_dir)
+    changes = diff_seeds(store.stored_state(settings.store_dir), scan_seeds(settings.seeds_dir, listing))
+    summary = RunSummary(skipped=list(listing.skipped))
+    if changes.any:
+        apply_seed_changes(instance, settings, changes)
+        defs = load_project_defs()
+        materialize_documents(instance, defs, changes.to_process, settings, summary, progress)
+        if not summary.failures:
+            materialize_warehouse(instance, defs, settings, summary, progress)
+    summary.seconds = round(time.perf_counter() - started, 2)
+    return changes, summary
+
+
+def _skipped_note(skipped: list[Skipped] | tuple[Skipped, ...]) -> str:
+    return f"; {len(skipped)} skipped (not seeds)" if skipped else ""

@@ -1,0 +1,43 @@
+"""One contract per table (its pandera model): the single source of its columns, types, bounds,
+codes and descriptions. Nothing else in mscflow lists a table's columns; everything is derived
+from ``CONTRACTS`` (see ``base.Contract``)."""
+
+from __future__ import annotations
+
+from .base import FACT, REPAIR, Contract, Ordered
+from .documents import DocumentsSchema
+from .quarantine import QuarantineSchema
+from .raw_documents import RawDocumentsSchema
+from .references import ReferencesSchema
+from .registrations import RegistrationsSchema
+from .studies import StudiesSchema
+from .table_rows import TableRowsSchema
+
+SPAN = Ordered("char_start", "char_end", strict=True)
+
+CONTRACTS: dict[str, Contract] = {
+    c.name: c
+    for c in (
+        Contract("raw_documents", RawDocumentsSchema, key=("source_path",), in_warehouse=False),
+        Contract("documents", DocumentsSchema, key=("document_id",)),
+        Contract("quarantine", QuarantineSchema, key=("source_path",)),
+        Contract("table_rows", TableRowsSchema, key=("document_id", "table_index", "row_index"), ordered=(SPAN,)),
+        Contract("studies", StudiesSchema, key=("study_id",),
+                 ordered=(Ordered("dose_low", "dose_high"), SPAN)),
+        Contract("registrations", RegistrationsSchema, key=("document_id", "nct_id")),
+        Contract("references", ReferencesSchema, key=("reference_id",)),
+    )
+}
+WAREHOUSE_TABLES: tuple[str, ...] = tuple(n for n, c in CONTRACTS.items() if c.in_warehouse)
+EXTRACTED_TABLES: tuple[str, ...] = ("table_rows", "studies", "registrations", "references")
+
+
+def contract(name: str) -> Contract:
+    """The contract of table ``name`` (KeyError names the known tables)."""
+    try:
+        return CONTRACTS[name]
+    except KeyError:
+        raise KeyError(f"no contract for table {name!r}; known: {', '.join(CONTRACTS)}") from None
+
+
+__all__ = ["CONTRACTS", "EXTRACTED_TABLES", "FACT", "REPAIR", "WAREHOUSE_TABLES", "Contract", "Ordered", "contract"]

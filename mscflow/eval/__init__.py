@@ -1,0 +1,25 @@
+"""Evaluation: the scorer against hand-made gold, the corpus runner (the assets' own path),
+and the bench. The seed gold lives in ``assets/gold`` so product code never reads ``tests/``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from ..settings import GOLD_DIR
+from .corpus import Corpus, process_files
+from .scoring import Score, load_gold, score_studies
+
+SEED_GOLD = GOLD_DIR / "studies.jsonl"
+SEED_REGISTRATIONS_GOLD = GOLD_DIR / "registrations.jsonl"
+
+
+def score_files(paths: Iterable[Path], gold_path: str | Path) -> Score:
+    """Score the files a gold file annotates (other files are ignored), run the assets' way."""
+    docs = {g["doc"] for g in load_gold(gold_path)}
+    corpus = process_files(p for p in paths if p.name in docs)
+    return score_studies(corpus.records("studies"), gold_path)
+
+
+__all__ = ["SEED_GOLD", "SEED_REGISTRATIONS_GOLD", "Corpus", "Score", "load_gold", "process_files",
+           "score_files", "score_studies"]

@@ -1,0 +1,95 @@
+"""Extraction of one document, and of a batch: the one entry point the assets, the scorer,
+the bench and the tests call.
+
+A cleaned document record goes in; the records of every extracted table come out (tables are
+found once and shared by every extractor; raw-file offsets come from the document's offset
+map). A batch is validated once per table by its contract. One document whose extraction
+raises gets no rows and its error, never a stopped batch."""
+
+from __future__ import annotations
+
+import json
+import traceback
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ..clean.textmap import TextMap, decode_runs
+from ..contracts import EXTRACTED_TABLES, contract
+from ..contracts.frames import empty_frame, frame_for
+from ..parse.tables import PipeTable, find_tables, table_row_records
+from .references import extract_references
+from .registrations import extract_registrations
+from .studies import extract_studies
+
+
+@dataclass
+class Extraction:
+    """Records of every extracted table for one document, or the error that stopped it."""
+
+    document_id: str
+    records: dict[str, list[dict]] = field(default_factory=dict)
+    error: str | None = None
+    trace: str | None = None
+
+
+def add_raw_spans(records: list[dict], doc: Mapping) -> list[dict]:
+    """Raw-file offsets of each record's clean span, so evidence can be shown in the seed."""
+    tm = TextMap(doc["clean_text"], decode_runs(json.loads(doc["offset_map"])))
+    for r in records:
+        r["raw_start"], r["raw_end"] = tm.raw_span(int(r["char_start"]), int(r["char_end"]))
+    return records
+
+
+def extract_records(doc: Mapping) -> dict[str, list[dict]]:
+    """table -> records for one cleaned document (raises on an extractor bug)."""
+    document_id, text = doc["document_id"], doc["clean_text"]
+    tables: list[PipeTable] = find_tables(text)
+    return {
+        "table_rows": table_row_records(document_id, tables),
+        "studies": add_raw_spans(extract_studies(document_id, text, tables), doc),
+        "registrations": extract_registrations(document_id, text, tables),
+        "references": extract_references(document_id, text),
+    }
+
+
+def extract_document(doc: Mapping) -> Extraction:
+    """Every table of one document; an exception is caught and reported, not raised."""
+    try:
+        return Extraction(doc["document_id"], extract_records(doc))
+    except Exception as exc:  # noqa: BLE001 - isolated per document, reported by the caller
+        return Extraction(doc["document_id"], {t: [] for t in EXTRACTED_TABLES},
+                          f"{type(exc).__name__}: {exc}"[:500], traceback.format_exc(limit=5)[-2000:])
+
+
+@dataclass
+class BatchExtraction:
+    """A batch of documents extracted and validated: per table, per document key, a frame."""
+
+    frames: dict[str, dict[str, pd.DataFrame]]  # table -> key -> frame
+    repairs: dict[str, list[str]] = field(default_factory=dict)  # key -> repairs of its values
+    errors: dict[str, Extraction] = field(default_factory=dict)  # key -> the failed extraction
+
+
+def extract_batch(docs: Mapping[str, Mapping | None]) -> BatchExtraction:
+    """Extract every document of ``docs`` (key -> cleaned record, None for a quarantined one)
+    and validate each table once for the whole batch."""
+    extractions = {k: extract_document(d) for k, d in docs.items() if d is not None}
+    out = BatchExtraction(frames={t: {} for t in EXTRACTED_TABLES})
+    out.errors = {k: e for k, e in extractions.items() if e.error}
+    for table in EXTRACTED_TABLES:
+        spans, records = {}, []
+        for key, extraction in extractions.items():
+            rows = extraction.records.get(table, [])
+            spans[key] = (len(records), len(records) + len(rows))
+            records.extend(rows)
+        validated = frame_for(contract(table), records)
+        for repair in validated.repairs:
+            key = next(k for k, (a, b) in spans.items() if a <= repair.row < b)
+            out.repairs.setdefault(key, []).append(f"{table} row {repair.row - spans[key][0]}: {repair.text}")
+        for key in docs:
+            a, b = spans.get(key, (0, 0))
+            part = validated.frame[(validated.frame.index >= a) & (validated.frame.index < b)] if b > a else None
+            out.frames[table][key] = part.reset_index(drop=True) if part is not None else empty_frame(contract(table))
+    return out

@@ -1,0 +1,80 @@
+"""Reading one seed file: bytes (read once), hash, decoded text — or a quarantine reason.
+
+Every file ends either as a decoded document or as a quarantine record with a reason;
+nothing is dropped silently."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from ..contracts.quarantine import BINARY, DUPLICATE, EMPTY, TOO_LARGE, UNDECODABLE
+from .decode import decode_bytes, looks_binary
+from .files import duplicate_owners
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    source_path: str  # file name relative to the seeds folder
+    sha256: str
+    size_bytes: int
+    encoding: str | None
+    encoding_confidence: float | None
+    text: str | None  # decoded text, None when quarantined
+    quarantine_reason: str | None = None
+    quarantine_detail: str | None = None
+
+    @property
+    def document_id(self) -> str:
+        """Content-derived, so a renamed file keeps its id and reruns give identical rows."""
+        return self.sha256[:16]
+
+    @property
+    def ok(self) -> bool:
+        return self.quarantine_reason is None
+
+    def record(self) -> dict[str, object]:
+        """The ``raw_documents`` record of this file."""
+        return {**asdict(self), "document_id": self.document_id}
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_document(path: Path, seeds_dir: Path, max_bytes: int, first_owner: str | None = None) -> RawDocument:
+    """Read one seed file. ``first_owner`` names the earlier file with the same content."""
+    data = path.read_bytes()
+    rel = path.relative_to(seeds_dir).as_posix()
+    digest = sha256_bytes(data)
+
+    def quarantine(reason: str, detail: str, enc: str | None = None) -> RawDocument:
+        return RawDocument(rel, digest, len(data), enc, None, None, reason, detail)
+
+    if not data.strip():
+        return quarantine(EMPTY, f"{len(data)} bytes, no text")
+    if len(data) > max_bytes:
+        return quarantine(TOO_LARGE, f"{len(data)} bytes > limit {max_bytes} (MSCFLOW_MAX_FILE_BYTES)")
+    if first_owner is not None:
+        return quarantine(DUPLICATE, f"same sha256 as {first_owner}")
+    if looks_binary(data):
+        return quarantine(BINARY, f"NUL bytes in {len(data)} bytes; not text")
+    try:
+        text, encoding, confidence = decode_bytes(data)
+    except UnicodeDecodeError as exc:
+        return quarantine(UNDECODABLE, str(exc))
+    control = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t")
+    if control > max(8, len(text) // 100):
+        return quarantine(BINARY, f"{control} control characters after decoding as {encoding}", encoding)
+    return RawDocument(rel, digest, len(data), encoding, confidence, text)
+
+
+def read_seed(path: Path, seeds_dir: Path, max_bytes: int, owners: dict[str, str] | None = None) -> RawDocument:
+    """Read a seed file, quarantining it as a duplicate when ``owners`` (from
+    ``files.duplicate_owners``, computed once per run) names another file with its content."""
+    if not path.is_file():
+        raise FileNotFoundError(f"seed file {path} is gone; run the seed sensor or `mscflow refresh`")
+    if owners is None:
+        owners = duplicate_owners(seeds_dir)
+    return read_document(path, seeds_dir, max_bytes, owners.get(path.name))

@@ -1,0 +1,220 @@
+"""Controlled vocabularies: the single source of truth for codes and the terms that name them.
+
+Each vocabulary is a YAML file under ``assets/vocab/`` (``{name, description, codes: {code:
+{label, terms}}}``) so a domain expert can add a term without touching code. Terms are matched
+longest first and without overlap; Latin terms match case-insensitively, only on word edges
+(``OA`` never matches inside ``KOA``), tolerate spacing and dash variants (``BM - MSC``) and a
+plural ``s``. Simplified and traditional variants are both matched, whichever the file lists.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache, cached_property
+from pathlib import Path
+
+import yaml
+
+from ..settings import vocab_dir
+
+VOCAB_DIR = vocab_dir()
+
+_LATIN = re.compile(r"[A-Za-z0-9]")
+_DASHES = "-‐‑‒–—―−"
+
+
+@dataclass(frozen=True)
+class Match:
+    """One vocabulary hit: the code, the text as written, and its span."""
+
+    code: str
+    term: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Codes (in file order, which callers may use as priority) with their terms."""
+
+    name: str
+    labels: dict[str, str]
+    terms: dict[str, tuple[str, ...]]
+    attrs: dict[str, dict] = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def codes(self) -> list[str]:
+        return list(self.labels)
+
+    @cached_property
+    def _pattern(self) -> tuple[re.Pattern[str], dict[str, str]]:
+        by_group: dict[str, str] = {}
+        parts = []
+        seen: set[str] = set()
+        pairs = sorted(
+            ((t, c) for c, ts in self.terms.items() for t in ts),
+            key=lambda tc: -len(tc[0]),
+        )
+        for i, (term, code) in enumerate(pairs):
+            key = term.casefold()
+            if key in seen:
+                continue
+            seen.add(key)
+            group = f"t{i}"
+            by_group[group] = code
+            parts.append(f"(?P<{group}>{_term_regex(term)})")
+        if not parts:
+            return re.compile(r"(?!x)x"), by_group
+        # tried at every position where a term can start: the longest-listed hit there wins,
+        # and overlapping hits at other positions are found too
+        return re.compile("(?:" + "|".join(parts) + ")", re.IGNORECASE), by_group
+
+    @cached_property
+    def _first_chars(self) -> frozenset[str]:
+        """Characters a term can start with; other positions are skipped (the hot path)."""
+        chars: set[str] = set()
+        for ts in self.terms.values():
+            for t in ts:
+                c = t[0]
+                chars.update({c, c.lower(), c.upper(), c.casefold()})
+                if c in _DASHES:
+                    chars.update(_DASHES)
+        return frozenset(chars)
+
+    @cached_property
+    def _memo(self) -> dict[str, tuple[Match, ...]]:
+        return {}
+
+    def find(self, text: str) -> list[Match]:
+        """All non-overlapping hits, longest first at every contested span, in text order.
+
+        Memoised per text: extraction asks the same vocabulary about the same passage many
+        times, and the lookahead alternation is the hot path."""
+        memo = self._memo
+        if text not in memo:
+            if len(memo) > 4096:
+                memo.clear()
+            memo[text] = tuple(self._find(text))
+        return list(memo[text])
+
+    def _find(self, text: str) -> list[Match]:
+        pattern, by_group = self._pattern
+        first = self._first_chars
+        candidates: list[Match] = []
+        for pos, ch in enumerate(text):
+            if ch not in first:
+                continue
+            m = pattern.match(text, pos)
+            if m is None:
+                continue
+            group = m.lastgroup or ""
+            start, end = m.span(group)
+            candidates.append(Match(by_group[group], text[start:end], start, end))
+        chosen: list[Match] = []
+        taken = [False] * (len(text) + 1)
+        for cand in sorted(candidates, key=lambda c: (-(c.end - c.start), c.start)):
+            if any(taken[cand.start : cand.end]):
+                continue
+            for k in range(cand.start, cand.end):
+                taken[k] = True
+            chosen.append(cand)
+        return sorted(chosen, key=lambda c: c.start)
+
+    def first(self, text: str) -> str | None:
+        """Code of the first hit in text order, or None."""
+        hits = self.find(text)
+        return hits[0].code if hits else None
+
+    def codes_in(self, text: str) -> list[str]:
+        """Distinct codes found, in order of first appearance."""
+        out: list[str] = []
+        for m in self.find(text):
+            if m.code not in out:
+                out.append(m.code)
+        return out
+
+    def label(self, code: str) -> str:
+        return self.labels[code]
+
+    def attr(self, code: str, key: str, default=None):
+        """An extra key of a code's entry (e.g. ``refines``), for rules kept in the YAML."""
+        return self.attrs.get(code, {}).get(key, default)
+
+
+def _term_regex(term: str) -> str:
+    """A term as a regex: flexible spacing and dashes, word edges for Latin ends, plural s."""
+    out = []
+    prev_latin = False
+    for ch in term:
+        is_latin = bool(_LATIN.match(ch))
+        if ch in _DASHES:
+            out.append(r"\s*[" + re.escape(_DASHES) + r"]\s*")
+        elif ch.isspace():
+            out.append(r"\s*")
+        else:
+            if out and (is_latin != prev_latin or not is_latin and not _is_cjk(ch)):
+                out.append(r"\s?")
+            out.append(re.escape(ch))
+        prev_latin = is_latin
+    body = "".join(out)
+    if _LATIN.match(term[0]):
+        body = r"(?<![A-Za-z0-9])" + body
+    if _LATIN.match(term[-1]):
+        body = body + r"(?:s(?![A-Za-z0-9])|(?![A-Za-z0-9]))"
+    return body
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+@cache
+def _converters():
+    import opencc
+
+    return opencc.OpenCC("t2s"), opencc.OpenCC("s2t")
+
+
+def _variants(term: str) -> list[str]:
+    t2s, s2t = _converters()
+    out = [term]
+    for v in (t2s.convert(term), s2t.convert(term)):
+        if v not in out:
+            out.append(v)
+    return out
+
+
+def _path_for(name: str) -> Path:
+    for candidate in (VOCAB_DIR / f"{name}.yaml", VOCAB_DIR / f"{name}s.yaml"):
+        if candidate.exists():
+            return candidate
+    for candidate in sorted(VOCAB_DIR.glob("*.yaml")):
+        doc = yaml.safe_load(candidate.read_text(encoding="utf-8")) or {}
+        if doc.get("name") == name:
+            return candidate
+    raise KeyError(f"no vocabulary named {name!r} in {VOCAB_DIR}")
+
+
+@cache
+def load_vocab(name: str) -> Vocabulary:
+    """Load a vocabulary by its ``name`` or file stem (``route`` or ``routes``)."""
+    path = _path_for(name)
+    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    codes = doc.get("codes") or {}
+    if not isinstance(codes, dict):
+        raise ValueError(f"{path}: 'codes' must be a mapping")
+    labels: dict[str, str] = {}
+    terms: dict[str, tuple[str, ...]] = {}
+    attrs: dict[str, dict] = {}
+    for code, spec in codes.items():
+        spec = spec or {}
+        attrs[str(code)] = {k: v for k, v in spec.items() if k not in ("label", "terms")}
+        labels[str(code)] = str(spec.get("label") or code)
+        expanded: list[str] = []
+        for term in spec.get("terms") or []:
+            for v in _variants(str(term)):
+                if v and v not in expanded:
+                    expanded.append(v)
+        terms[str(code)] = tuple(expanded)
+    return Vocabulary(name=str(doc.get("name") or path.stem), labels=labels, terms=terms, attrs=attrs)

@@ -1,0 +1,87 @@
+"""The document store: per-document Parquet outputs of the document assets.
+
+Layout ``<store_dir>/<table>/<document key>.parquet``. One file per seed document keeps
+refreshes incremental and lets the warehouse build read every table without holding a
+DuckDB lock while documents are processed in parallel. The warehouse lands these files as
+``landing.<table>`` in its build file (``mscflow.warehouse.build``)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import quote, unquote
+
+import pandas as pd
+
+from .contracts import CONTRACTS
+
+TABLES: tuple[str, ...] = tuple(CONTRACTS)
+
+
+def store_file(store_dir: Path, table: str, key: str) -> Path:
+    # seed names may hold characters a path should not; quote keeps the mapping reversible
+    return store_dir / table / f"{quote(key, safe='')}.parquet"
+
+
+def write_frame(store_dir: Path, table: str, key: str, frame: pd.DataFrame) -> Path:
+    """Write atomically (temp file + rename) so a reader never sees half a file."""
+    path = store_file(store_dir, table, key)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".parquet.tmp")
+    frame.reset_index(drop=True).to_parquet(tmp, index=False)
+    os.replace(tmp, path)
+    return path
+
+
+def read_frame(store_dir: Path, table: str, key: str) -> pd.DataFrame:
+    path = store_file(store_dir, table, key)
+    if not path.exists():
+        raise FileNotFoundError(f"no stored {table} for document {key!r} at {path}; materialize it first")
+    return pd.read_parquet(path)
+
+
+def stored_keys(store_dir: Path, table: str) -> list[str]:
+    folder = store_dir / table
+    if not folder.is_dir():
+        return []
+    return sorted(unquote(p.name.removesuffix(".parquet")) for p in folder.glob("*.parquet"))
+
+
+def read_table(store_dir: Path, table: str, columns: list[str] | None = None) -> pd.DataFrame:
+    """All stored documents of one table, in key order (empty frame with ``columns`` if none)."""
+    frames = [read_frame(store_dir, table, k) for k in stored_keys(store_dir, table)]
+    frames = [f for f in frames if len(f.columns)]
+    if not frames:
+        return pd.DataFrame(columns=columns or [])
+    return pd.concat(frames, ignore_index=True)
+
+
+def remove_document(store_dir: Path, key: str) -> list[Path]:
+    """Forget one document everywhere in the store (its seed file was removed)."""
+    removed = []
+    for table in TABLES:
+        path = store_file(store_dir, table, key)
+        if path.exists():
+            path.unlink()
+            removed.append(path)
+    return removed
+
+
+def rename_document(store_dir: Path, old: str, new: str) -> None:
+    """A seed renamed with unchanged content keeps its extraction: move its stage files and
+    update the file name they record, instead of extracting it again."""
+    for table in TABLES:
+        src = store_file(store_dir, table, old)
+        if not src.exists():
+            continue
+        frame = pd.read_parquet(src)
+        if "source_path" in frame.columns:
+            frame["source_path"] = new
+        write_frame(store_dir, table, new, frame)
+        src.unlink()
+
+
+def stored_state(store_dir: Path) -> dict[str, str]:
+    """{seed name: sha256} of what the store holds: the truth about what was processed."""
+    frame = read_table(store_dir, "raw_documents")
+    return dict(zip(frame["source_path"], frame["sha256"], strict=True)) if len(frame) else {}

@@ -1,0 +1,105 @@
+"""Reading seed files: encodings, and quarantine of bad files with distinct reasons."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from mscflow.clean import clean_document
+from mscflow.clean.document import clean_batch
+from mscflow.contracts.quarantine import BINARY, DUPLICATE, EMPTY, TOO_LARGE
+from mscflow.ingest import read_seed
+
+SEED_003 = "003_76ec61e83f750a5e.txt"
+
+
+@pytest.fixture
+def seeds_003(tmp_path, seed_texts) -> tuple[Path, str]:
+    """Seed 003 re-encoded by the test itself, plus empty, binary and oversized files."""
+    text = seed_texts[SEED_003]
+    folder = tmp_path / "seeds"
+    folder.mkdir()
+    (folder / "a_utf8.txt").write_text(text, encoding="utf-8")
+    (folder / "b_utf8_bom.txt").write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8") + b"\n")
+    (folder / "c_gbk.txt").write_bytes(text.encode("gbk"))
+    # Big5 proper lacks one character of this article (酶); HKSCS is the Big5 superset that has it
+    (folder / "d_big5.txt").write_bytes(text.encode("big5hkscs"))
+    (folder / "e_utf16.txt").write_bytes(text.encode("utf-16"))
+    (folder / "f_utf16le_nobom.txt").write_bytes(text.encode("utf-16-le"))
+    (folder / "g_empty.txt").write_bytes(b"")
+    (folder / "h_binary.bin").write_bytes(b"\x89PNG\r\n\x1a\n" + os.urandom(2048) + b"\x00" * 64)
+    (folder / "i_large.txt").write_bytes(("很长的文章。" * 400_000).encode("utf-8"))
+    (folder / "j_dup.txt").write_text(text, encoding="utf-8")
+    return folder, text
+
+
+def test_encodings_give_the_clean_text_of_the_utf8_original(seeds_003):
+    folder, text = seeds_003
+    expected = clean_document(text).text
+    encodings = {}
+    for name in ("b_utf8_bom.txt", "c_gbk.txt", "d_big5.txt", "e_utf16.txt", "f_utf16le_nobom.txt"):
+        doc = read_seed(folder / name, folder, 5 * 1024 * 1024)
+        assert doc.ok, (name, doc.quarantine_detail)
+        encodings[name] = doc.encoding
+        assert clean_document(doc.text).text == expected, name
+    assert encodings["c_gbk.txt"] in ("gb18030", "gbk", "gb2312")
+    assert encodings["d_big5.txt"].startswith("big5")
+    assert encodings["e_utf16.txt"] == "utf_16"
+
+
+def test_all_chinese_utf16_without_bom_or_nul_bytes_decodes():
+    from mscflow.ingest import decode_bytes
+
+    text = "间充质干细胞治疗膝骨关节炎，临床数据力证安全有效。" * 40
+    for enc in ("utf-16-le", "utf-16-be"):
+        decoded, encoding, _ = decode_bytes(text.encode(enc))
+        assert decoded == text and encoding == enc.replace("-", "_")
+
+
+def test_bad_files_are_quarantined_with_distinct_reasons(seeds_003):
+    folder, _ = seeds_003
+    reasons = {name: read_seed(folder / name, folder, 5 * 1024 * 1024).quarantine_reason
+               for name in ("g_empty.txt", "h_binary.bin", "i_large.txt", "j_dup.txt")}
+    assert reasons == {"g_empty.txt": EMPTY, "h_binary.bin": BINARY, "i_large.txt": TOO_LARGE, "j_dup.txt": DUPLICATE}
+    assert read_seed(folder / "a_utf8.txt", folder, 5 * 1024 * 1024).ok  # the first of two twins is kept
+
+
+def test_size_limit_is_a_setting(seeds_003):
+    folder, _ = seeds_003
+    doc = read_seed(folder / "a_utf8.txt", folder, 1000)
+    assert doc.quarantine_reason == TOO_LARGE and "1000" in doc.quarantine_detail
+
+
+def test_missing_file_is_a_clear_error(tmp_path):
+    with pytest.raises(FileNotFoundError, match="gone"):
+        read_seed(tmp_path / "nope.txt", tmp_path, 100)
+
+
+def test_frames_reconcile_one_row_per_file(seeds_003):
+    folder, _ = seeds_003
+    raws = {p.name: read_seed(p, folder, 5 * 1024 * 1024).record() for p in sorted(folder.iterdir())}
+    batch = clean_batch(raws)
+    for name in raws:
+        assert len(batch.documents[name]) + len(batch.quarantine[name]) == 1, name
+
+
+def test_ids_are_content_derived(seeds_003):
+    folder, _ = seeds_003
+    a = read_seed(folder / "a_utf8.txt", folder, 5 * 1024 * 1024)
+    assert a.document_id == a.sha256[:16]
+
+
+def test_document_failing_validation_is_quarantined_with_the_message(seeds_003):
+    folder, _ = seeds_003
+    raw = read_seed(folder / "a_utf8.txt", folder, 5 * 1024 * 1024).record()
+    raw["document_id"] = "not-an-id"  # what a corrupted stored row would look like
+    good = read_seed(folder / "c_gbk.txt", folder, 5 * 1024 * 1024).record()
+    batch = clean_batch({"a_utf8.txt": raw, "c_gbk.txt": good})
+    docs, quarantined = batch.documents["a_utf8.txt"], batch.quarantine["a_utf8.txt"]
+    assert len(docs) == 0 and len(quarantined) == 1
+    assert len(batch.documents["c_gbk.txt"]) == 1  # the rest of the batch goes on
+    row = quarantined.iloc[0]
+    assert (row["stage"], row["reason"]) == ("documents", "failed_validation")
+    assert "document_id" in row["detail"]

@@ -1,0 +1,116 @@
+"""Registrations from registry listings: the 37-row acceptance against gold, and the genre's variants."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+
+import pandera.errors
+import pytest
+
+from mscflow.contracts import contract
+from mscflow.contracts.frames import frame_for
+from mscflow.eval import SEED_REGISTRATIONS_GOLD
+from mscflow.extract.registrations import extract_registrations, find_nct_ids
+from mscflow.parse.tables import find_tables
+
+REGISTRATIONS = contract("registrations")
+
+GOLD = SEED_REGISTRATIONS_GOLD
+DOC = "0123456789abcdef"
+
+
+def _extract(text: str) -> list[dict]:
+    return extract_registrations(DOC, text, find_tables(text))
+
+
+def _ws(value: str | None) -> str:
+    return re.sub(r"\s+", "", value or "")
+
+
+@pytest.fixture(scope="module")
+def gold() -> list[dict]:
+    return [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_all_gold_registrations_match(gold, clean_docs, seed_paths):
+    by_doc: dict[str, list[dict]] = {}
+    for g in gold:
+        by_doc.setdefault(g["doc"], []).append(g)
+    for name, expected in by_doc.items():
+        path = next(p for p in seed_paths if p.name == name)
+        document_id = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+        text = clean_docs[name].text
+        got = extract_registrations(document_id, text, find_tables(text))
+        assert len(got) == len(expected)
+        by_id = {r["nct_id"]: r for r in got}
+        for g in expected:
+            r = by_id[g["nct_id"]]
+            assert r["row_number"] == g["row"]
+            assert r["status"] == g["status"], g["nct_id"]
+            assert r["study_type"] == g["study_type"], g["nct_id"]
+            assert _ws(r["title"]) == _ws(g["title"]), g["nct_id"]
+            assert _ws(r["sponsor"]) == _ws(g["sponsor"]), g["nct_id"]
+            assert _ws(r["conditions"]) == _ws(g["conditions"]), g["nct_id"]
+            assert text[r["char_start"] : r["char_end"]] == r["evidence_text"]
+            assert g["nct_id"] in r["evidence_text"]
+        REGISTRATIONS.schema.validate(frame_for(REGISTRATIONS, got).frame, lazy=True)
+
+
+def test_documents_without_listing_have_no_registrations(clean_docs, gold):
+    listed = {g["doc"] for g in gold}
+    for name, doc in clean_docs.items():
+        if name not in listed:
+            assert _extract(doc.text) == []
+
+
+def test_english_header_and_status_variants():
+    text = (
+        "| Rank | Study Title | NCT Number | Status | Conditions | Sponsor | Study Type |\n"
+        "|---|---|---|---|---|---|---|\n"
+        "| 1 | A | NCT12345678 | 尚未招募 | 肝硬化 | 某大学 | 观察性 |\n"
+        "| 2 | B | NCT87654321 | 招募中 | 肝硬化 | 某医院 | 介入 |\n"
+        "| 3 | C | NCT11112222 | 已终止 | 肝硬化 | 某医院 | Interventional |\n"
+        "| 4 | D | NCT33334444 | 活跃,未招募 | 肝硬化 | 某医院 | 介入 |\n"
+    )
+    got = _extract(text)
+    assert [r["status"] for r in got] == ["not_yet_recruiting", "recruiting", "terminated", "active_not_recruiting"]
+    assert [r["study_type"] for r in got] == ["observational", "interventional", "interventional", "interventional"]
+    assert [r["row_number"] for r in got] == [1, 2, 3, 4]
+    assert got[0]["sponsor"] == "某大学"
+
+
+def test_invalid_and_duplicate_nct_numbers():
+    text = (
+        "研究标题 | NCT编号 | 状态\n---|---|---\n"
+        "甲 | NCT1234567 | 已完成\n"  # seven digits: not an NCT id
+        "乙 | NCT123456789 | 已完成\n"  # nine digits: not an NCT id
+        "丙 | nct 01234567 | 已完成\n"
+        "丁 | NCT01234567 | 已完成\n"  # the same trial again
+    )
+    got = _extract(text)
+    assert [r["nct_id"] for r in got] == ["NCT01234567"]
+    assert got[0]["row_number"] == 3  # no row-number column: 1-based position
+    assert got[0]["status"] == "completed"
+
+
+def test_headerless_listing_reads_status_only_from_a_whole_cell():
+    text = "甲研究已完成的随访 | NCT00000011 | 招聘\n乙研究 | NCT00000012 | 暂停\n丙研究 | NCT00000013 | 未知状态\n"
+    got = _extract(text)
+    assert [r["status"] for r in got] == ["recruiting", "suspended", "unknown"]
+    assert all(r["title"] is None for r in got)
+
+
+def test_nct_ids_in_prose_are_not_registrations():
+    assert _extract("该试验(NCT01234567)已完成。\n") == []
+    assert find_nct_ids("见NCT01234567与 NCT 07654321。") == ["NCT01234567", "NCT07654321"]
+
+
+def test_schema_rejects_bad_codes():
+    good = _extract("标题 | NCT编号 | 状态\n---|---|---\n甲 | NCT01234567 | 暂停\n")
+    frame = frame_for(REGISTRATIONS, good).frame
+    REGISTRATIONS.schema.validate(frame)
+    bad = frame.assign(nct_id=["NCT0123"], status=["paused"])
+    with pytest.raises(pandera.errors.SchemaErrors):
+        REGISTRATIONS.schema.validate(bad, lazy=True)

@@ -1,0 +1,201 @@
+"""Study extraction on synthetic passages (genre rules) and on the seeds against the gold."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from mscflow.contracts import contract
+from mscflow.eval import SEED_GOLD, process_files
+from mscflow.eval.scoring import score_studies
+from mscflow.extract.studies import RECORD_KEYS, extract_studies, study_id
+from mscflow.parse.tables import find_tables
+
+ROOT = Path(__file__).resolve().parents[2]
+SEEDS = ROOT / "seeds"
+GOLD = SEED_GOLD
+DOC = "0123456789abcdef"
+
+
+def _extract(text: str) -> list[dict]:
+    return extract_studies(DOC, text, find_tables(text))
+
+
+def test_author_year_prose_study():
+    text = "研究进展\n2015年,张等人报道了一项I期研究,共纳入了24名膝骨关节炎患者,关节内注射自体脂肪间充质干细胞5×10 7个,随访12个月。\n"
+    [rec] = _extract(text)
+    assert rec["kind"] == "prose" and rec["year"] == 2015 and rec["n_total"] == 24
+    assert rec["disease"] == "knee_osteoarthritis" and rec["phase"] == "I" and rec["design"] == "single_arm"
+    assert (rec["tissue_source"], rec["donor"], rec["route"]) == ("adipose", "autologous", "intra_articular")
+    assert rec["dose_low"] == pytest.approx(5e7) and rec["dose_per_kg"] is False
+    assert rec["follow_up_months"] == 12
+    assert text[rec["char_start"] : rec["char_end"]].strip() == rec["evidence_text"]
+    assert rec["study_id"] == study_id(DOC, "prose", rec["char_start"], rec["char_end"]) == rec["cluster_id"]
+    assert tuple(rec) == RECORD_KEYS
+
+
+def test_arms_and_controls():
+    text = "另一项随机对照研究纳入了60名患者,其中40名接受脐带间充质干细胞静脉输注的患者和20名接受生理盐水作为对照的患者,随访1年[7]。\n"
+    [rec] = _extract(text)
+    assert (rec["n_total"], rec["n_treatment"], rec["n_control"]) == (60, 40, 20)
+    assert rec["design"] == "rct" and rec["route"] == "intravenous" and rec["reference_marker"] == "[7]"
+
+
+def test_generic_statements_are_not_studies():
+    text = (
+        "概述\n静脉输入的细胞剂量相对比较稳定,常常采用每公斤体重数百万级的MSC,即(1-10)x10*6/kg。\n"
+        "在clinicaltrials登记注册超过600个临床项目,其中以I和II期临床试验为主。\n"
+        "大量的动物研究和临床试验表明,干细胞疗法是一种很有前途的方法。\n"
+        "Westerweel等人[12]报道,SLE患者的循环HSC水平较低。\n"
+    )
+    assert _extract(text) == []
+
+
+def test_table_rows_use_column_roles():
+    text = (
+        "表1\n学习 | 入组患者 | 方法 | 干涉 | 局限性 |\n---|---|---|---|---|\n"
+        "李X. 等人,2020年 | 30岁(18岁以上) | 随机对照试验 | 关节内注射自体 BM-MSC (40×10 6 ) ,随访 12 个月 | 需要 III 期 RCT |\n"
+        "赵Y. 等 | 12 (40-70 岁) | 开放标签临床试验 | 同种异体 UC-MSC 2 次关节内注射 | 短期研究(6 个月) |\n"
+    )
+    recs = _extract(text)
+    assert [r["kind"] for r in recs] == ["table_row", "table_row"]
+    first, second = recs
+    assert (first["n_total"], first["year"], first["design"], first["phase"]) == (30, 2020, "rct", None)
+    assert first["dose_low"] == pytest.approx(4e7) and first["tissue_source"] == "bone_marrow"
+    assert (second["n_total"], second["design"], second["donor"], second["n_administrations"]) == (12, "single_arm", "allogeneic", 2)
+    assert second["follow_up_months"] == 6 and second["row_index"] == 1 and second["table_index"] == 0
+
+
+def test_numbered_trial_sections_merge_their_facts():
+    text = (
+        "①临床试验一:干细胞治疗失代偿性肝硬化\n2019年,某医院发表了研究成果。\n"
+        "共招募了50名患者,其中25名接受脐带间充质干细胞输注的患者和25名接受生理盐水作为对照的患者。\n"
+        "安全性评估\n在1年的随访期内未见不良反应。\n"
+        "②临床试验二:另一项研究\n2020年发表。治疗组招募了10名患者,对照组包含10名个体,随访48周。\n"
+    )
+    first, second = _extract(text)
+    assert first["label"] == "临床试验一" and first["year"] == 2019 and first["follow_up_months"] == 12
+    assert (first["n_total"], first["n_treatment"], first["n_control"]) == (50, 25, 25)
+    assert first["disease"] == "decompensated_liver_cirrhosis"
+    assert (second["n_total"], second["n_treatment"], second["n_control"]) == (20, 10, 10)
+
+
+def test_duplicate_passage_is_kept_once_with_its_marker():
+    sentence = "一项临床研究,共18名中风患者,骨髓MSC局部注射,经过1年的观察,评分改善"
+    text = f"甲\n{sentence}。\n乙\n{sentence}[3]。\n"
+    [rec] = _extract(text)
+    assert rec["reference_marker"] == "[3]"
+
+
+@pytest.fixture(scope="module")
+def seed_records() -> list[dict]:
+    return process_files(SEEDS.glob("*.txt")).records("studies")
+
+
+def test_records_validate_against_schema(seed_records):
+    frame = pd.DataFrame(seed_records).drop(columns=["doc"])
+    contract("studies").schema.validate(frame, lazy=True)
+
+
+def test_extraction_is_deterministic(seed_records):
+    again = process_files(SEEDS.glob("*.txt")).records("studies")
+    assert [r["study_id"] for r in again] == [r["study_id"] for r in seed_records]
+
+
+def test_gold_score_meets_acceptance(seed_records):
+    score = score_studies(seed_records, GOLD)
+    print("\n" + score.format_report())
+    assert score.micro.f1 >= 0.90
+    assert score.study_recall >= 0.95
+    low = {name: round(fs.f1, 3) for name, fs in score.fields.items() if fs.f1 < 0.80}
+    assert not low, f"fields below 0.80 F1: {low}"
+
+
+def test_arms_in_a_table_count_cell():
+    text = (
+        "研究 | 患者人数 | 设计 | 细胞来源 | 剂量 | 途径 | 随访\n---|---|---|---|---|---|---\n"
+        "王A. 等,2021年 | 40(MSC组20例,对照组20例) | IIa期随机对照 | 脐带MSC | 1×10^6/kg | 静脉 | 28天\n"
+    )
+    [rec] = _extract(text)
+    assert (rec["n_total"], rec["n_treatment"], rec["n_control"]) == (40, 20, 20)
+    assert (rec["phase"], rec["design"], rec["year"]) == ("II", "rct", 2021)
+
+
+def test_arm_phrasings():
+    text = (
+        "概述\n李等人2015年报道,47名激素耐药GVHD患者中,28名在二线治疗基础上联合输注MSC,"
+        "19名仅接受二线治疗作为对照,随访2年。\n"
+        "赵等人2016年报道,42名患者被随机分为两组,21名接受MSC移植,另外21名接受胰岛素常规治疗,随访1年。\n"
+        "孙等人2019年报道,研究纳入了9名女性,按剂量分为三组(每组三名),随访12个月。\n"
+    )
+    first, second, third = _extract(text)
+    assert (first["n_total"], first["n_treatment"], first["n_control"]) == (47, 28, 19)
+    assert (second["n_total"], second["n_treatment"], second["n_control"]) == (42, 21, 21)
+    assert third["n_total"] == 9
+
+
+def test_section_disease_and_titled_study():
+    text = (
+        "干细胞治疗脊髓损伤与脑卒中\n一、脑卒中\n"
+        "王等人2010年公布了长期随访结果:52名患者中16名接受了MSC治疗,36名为对照组,随访5年。\n"
+        "3. 脐带间充质干细胞经肝动脉治疗肝衰竭\n"
+        "2016年发表的这项研究共纳入了30名患者,分为治疗组(20名)和对照组(10名)。随访6个月。\n"
+    )
+    first, second = _extract(text)
+    assert first["disease"] == "stroke"
+    assert second["label"] == "脐带间充质干细胞经肝动脉治疗肝衰竭" and second["year"] == 2016
+    assert (second["n_total"], second["n_treatment"], second["n_control"]) == (30, 20, 10)
+    assert (second["disease"], second["route"]) == ("liver_failure", "hepatic_artery")
+
+
+def test_arm_sizes_in_the_genre_forms():
+    from mscflow.extract.fields import counts
+
+    # the next arm's label does not make this count a control
+    c = counts("非随机对照研究:治疗组 24 例、对照组 22 例。")
+    assert (c.n_treatment, c.n_control) == (24, 22)
+    # arms in brackets split the count before them
+    c = counts("33名轻度阿尔茨海默病患者(细胞组25例,安慰剂组8例)")
+    assert (c.n_total, c.n_treatment, c.n_control) == (33, 25, 8)
+    # both arms of one stated size
+    c = counts("三十名脓毒症患者随机分为两组,治疗组与对照组各十五名")
+    assert (c.n_total, c.n_treatment, c.n_control) == (30, 15, 15)
+
+
+def test_cited_year_between_author_and_verb_and_acronym_trial():
+    text = ("研究进展\n研究者Kim等(2019)报告了同种异体脐带MSC治疗狼疮性肾炎的开放标签研究,12例患者接受单次静脉输注,随访6个月。\n"
+            "荷兰的ABCDE研究则不同:40例受者随机分为两组,MSC组20例静脉输注自体骨髓MSC,对照组20例维持标准方案,随访24个月。\n"
+            "在 ABCDE研究中,2例出现发热。\n")
+    recs = _extract(text)
+    assert [(r["year"], r["n_total"]) for r in recs] == [(2019, 12), (None, 40)]
+    assert recs[1]["design"] == "rct" and (recs[1]["n_treatment"], recs[1]["n_control"]) == (20, 20)
+
+
+def test_disease_and_cell_abbreviations_do_not_name_a_trial():
+    assert not _extract("研究进展\n目前COPD研究和MSC研究都很多,仍需大量工作。\n")
+
+
+def test_case_report_and_control_arm_without_randomisation():
+    text = ("研究进展\n另有个案报告描述了一名19岁男性患者,在造血干细胞移植失败后接受了三次同种异体骨髓MSC静脉输注,追踪十八个月。\n"
+            "某大学医院团队报告了一项研究,比较了48例接受MSC共移植与未接受MSC的患者,其中共移植组21例、单纯移植组27例,随访5年。\n")
+    case, cohort = _extract(text)
+    assert (case["design"], case["n_total"], case["cell_type"], case["n_administrations"]) == ("case_report", 1, "msc", 3)
+    assert (cohort["n_total"], cohort["n_treatment"], cohort["n_control"]) == (48, 21, 27)
+    assert cohort["design"] == "non_randomized_controlled"
+
+
+def test_two_groups_of_a_stated_size():
+    text = "研究进展\n2021年,一项安慰剂对照试验将60例患者分为两组,每组30例,MSC组静脉输注脐带MSC,随访9个月,蛋白尿较安慰剂组下降。\n"
+    [rec] = _extract(text)
+    assert (rec["n_total"], rec["n_treatment"], rec["n_control"]) == (60, 30, 30)
+
+
+def test_fullwidth_punctuation_reads_like_halfwidth():
+    """Simplified web pages write ``（，：`` throughout; the arm sizes in brackets still split."""
+    from mscflow.extract.studies import extract_studies
+    from mscflow.parse.tables import find_tables
+
+    text = "2020年，某医院开展了一项随机对照试验：共纳入60例患者（治疗组30例，对照组30例），静脉输注脐带MSC，随访6个月。"
+    recs = extract_studies("x", text, find_tables(text))
+    assert len(recs) == 1 and (recs[0]["n_total"], recs[0]["n_treatment"], recs[0]["n_control"]) == (60, 30, 30)
+    assert recs[0]["char_end"] <= len(text)

@@ -1,0 +1,130 @@
+"""The gate blocks bad builds; the published file stays byte-identical; Data Docs work offline."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from mscflow.settings import Settings
+from mscflow.warehouse.build import build
+from mscflow.warehouse.gate import GateFailed, GateReport, run_gate
+from mscflow.warehouse.publish import publish, publish_if_gated
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _build_gate_publish(settings: Settings) -> tuple[GateReport, bool]:
+    """The production sequence (the warehouse assets' steps): build, gate, publish if gated."""
+    result = build(settings)
+    report = run_gate(result.path, settings.quality_dir)
+    try:
+        publish_if_gated(result.path, settings.warehouse_path, settings.quality_dir)
+    except GateFailed:
+        return report, False
+    return report, True
+
+
+def _inject(settings: Settings, table: str, key: str, change, wh_data) -> None:
+    frames = wh_data.landing_frames()
+    frames[table][key] = change(frames[table][key].copy())
+    wh_data.write_store(settings.store_dir, frames)
+
+
+def _orphan_study(f: pd.DataFrame) -> pd.DataFrame:
+    f.loc[0, "document_id"] = "0" * 16
+    return f
+
+
+def _duplicate_study(f: pd.DataFrame) -> pd.DataFrame:
+    f.loc[1, "study_id"] = f.loc[0, "study_id"]
+    return f
+
+
+def _unknown_disease(f: pd.DataFrame) -> pd.DataFrame:
+    f.loc[0, "disease"] = "dragon_pox"
+    return f
+
+
+def _no_studies(f: pd.DataFrame) -> pd.DataFrame:
+    return f.iloc[0:0]
+
+
+BAD = {
+    "orphan_study": ("studies", "a.txt", _orphan_study, "core.studies", "expect_column_values_to_be_in_set(document_id)"),
+    "duplicate_id": ("studies", "a.txt", _duplicate_study, "core.studies", "expect_column_values_to_be_unique(study_id)"),
+    "unknown_code": ("studies", "a.txt", _unknown_disease, "core.studies", "expect_column_values_to_be_in_set(disease)"),
+    "trial_table_without_study": ("studies", "a.txt", _no_studies, "marts.document_quality",
+                                  "expect_column_values_to_be_between(n_studies) where n_trial_tables > 0"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_bad_data_fails_the_gate_and_leaves_the_published_file_byte_identical(wh_settings: Settings, case: str, wh_data):
+    publish(build(wh_settings).path, wh_settings.warehouse_path)  # a good warehouse is published
+    before = _sha(wh_settings.warehouse_path)
+    table, key, change, relation, check = BAD[case]
+    _inject(wh_settings, table, key, change, wh_data)
+
+    report, published = _build_gate_publish(wh_settings)
+
+    assert not published
+    assert _sha(wh_settings.warehouse_path) == before
+    failed = {(o.relation, o.check) for o in report.failures}
+    assert (relation, check) in failed, report.summary()
+    assert check in report.summary()  # the run says which check failed and why
+    with pytest.raises(GateFailed, match=re.escape(check)):
+        publish_if_gated(report.build_file, wh_settings.warehouse_path, wh_settings.quality_dir)
+    assert _sha(wh_settings.warehouse_path) == before
+
+
+def test_good_build_passes_and_publishes(wh_settings: Settings, wh_data):
+    wh_data.require_contracts()
+    report, published = _build_gate_publish(wh_settings)
+    assert report.passed, report.summary()
+    assert published and wh_settings.warehouse_path.exists()
+
+
+def test_row_count_reconciliation_is_checked(wh_settings: Settings, wh_data):
+    result = build(wh_settings)
+    import duckdb
+
+    con = duckdb.connect(str(result.path))
+    con.execute(f"DELETE FROM core.table_rows WHERE document_id = '{wh_data.DOC_A[:16]}' AND row_index = 2")
+    con.close()
+    report = run_gate(result.path)
+    assert ("core.table_rows", "expect_table_row_count_to_equal") in {(o.relation, o.check) for o in report.failures}
+
+
+def test_data_docs_index_exists_and_is_offline(wh_settings: Settings):
+    report = run_gate(build(wh_settings).path, wh_settings.quality_dir)
+    index = report.data_docs_index
+    assert index is not None and index.exists()
+    html = index.read_text(encoding="utf-8")
+    assert "core.studies" in html and "marts.dose_by_route" in html
+    assert not re.search(r'(src|href)="https?://[^"]*\.(js|css)', html), "Data Docs still load from a CDN"
+    assert (wh_settings.quality_dir / "gate.json").exists()
+
+
+def test_data_docs_open_in_headless_chromium(wh_settings: Settings, tmp_path: Path):
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not chromium:
+        pytest.skip("chromium is not installed (apt-get install -y chromium)")
+    index = run_gate(build(wh_settings).path, wh_settings.quality_dir).data_docs_index
+    dom = subprocess.run(
+        [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", index.as_uri()],
+        capture_output=True, text=True, timeout=120, check=True,
+    ).stdout
+    text = re.sub(r"<[^>]+>", " ", re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", dom, flags=re.S))
+    # the results table is rendered (by the offline stand-in for bootstrap-table) with every suite
+    for suite in ("core.documents", "core.studies", "marts.evidence_by_disease", "marts.document_quality"):
+        assert suite in text
+    assert re.search(r"\b(Success|Failed)\b", text)

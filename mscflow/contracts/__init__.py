@@ -18,14 +18,19 @@ SPAN = Ordered("char_start", "char_end", strict=True)
 CONTRACTS: dict[str, Contract] = {
     c.name: c
     for c in (
-        Contract("raw_documents", RawDocumentsSchema, key=("source_path",), in_warehouse=False),
-        Contract("documents", DocumentsSchema, key=("document_id",)),
-        Contract("quarantine", QuarantineSchema, key=("source_path",)),
-        Contract("table_rows", TableRowsSchema, key=("document_id", "table_index", "row_index"), ordered=(SPAN,)),
-        Contract("studies", StudiesSchema, key=("study_id",),
-                 ordered=(Ordered("dose_low", "dose_high"), SPAN)),
-        Contract("registrations", RegistrationsSchema, key=("document_id", "nct_id")),
-        Contract("references", ReferencesSchema, key=("reference_id",)),
+        Contract("raw_documents", RawDocumentsSchema, key=("source_path",), in_warehouse=False,
+                 preview=("source_path", "encoding", "size_bytes", "quarantine_reason")),
+        Contract("documents", DocumentsSchema, key=("document_id",),
+                 preview=("source_path", "script", "n_pinyin_removed", "n_html_tags", "n_chrome_lines",
+                          "n_damaged_spans", "n_chars_converted")),
+        Contract("quarantine", QuarantineSchema, key=("source_path",), preview=("source_path", "reason", "detail")),
+        Contract("table_rows", TableRowsSchema, key=("document_id", "table_index", "row_index"), ordered=(SPAN,),
+                 preview=("document_id", "table_index", "row_index", "n_cells")),
+        Contract("studies", StudiesSchema, key=("study_id",), ordered=(Ordered("dose_low", "dose_high"), SPAN),
+                 preview=("label", "disease", "design", "n_total", "dose_low", "route")),
+        Contract("registrations", RegistrationsSchema, key=("document_id", "nct_id"),
+                 preview=("nct_id", "status", "study_type")),
+        Contract("references", ReferencesSchema, key=("reference_id",), preview=("marker", "year", "doi")),
     )
 }
 WAREHOUSE_TABLES: tuple[str, ...] = tuple(n for n, c in CONTRACTS.items() if c.in_warehouse)
@@ -40,4 +45,11 @@ def contract(name: str) -> Contract:
         raise KeyError(f"no contract for table {name!r}; known: {', '.join(CONTRACTS)}") from None
 
 
-__all__ = ["CONTRACTS", "EXTRACTED_TABLES", "FACT", "REPAIR", "WAREHOUSE_TABLES", "Contract", "Ordered", "contract"]
+def fact_fields(table: str = "studies") -> tuple[str, ...]:
+    """The fields read from the text and scored against the gold (the contract's FACT columns).
+    Read at call time, so a field added to the contract reaches the extractor's record, the
+    scorer and the warehouse with no other change."""
+    return contract(table).columns_with(FACT)
+
+
+__all__ = ["fact_fields", "CONTRACTS", "EXTRACTED_TABLES", "FACT", "REPAIR", "WAREHOUSE_TABLES", "Contract", "Ordered", "contract"]

@@ -52,6 +52,7 @@ class Contract:
     key: tuple[str, ...]
     ordered: tuple[Ordered, ...] = ()
     in_warehouse: bool = True  # lands as landing.<name> -> staging.<name> -> core.<name>
+    preview: tuple[str, ...] = ()  # the columns a materialization's preview shows (all when empty)
 
     @cached_property
     def schema(self) -> pa.DataFrameSchema:

@@ -28,12 +28,6 @@ DESCRIPTIONS = {
     "sponsor, study type) from tables that list registered trials. Lands as core.registrations.",
     "references": "Reference-list entries (authors, title, journal, year, DOI, PMID). Lands as core.references.",
 }
-PREVIEW = {
-    "table_rows": ["document_id", "table_index", "row_index", "n_cells"],
-    "studies": ["label", "disease", "design", "n_total", "dose_low", "route"],
-    "registrations": ["nct_id", "status", "study_type"],
-    "references": ["marker", "year", "doi"],
-}
 ERROR_CHECK = "no_extraction_errors"
 
 
@@ -66,7 +60,7 @@ def extract(context: dg.AssetExecutionContext, documents: dict[str, pd.DataFrame
         frames = batch.frames[table]
         repairs = {k: [r for r in rs if r.startswith(f"{table} ")] for k, rs in batch.repairs.items()}
         yield dg.Output(frames, output_name=table,
-                        metadata=frames_metadata(context, frames, PREVIEW[table], table, repairs, errors))
+                        metadata=frames_metadata(context, contract(table), frames, table, repairs, errors))
         yield dg.AssetCheckResult(
             check_name=ERROR_CHECK, asset_key=table, passed=not batch.errors,
             severity=dg.AssetCheckSeverity.WARN,

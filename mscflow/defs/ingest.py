@@ -43,7 +43,7 @@ def raw_documents(context: dg.AssetExecutionContext, mscflow: MscflowConfig) -> 
             context.log.warning(f"{key}: quarantined ({doc.quarantine_reason}: {doc.quarantine_detail})")
     batch = frame_for(RAW, [d.record() for d in docs.values()]).frame
     frames = {key: batch.iloc[[i]].reset_index(drop=True) for i, key in enumerate(docs)}
-    meta = frames_metadata(context, frames, ["source_path", "encoding", "size_bytes", "quarantine_reason"])
+    meta = frames_metadata(context, RAW, frames)
     if listing.skipped:
         meta["skipped_in_seeds_folder"] = dg.MetadataValue.json({s.name: s.reason for s in listing.skipped})
     return dg.Output(frames, metadata=meta)
@@ -101,11 +101,11 @@ def clean_documents(context: dg.AssetExecutionContext, mscflow: MscflowConfig, r
     unreconciled = [k for k in context.partition_keys if len(docs[k]) + len(quarantined[k]) != 1]
 
     yield dg.Output(docs, output_name="documents", metadata={
-        **frames_metadata(context, docs, ["source_path", "script", *REPAIR_COLUMNS], "documents"),
+        **frames_metadata(context, DOCUMENTS, docs, "documents"),
         **_repair_totals(docs),
     })
     yield dg.Output(quarantined, output_name="quarantine",
-                    metadata=frames_metadata(context, quarantined, ["source_path", "reason", "detail"], "quarantine"))
+                    metadata=frames_metadata(context, QUARANTINE, quarantined, "quarantine"))
     for name, failures in (
         ("no_pinyin_readings_left", leftovers),
         ("no_html_tags_left", tags),

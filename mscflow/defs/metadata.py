@@ -25,8 +25,8 @@ def definition_metadata(contract: Contract) -> dict:
 
 def frames_metadata(
     context: dg.AssetExecutionContext,
+    contract: Contract,
     frames: dict[str, pd.DataFrame],
-    preview_cols: list[str] | None = None,
     asset_key: str | None = None,
     repairs: dict[str, list[str]] | None = None,
     errors: dict[str, str] | None = None,
@@ -37,7 +37,7 @@ def frames_metadata(
     Returns the run-level totals for the Output (a single-run backfill materializes many
     partitions in one step)."""
     for key, frame in frames.items():
-        preview = frame[preview_cols] if preview_cols and len(frame) else frame
+        preview = frame[list(contract.preview)] if contract.preview and len(frame) else frame
         text = preview.head(8).to_markdown(index=False) if len(preview) else "_no rows_"
         meta = {"dagster/row_count": int(len(frame)), "preview": dg.MetadataValue.md(text[:4000])}
         fixed = (repairs or {}).get(key) or []

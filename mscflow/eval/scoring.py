@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..contracts import FACT, contract
+from ..contracts import fact_fields
 
-FIELDS: tuple[str, ...] = contract("studies").columns_with(FACT)  # the gold's fields
+FIELDS: tuple[str, ...] = fact_fields()  # as the contract declares them at import; scoring reads them per call
 NUMERIC_TOLERANCE = {"follow_up_months": 0.05, "year": 0.0}
 DEFAULT_TOLERANCE = 0.02
 _DASHES = re.compile(r"[‐‑‒–—―−~～]")
@@ -184,7 +184,7 @@ def _match(records: list[dict], golds: list[dict]) -> dict[int, int]:
 
 
 def _tally(fs: dict[str, FieldScore], ext: Mapping | None, gold: Mapping | None) -> None:
-    for name in FIELDS:
+    for name in fact_fields():
         e = None if ext is None else ext.get(name)
         g = None if gold is None else gold.get(name)
         e_missing, g_missing = _missing(e), _missing(g)
@@ -209,7 +209,7 @@ def score_studies(
     """
     records = _records(extracted)
     golds = load_gold(gold_path)
-    score = Score(fields={name: FieldScore() for name in FIELDS}, extracted=len(records))
+    score = Score(fields={name: FieldScore() for name in fact_fields()}, extracted=len(records))
     docs = sorted({g["doc"] for g in golds})
     rec_docs = [_doc_key(r, doc_of) for r in records]
     used: set[int] = set()

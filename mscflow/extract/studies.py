@@ -14,16 +14,14 @@ import hashlib
 import re
 from collections.abc import Sequence
 
-from ..contracts import FACT, contract
+from ..contracts import contract, fact_fields
 from ..parse.numbers import leading_int
 from ..parse.tables import PipeTable, TableRow
 from . import fields
 from .prose import ProseStudy, find_prose_studies
 from .references import reference_spans
 
-STUDIES = contract("studies")
-SCHEMA_FIELDS: tuple[str, ...] = STUDIES.columns_with(FACT)  # the fields of gold/SCHEMA.md
-RECORD_KEYS: tuple[str, ...] = STUDIES.columns
+RECORD_KEYS: tuple[str, ...] = contract("studies").columns
 STUDY_TABLE_ROLES = {"study", "patients", "patient_count", "recipients", "reference"}
 REGISTRY_ROLES = {"nct_number"}
 _MARKER = re.compile(r"\[\d{1,3}\]|【\d{1,3}】")
@@ -52,7 +50,7 @@ def study_id(document_id: str, kind: str, start: int, end: int) -> str:
 
 def _record(document_id: str, kind: str, label: str, text: str, start: int, end: int, **values) -> dict:
     sid = study_id(document_id, kind, start, end)
-    rec = STUDIES.empty_record()
+    rec = contract("studies").empty_record()
     rec.update(study_id=sid, document_id=document_id, kind=kind, label=label,
                evidence_text=text[start:end].strip(), char_start=start, char_end=end, cluster_id=sid)
     rec.update(values)
@@ -219,7 +217,7 @@ def _fold(records: list[dict]) -> list[dict]:
         if target is None:
             kept.append(r)
             continue
-        for name in SCHEMA_FIELDS:
+        for name in fact_fields():
             if target[name] is None or (name == "tissue_source" and target[name] == "unspecified"):
                 target[name] = r[name]
     return kept
@@ -254,4 +252,5 @@ def extract_studies(document_id: str, text: str, tables: Sequence[PipeTable]) ->
     for r in out:
         if r["follow_up_months"] is not None:
             r["follow_up_months"] = round(float(r["follow_up_months"]), 2)
-    return [{k: r[k] for k in RECORD_KEYS} for r in out]
+    keys = contract("studies").columns
+    return [{k: r.get(k) for k in keys} for r in out]

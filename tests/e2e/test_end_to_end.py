@@ -31,6 +31,9 @@ def built(tmp_path_factory):
     (seeds / "x_empty.txt").write_bytes(b"")
     (seeds / "y_binary.txt").write_bytes(b"\x00\x01\x02PK\x03\x04" * 300)
     (seeds / "z_large.txt").write_bytes(("长文。" * 20000).encode())
+    # an editor's swap file of the first seed, sorting before it: skipped, never its "twin"
+    first = sorted(seeds.glob("*.txt"))[0]
+    (seeds / f".{first.name}.swp").write_bytes(first.read_bytes())
     env = {
         **os.environ,
         "MSCFLOW_SEEDS": str(seeds),
@@ -67,6 +70,7 @@ def test_build_publishes_the_contract_and_quarantines_bad_files(built):
     assert query(env, "SELECT count(*) FROM core.documents")[0][0] == 5
     reasons = dict(query(env, "SELECT source_path, reason FROM core.quarantine"))
     assert reasons == {"x_empty.txt": "empty_file", "y_binary.txt": "binary_file", "z_large.txt": "too_large"}
+    assert summary["skipped"] == {".000_aa6cdcf6a1fedf25.txt.swp": "hidden_file"}  # and the summary says so
 
 
 def test_marts_are_non_empty_commented_and_agree_with_core(built):

@@ -103,3 +103,26 @@ def test_document_failing_validation_is_quarantined_with_the_message(seeds_003):
     row = quarantined.iloc[0]
     assert (row["stage"], row["reason"]) == ("documents", "failed_validation")
     assert "document_id" in row["detail"]
+
+
+def test_hidden_swap_and_backup_files_never_displace_a_seed(tmp_path, seed_texts):
+    """``.a.txt.swp`` beside ``a.txt`` once made a.txt a "duplicate" of its own swap file."""
+    from mscflow.ingest import duplicate_owners, list_seeds
+
+    folder = tmp_path / "seeds"
+    folder.mkdir()
+    text = seed_texts[SEED_003]
+    for name in ("a.txt", ".a.txt.swp", "a.txt~", "a.txt.bak", "#a.txt#"):
+        (folder / name).write_text(text, encoding="utf-8")
+    (folder / "sub").mkdir()
+    (folder / "sub" / "b.txt").write_text(text, encoding="utf-8")
+    (folder / "passwd.txt").symlink_to("/etc/passwd")
+    (folder / "gone.txt").symlink_to(folder / "missing.txt")
+    listing = list_seeds(folder)
+    assert listing.names == ["a.txt"]
+    assert {s.name: s.reason for s in listing.skipped} == {
+        ".a.txt.swp": "hidden_file", "a.txt~": "editor_backup", "a.txt.bak": "editor_backup",
+        "#a.txt#": "editor_backup", "sub": "folder", "passwd.txt": "link_outside_seeds", "gone.txt": "broken_link",
+    }
+    assert duplicate_owners(folder, listing) == {}
+    assert read_seed(folder / "a.txt", folder, 5 * 1024 * 1024).ok

@@ -64,7 +64,7 @@ def _quoted_runs(text: str, names: set[str], n: int = 4) -> list[str]:
     vocabulary names, which coded columns share, is not one)."""
     runs = []
     vocabularies = _vocabulary_names()
-    for m in re.finditer(r'(?:"\w+"\s*,\s*){%d,}"\w+"' % (n - 1), text):
+    for m in re.finditer(r'(?:"\w+"\s*,\s*){' + str(n - 1) + r',}"\w+"', text):
         found = re.findall(r'"(\w+)"', m.group())
         if sum(f in names for f in found) >= n and not set(found) <= vocabularies:
             runs.append(m.group()[:80])

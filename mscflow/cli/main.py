@@ -96,6 +96,29 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from ..eval import evaluate_folder
+
+    studies, regs = evaluate_folder(Path(args.docs), Path(args.gold))
+    if args.json:
+        data = {**studies.as_metadata(), "missed": [g["anchor"] for g in studies.missed],
+                "invented": [r.get("label") for r in studies.unmatched]}
+        if regs is not None:
+            data["registrations"] = {"gold": regs.gold, "found": regs.found, "extra": regs.extra, **regs.fields_right}
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return 0
+    print(studies.format_report())
+    for g in studies.missed:
+        print(f"missed:   {g['doc']}: {g['anchor']}")
+    for r in studies.unmatched:
+        print(f"invented: {r.get('doc')}: {(r.get('label') or '')[:40]} | {(r.get('evidence_text') or '')[:60]}")
+    if regs is not None:
+        print(regs.format_report())
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="mscflow", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -109,6 +132,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("query")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     p.set_defaults(fn=cmd_sql)
+    p = sub.add_parser("eval", help="score a folder of articles against hand-made gold (the assets' own path)")
+    p.add_argument("docs", help="folder of article files, as a user would save them (any encoding)")
+    p.add_argument("gold", help="folder with studies.jsonl (and optionally registrations.jsonl), format of assets/gold/SCHEMA.md")
+    p.add_argument("--json", action="store_true", help="print the figures as JSON")
+    p.set_defaults(fn=cmd_eval)
     p = sub.add_parser("bench", help="time and measure memory of the cleaning and extraction stages")
     p.add_argument("--repeat", type=int, default=3)
     p.set_defaults(fn=cmd_bench)

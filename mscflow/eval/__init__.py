@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..settings import GOLD_DIR
 from .corpus import Corpus, process_files
-from .scoring import Score, load_gold, score_studies
+from .scoring import RegistrationScore, Score, load_gold, score_registrations, score_studies
 
 SEED_GOLD = GOLD_DIR / "studies.jsonl"
 SEED_REGISTRATIONS_GOLD = GOLD_DIR / "registrations.jsonl"
@@ -21,5 +21,17 @@ def score_files(paths: Iterable[Path], gold_path: str | Path) -> Score:
     return score_studies(corpus.records("studies"), gold_path)
 
 
-__all__ = ["SEED_GOLD", "SEED_REGISTRATIONS_GOLD", "Corpus", "Score", "load_gold", "process_files",
+def evaluate_folder(docs_dir: Path, gold_dir: Path) -> tuple[Score, RegistrationScore | None]:
+    """``mscflow eval DOCS GOLD``: every file of ``docs_dir`` through the assets' path, scored
+    against ``gold_dir/studies.jsonl`` (and ``registrations.jsonl`` when there is one)."""
+    from ..ingest import list_seed_files
+
+    corpus = process_files(list_seed_files(docs_dir))
+    studies = score_studies(corpus.records("studies"), gold_dir / "studies.jsonl")
+    regs_gold = gold_dir / "registrations.jsonl"
+    regs = score_registrations(corpus.records("registrations"), regs_gold) if regs_gold.exists() else None
+    return studies, regs
+
+
+__all__ = ["evaluate_folder", "score_registrations", "SEED_GOLD", "SEED_REGISTRATIONS_GOLD", "Corpus", "Score", "load_gold", "process_files",
            "score_files", "score_studies"]

@@ -242,3 +242,34 @@ def score_studies(
 def format_report(score: Score) -> str:
     """Printable report of a score (same as ``score.format_report()``)."""
     return score.format_report()
+
+
+@dataclass
+class RegistrationScore:
+    """Registry rows found against the gold's (matched on document + trial id)."""
+
+    gold: int = 0
+    found: int = 0
+    extra: int = 0
+    fields_right: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def recall(self) -> float:
+        return self.found / self.gold if self.gold else 1.0
+
+    def format_report(self) -> str:
+        parts = ", ".join(f"{k} {v}/{self.found}" for k, v in self.fields_right.items())
+        return f"registrations: {self.found}/{self.gold} found, {self.extra} extra; fields right: {parts}"
+
+
+REGISTRATION_FIELDS = ("status", "study_type")
+
+
+def score_registrations(extracted: Iterable[Mapping], gold_path: str | Path) -> RegistrationScore:
+    """Registrations (records with ``doc``) against ``registrations.jsonl``."""
+    gold = {(g["doc"], g["nct_id"]): g for g in load_gold(gold_path)}
+    got = {(r["doc"], r["nct_id"]): r for r in extracted}
+    score = RegistrationScore(gold=len(gold), found=len(gold.keys() & got.keys()), extra=len(got.keys() - gold.keys()))
+    score.fields_right = {f: sum(1 for k in gold.keys() & got.keys() if got[k].get(f) == gold[k].get(f))
+                          for f in REGISTRATION_FIELDS}
+    return score

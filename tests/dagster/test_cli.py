@@ -31,7 +31,7 @@ def test_dg_check_defs(tmp_path):
 
 def test_cli_help_lists_commands():
     out = subprocess.run([sys.executable, "-m", "mscflow.cli", "--help"], capture_output=True, text=True, check=True)
-    for command in ("build", "refresh", "sql", "bench"):
+    for command in ("build", "refresh", "sql", "eval", "bench"):
         assert command in out.stdout
 
 

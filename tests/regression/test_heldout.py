@@ -101,3 +101,23 @@ def test_blind6_web_pages_from_raw_bytes():
     assert score.study_recall >= 0.95
     assert score.micro.f1 >= 0.96 and score.micro.precision >= 0.96
     assert score.invented == 0
+
+
+def test_eval_command_scores_a_folder_of_raw_pages(tmp_path):
+    """``mscflow eval DOCS GOLD``: any annotated folder, scored on the assets' own path."""
+    import json
+    import shutil
+    import subprocess
+    import sys
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name in BLIND6:
+        shutil.copy(HELDOUT / "raw" / name, docs / name)
+    shutil.copy(HELDOUT / "blind6_studies.jsonl", tmp_path / "studies.jsonl")
+    out = subprocess.run([sys.executable, "-m", "mscflow.cli", "eval", str(docs), str(tmp_path), "--json"],
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    figures = json.loads(out.stdout)
+    expected = score_studies(process_files(sorted(docs.iterdir())).records("studies"), tmp_path / "studies.jsonl")
+    assert figures["micro_f1"] == round(expected.micro.f1, 4) and figures["study_recall"] == 1.0

@@ -122,3 +122,4 @@ def test_a_new_study_field_reaches_every_derived_place(monkeypatch, tmp_path):
     gold_path.write_text(json.dumps(gold, ensure_ascii=False) + "\n", encoding="utf-8")
     score = score_studies([{**rec, "doc": "d.txt"}], gold_path)
     assert score.fields["n_sites"].tp == 1
+

@@ -85,7 +85,13 @@ def cmd_sql(args: argparse.Namespace) -> int:
     if not settings.warehouse_path.exists():
         print(f"no published warehouse at {settings.warehouse_path}; run `make run` first", file=sys.stderr)
         return 2
-    print(run_query(settings.warehouse_path, args.query, args.format))
+    import duckdb
+
+    try:
+        print(run_query(settings.warehouse_path, args.query, args.format))
+    except duckdb.Error as exc:  # a typo or a refused statement: one line, DuckDB's own words
+        print(f"mscflow sql: {str(exc).strip().splitlines()[0]}", file=sys.stderr)
+        return 1
     return 0
 
 

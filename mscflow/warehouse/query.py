@@ -1,4 +1,8 @@
-"""Read-only queries of the published warehouse (``mscflow sql``)."""
+"""Read-only, sandboxed queries of the published warehouse (``mscflow sql``).
+
+An analyst's SQL reads the warehouse and nothing else: the connection is read-only, external
+access is off (no COPY TO, read_csv, read_text, glob, ATTACH, EXPORT, extension installs) and
+the configuration is locked (no SET that could undo it)."""
 
 from __future__ import annotations
 
@@ -9,7 +13,20 @@ from typing import Literal
 
 import pandas as pd
 
-from .build import connect
+import duckdb
+
+SANDBOX = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "allow_community_extensions": False,
+    "lock_configuration": True,  # last: nothing after it can change the settings above
+}
+
+
+def analyst_connection(path: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to ``path`` that can touch no other file and change no setting."""
+    return duckdb.connect(str(path), read_only=True, config=dict(SANDBOX))
 
 Format = Literal["table", "csv", "json"]
 
@@ -29,8 +46,11 @@ def run_query(path: Path, sql: str, fmt: Format = "table") -> str:
     alter a refresh; return the result as an aligned table, CSV or a JSON list of rows."""
     if not Path(path).exists():
         raise FileNotFoundError(f"no published warehouse at {path}; run `mscflow build` first")
-    with connect(Path(path), read_only=True) as con:
+    con = analyst_connection(Path(path))
+    try:
         frame = con.execute(sql).df()
+    finally:
+        con.close()
     if fmt == "csv":
         return frame.to_csv(index=False)
     if fmt == "json":

@@ -180,3 +180,13 @@ def test_refresh_processes_only_what_changed(built):
     cli(env, "refresh", "--json")
     assert query(env, "SELECT count(*) FROM core.studies")[0][0] == n_studies
     assert query(env, "SELECT count(*) - count(DISTINCT study_id) FROM core.studies")[0][0] == 0
+
+
+def test_sql_typo_and_refused_statement_are_one_line_errors(built):
+    _, env, _ = built
+    for sql in ("SELEC count(*) FROM core.documents", "COPY core.studies TO '/tmp/mscflow_leak.csv'"):
+        out = subprocess.run([sys.executable, "-m", "mscflow.cli", "sql", sql], env=env, cwd=ROOT,
+                             capture_output=True, text=True, timeout=120)
+        assert out.returncode == 1 and "Traceback" not in out.stderr
+        assert len(out.stderr.strip().splitlines()) == 1 and out.stderr.startswith("mscflow sql: ")
+    assert not Path("/tmp/mscflow_leak.csv").exists()

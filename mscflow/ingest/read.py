@@ -63,7 +63,7 @@ def read_document(path: Path, seeds_dir: Path, max_bytes: int, first_owner: str 
     try:
         text, encoding, confidence = decode_bytes(data)
     except UnicodeDecodeError as exc:
-        return quarantine(UNDECODABLE, str(exc))
+        return quarantine(UNDECODABLE, exc.reason)
     control = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t")
     if control > max(8, len(text) // 100):
         return quarantine(BINARY, f"{control} control characters after decoding as {encoding}", encoding)

@@ -126,3 +126,34 @@ def test_hidden_swap_and_backup_files_never_displace_a_seed(tmp_path, seed_texts
     }
     assert duplicate_owners(folder, listing) == {}
     assert read_seed(folder / "a.txt", folder, 5 * 1024 * 1024).ok
+
+
+@pytest.mark.parametrize("case", ["invalid_byte_mid_utf8", "gb18030_four_byte", "short_big5", "gbk_with_times_sign"])
+def test_readable_text_is_decoded_not_quarantined(tmp_path, seed_texts, case):
+    """A flaw in an otherwise readable file costs its flawed characters, never the file."""
+    text = seed_texts[SEED_003]
+    data = {
+        "invalid_byte_mid_utf8": text.encode("utf-8")[:4000] + b"\xff\xfe" + text.encode("utf-8")[4000:],
+        "gb18030_four_byte": ("间充质干细胞治疗𠀀与膝骨关节炎，纳入30例患者，剂量1×10^6/kg。" * 3).encode("gb18030"),
+        "short_big5": "間充質幹細胞治療膝關節炎，共納入二十名患者，追蹤一年，結果良好。".encode("big5"),
+        "gbk_with_times_sign": ("间充质干细胞治疗膝骨关节炎，纳入30例患者，剂量1×10^6/kg，随访12个月。" * 40).encode("gbk"),
+    }[case]
+    path = tmp_path / f"{case}.txt"
+    path.write_bytes(data)
+    doc = read_seed(path, tmp_path, 5 * 1024 * 1024)
+    assert doc.ok, doc.quarantine_detail
+    if case == "invalid_byte_mid_utf8":
+        assert doc.encoding == "utf_8" and "\ufffd" in doc.text
+        assert clean_document(doc.text).repairs["n_damaged_spans"] >= 1  # located and counted
+    else:
+        assert "纳入30例" in clean_document(doc.text).text or "纳入二十名" in clean_document(doc.text).text
+
+
+@pytest.mark.parametrize("encoding", ["shift_jis", "latin-1"])
+def test_text_that_is_not_chinese_is_quarantined_with_the_reason(tmp_path, encoding):
+    sample = {"shift_jis": "間葉系幹細胞による治療の臨床試験を行いました。患者は三十名です。" * 5,
+              "latin-1": "Le traitement par cellules souches a été évalué chez des patients âgés. " * 10}[encoding]
+    path = tmp_path / "page.txt"
+    path.write_bytes(sample.encode(encoding))
+    doc = read_seed(path, tmp_path, 5 * 1024 * 1024)
+    assert doc.quarantine_reason == "undecodable" and "Chinese text" in doc.quarantine_detail

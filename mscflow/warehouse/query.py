@@ -11,9 +11,8 @@ import math
 from pathlib import Path
 from typing import Literal
 
-import pandas as pd
-
 import duckdb
+import pandas as pd
 
 SANDBOX = {
     "enable_external_access": False,

@@ -16,7 +16,8 @@ import pandera.errors as pa_errors
 
 from ..contracts import REPAIR, contract
 from ..contracts.frames import empty_frame, frame_for, schema_message
-from ..contracts.quarantine import INVALID
+from ..contracts.quarantine import FAILED_CHECK, INVALID
+from .invariants import broken_invariants
 from .pipeline import CleanDocument, clean_document
 from .textmap import encode_runs
 
@@ -72,8 +73,14 @@ def clean_batch(raws: Mapping[str, Mapping], opencc_config: str = "t2s") -> Clea
     for key, raw in raws.items():
         if is_quarantined(raw):
             quarantined[key] = quarantine_record(raw, "raw_documents", raw["quarantine_reason"], raw["quarantine_detail"])
+            continue
+        record = document_record(raw, clean_document(raw["text"], opencc_config))
+        broken = broken_invariants(record["clean_text"], opencc_config)
+        if broken:
+            detail = "; ".join(f"{name}: {samples}" for name, samples in broken.items())
+            quarantined[key] = quarantine_record(raw, "documents", FAILED_CHECK, detail[:500])
         else:
-            records[key] = document_record(raw, clean_document(raw["text"], opencc_config))
+            records[key] = record
     valid = _validate_each(records, raws, quarantined)
     out = CleanBatch()
     for key in raws:

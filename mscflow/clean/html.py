@@ -18,10 +18,18 @@ BLOCK_TAGS = re.compile(r"</?(?:br|p|div|li|tr|h[1-6])\b", re.I)
 
 
 def strip_html(tm: TextMap) -> tuple[TextMap, int, int]:
-    """Return the text without tags and with entities decoded, plus (tags, entities) counts."""
-    tm, tags = tm.sub(TAG_RE, lambda m: "\n" if BLOCK_TAGS.match(m.group(0)) else "")
+    """Return the text without tags and with entities decoded, plus (tags, entities) counts.
+
+    Tags go again after the entities: a page escaped twice (``&lt;div&gt;``) shows its markup
+    only once decoded, and an article never means its markup as text."""
+    tm, tags = _strip_tags(tm)
     tm, ents = tm.sub(ENTITY_RE, lambda m: _decode(m.group(0)))
-    return tm, len(tags), len(ents)
+    tm, escaped = _strip_tags(tm)
+    return tm, len(tags) + len(escaped), len(ents)
+
+
+def _strip_tags(tm: TextMap) -> tuple[TextMap, list]:
+    return tm.sub(TAG_RE, lambda m: "\n" if BLOCK_TAGS.match(m.group(0)) else "")
 
 
 def _decode(entity: str) -> str | None:

@@ -18,6 +18,9 @@ HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 TONE_LETTERS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
 PINYIN_SYLLABLE = rf"[a-zA-Z{TONE_LETTERS}]{{1,7}}"
 READING_RE = re.compile(rf"(?<=[{HAN}])[(（]\s*({PINYIN_SYLLABLE})\s*[)）]")
+# a word's reading after the word: 細胞(xìbāo), 干细胞(gàn xì bāo)
+WORD_READING_RE = re.compile(rf"(?<=[{HAN}])[(（]\s*([a-zA-Z{TONE_LETTERS}][a-zA-Z{TONE_LETTERS} ]{{2,34}})\s*[)）]")
+MAX_WORD = 4
 TONE_MARKED_RE = re.compile(rf"[{TONE_LETTERS}]")
 
 
@@ -55,6 +58,33 @@ def remove_readings(tm: TextMap) -> tuple[TextMap, int]:
         return "" if is_reading(char, m.group(1)) else None
 
     tm2, hits = tm.sub(READING_RE, repl)
+    tm3, words = remove_word_readings(tm2)
+    return tm3, len(hits) + words
+
+
+def splits_into_readings(chars: str, letters: str) -> bool:
+    """True when ``letters`` is the readings of ``chars`` one after another (spaces optional)."""
+    letters = letters.replace(" ", "")
+    if not chars:
+        return not letters
+    for syllables in readings(chars[0]):
+        if letters.startswith(syllables) and splits_into_readings(chars[1:], letters[len(syllables):]):
+            return True
+    return False
+
+
+def remove_word_readings(tm: TextMap) -> tuple[TextMap, int]:
+    """Drop a parenthesised reading of the 2-4 characters before it (``細胞(xìbāo)``)."""
+
+    def repl(m: re.Match[str]) -> str | None:
+        before = tm.text[max(0, m.start() - MAX_WORD) : m.start()]
+        for n in range(2, MAX_WORD + 1):
+            chars = before[-n:]
+            if len(chars) == n and re.fullmatch(rf"[{HAN}]+", chars) and splits_into_readings(chars, _norm(m.group(1))):
+                return ""
+        return None
+
+    tm2, hits = tm.sub(WORD_READING_RE, repl)
     return tm2, len(hits)
 
 

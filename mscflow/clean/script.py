@@ -36,8 +36,31 @@ def detect_script(text: str, config: str = "t2s") -> str:
     return "mixed"
 
 
-def to_simplified(tm: TextMap, config: str = "t2s") -> tuple[TextMap, int]:
-    """Convert line by line; returns the new map and the number of characters changed."""
+def is_simplified(text: str, config: str = "t2s") -> bool:
+    """The conversion leaves the text unchanged, judged line by line as ``to_simplified`` converts."""
+    cc = converter(config)
+    return all(cc.convert(line) == line for line in text.split("\n"))
+
+
+def unconverted(text: str, config: str = "t2s", limit: int = 3) -> list[str]:
+    """Up to ``limit`` lines (shortened) that the conversion would still change."""
+    cc = converter(config)
+    return [line[:40] for line in text.split("\n") if cc.convert(line) != line][:limit]
+
+
+def to_simplified(tm: TextMap, config: str = "t2s", rounds: int = 3) -> tuple[TextMap, int]:
+    """Convert line by line until the conversion changes nothing (a phrase converted in one
+    round can expose another); returns the new map and the number of characters changed."""
+    total = 0
+    for _ in range(rounds):
+        tm, changed = _convert_once(tm, config)
+        total += changed
+        if not changed:
+            break
+    return tm, total
+
+
+def _convert_once(tm: TextMap, config: str) -> tuple[TextMap, int]:
     cc = converter(config)
     edits: list[tuple[int, int, str]] = []
     changed = 0

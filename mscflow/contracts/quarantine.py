@@ -5,14 +5,15 @@ from __future__ import annotations
 import pandera.pandas as pa
 from pandera.typing import Series
 
-# quarantine reasons: a closed set (ingest decides the first five, the clean stage the last)
+# quarantine reasons: a closed set (ingest decides the first five, the clean stage the last two)
 EMPTY = "empty_file"
 BINARY = "binary_file"
 TOO_LARGE = "too_large"
 DUPLICATE = "duplicate_content"
 UNDECODABLE = "undecodable"
 INVALID = "failed_validation"
-REASONS = (EMPTY, BINARY, TOO_LARGE, DUPLICATE, UNDECODABLE, INVALID)
+FAILED_CHECK = "failed_check"  # the clean text breaks an invariant (mscflow.clean.invariants)
+REASONS = (EMPTY, BINARY, TOO_LARGE, DUPLICATE, UNDECODABLE, INVALID, FAILED_CHECK)
 STAGES = ("raw_documents", "documents")
 
 

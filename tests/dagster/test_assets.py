@@ -86,3 +86,21 @@ def test_pandera_models_are_the_dagster_types():
     assert dg.check_dagster_type(frames_type(contract("quarantine")), good).success
     result = dg.check_dagster_type(frames_type(contract("quarantine")), bad)
     assert not result.success and "b.txt" in result.description
+
+
+def test_one_bad_document_is_quarantined_and_the_run_goes_on(project_env):
+    """A page whose clean text breaks an invariant no longer stops the run for the others."""
+    instance = dg.DagsterInstance.ephemeral()
+    settings = load_settings()
+    (settings.seeds_dir / "zz_odd.txt").write_text("间充质干细胞(xìbāoo)治疗膝骨关节炎,纳入30例患者。", encoding="utf-8")
+    keys = sorted(p.name for p in settings.seeds_dir.iterdir())
+    instance.add_dynamic_partitions(seed_documents.name, keys)
+    defs = load_project_defs()
+    doc_assets = [a for a in defs.assets if isinstance(a, dg.AssetsDefinition) and a.partitions_def == seed_documents]
+    (tags,) = document_run_tags(instance, keys)
+    result = dg.materialize(doc_assets, instance=instance, resources=defs.resources, tags=tags)
+    assert result.success
+    assert all(e.passed for e in result.get_asset_check_evaluations() if e.check_name != "gold_score")
+    quarantined = store.read_table(settings.store_dir, "quarantine")
+    assert quarantined.set_index("source_path").loc["zz_odd.txt", "reason"] == "failed_check"
+    assert len(store.read_table(settings.store_dir, "documents")) == 5

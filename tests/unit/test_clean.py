@@ -159,3 +159,34 @@ def test_ruled_table_data_lines_counted_without_the_parser():
 def test_title_skips_generic_section_headings():
     assert clean_document("介绍\n系统性红斑狼疮是一种疾病。它很常见。").title == "系统性红斑狼疮是一种疾病"
     assert clean_document("干细胞治疗狼疮的进展\n介绍\n正文。").title == "干细胞治疗狼疮的进展"
+
+
+def test_word_reading_after_the_word_is_removed():
+    assert clean_document("細胞(xìbāo)治療").text == "细胞治疗"
+    assert clean_document("干细胞(gàn xì bāo)移植").text == "干细胞移植"
+    assert clean_document("細胞(cell)").text == "细胞(cell)"  # not a reading: kept
+
+
+def test_markup_escaped_twice_is_removed_too():
+    doc = clean_document("&lt;div class=&quot;a&quot;&gt;间充质干细胞&lt;/div&gt;治疗")
+    assert not TAG_RE.search(doc.text) and "间充质干细胞" in doc.text and "治疗" in doc.text
+
+
+def test_a_document_breaking_an_invariant_is_quarantined_and_the_batch_goes_on(seed_texts):
+    from mscflow.clean.document import clean_batch
+
+    def raw(name: str, text: str) -> dict:
+        import hashlib
+
+        sha = hashlib.sha256(text.encode()).hexdigest()
+        return {"source_path": name, "document_id": sha[:16], "sha256": sha, "size_bytes": len(text.encode()),
+                "encoding": "utf_8", "encoding_confidence": 1.0, "text": text,
+                "quarantine_reason": None, "quarantine_detail": None}
+
+    good = seed_texts["001_f265937341a56d21.txt"]
+    odd = "间充质干细胞(xìbāoo)治疗膝骨关节炎,纳入30例患者。"  # a reading-like parenthesis that is no reading
+    batch = clean_batch({"good.txt": raw("good.txt", good), "odd.txt": raw("odd.txt", odd)})
+    assert len(batch.documents["good.txt"]) == 1 and len(batch.quarantine["good.txt"]) == 0
+    q = batch.quarantine["odd.txt"].iloc[0]
+    assert (q["stage"], q["reason"]) == ("documents", "failed_check")
+    assert q["detail"].startswith("no_pinyin_readings_left")

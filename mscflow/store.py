@@ -7,20 +7,26 @@ DuckDB lock while documents are processed in parallel. The warehouse lands these
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
-from urllib.parse import quote, unquote
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from .contracts import CONTRACTS
 
 TABLES: tuple[str, ...] = tuple(CONTRACTS)
 
 
+KEY = b"mscflow_key"  # the document key (seed file name), kept in each file's Parquet metadata
+
+
 def store_file(store_dir: Path, table: str, key: str) -> Path:
-    # seed names may hold characters a path should not; quote keeps the mapping reversible
-    return store_dir / table / f"{quote(key, safe='')}.parquet"
+    """The file of one document's rows: named by a digest of the key, so a seed file name of
+    any length or alphabet makes a short, safe path; the key itself lives inside the file."""
+    return store_dir / table / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.parquet"
 
 
 def write_frame(store_dir: Path, table: str, key: str, frame: pd.DataFrame) -> Path:
@@ -28,7 +34,9 @@ def write_frame(store_dir: Path, table: str, key: str, frame: pd.DataFrame) -> P
     path = store_file(store_dir, table, key)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".parquet.tmp")
-    frame.reset_index(drop=True).to_parquet(tmp, index=False)
+    data = pa.Table.from_pandas(frame.reset_index(drop=True), preserve_index=False)
+    data = data.replace_schema_metadata({**(data.schema.metadata or {}), KEY: key.encode()})
+    pq.write_table(data, tmp)
     os.replace(tmp, path)
     return path
 
@@ -40,17 +48,22 @@ def read_frame(store_dir: Path, table: str, key: str) -> pd.DataFrame:
     return pd.read_parquet(path)
 
 
+def _key_of(path: Path) -> str:
+    return (pq.read_schema(path).metadata or {}).get(KEY, b"").decode()
+
+
 def stored_keys(store_dir: Path, table: str) -> list[str]:
     folder = store_dir / table
     if not folder.is_dir():
         return []
-    return sorted(unquote(p.name.removesuffix(".parquet")) for p in folder.glob("*.parquet"))
+    return sorted(_key_of(p) for p in folder.glob("*.parquet"))
 
 
 def read_table(store_dir: Path, table: str, columns: list[str] | None = None) -> pd.DataFrame:
     """All stored documents of one table, in key order (empty frame with ``columns`` if none)."""
-    frames = [read_frame(store_dir, table, k) for k in stored_keys(store_dir, table)]
-    frames = [f for f in frames if len(f.columns)]
+    folder = store_dir / table
+    files = sorted(folder.glob("*.parquet"), key=_key_of) if folder.is_dir() else []
+    frames = [f for f in (pd.read_parquet(p) for p in files) if len(f.columns)]
     if not frames:
         return pd.DataFrame(columns=columns or [])
     return pd.concat(frames, ignore_index=True)

@@ -147,11 +147,19 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--repeat", type=int, default=3)
     p.set_defaults(fn=cmd_bench)
     args = parser.parse_args(argv)
+    from ..warehouse.guards import WarehouseRefused
+
     try:
         return int(args.fn(args))
     except FileNotFoundError as exc:  # a missing seeds folder or warehouse: say so, no traceback
         print(f"mscflow: {exc}", file=sys.stderr)
         return 2
+    except WarehouseRefused as exc:  # a bad warehouse path, a lock held, a read-write holder
+        print(f"mscflow: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # no space left, permission denied: the cause in one line
+        print(f"mscflow: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -21,6 +21,14 @@ from mscflow.defs.partitions import (
 )
 from mscflow.ingest import SeedChanges, Skipped, diff_seeds, list_seeds, scan_seeds
 from mscflow.settings import Settings, dagster_home
+from mscflow.warehouse.guards import (
+    build_lock,
+    check_warehouse_path,
+    process_alive,
+    remove_leftovers,
+)
+
+TRIGGER, PID, HOST = "mscflow/trigger", "mscflow/pid", "mscflow/host"
 
 
 @dataclass
@@ -59,6 +67,32 @@ def load_project_defs() -> dg.Definitions:
     return defs()
 
 
+def reap_dead_runs(instance: dg.DagsterInstance) -> list[str]:
+    """CLI runs whose process was killed stay STARTED and keep their concurrency-pool slots, so
+    the next build would wait forever for the ``duckdb_build`` slot: mark them failed and free
+    their slots. Only runs of this machine's dead processes are touched."""
+    import os
+    import socket
+
+    active = [dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.NOT_STARTED]
+    reaped = []
+    for run in instance.get_runs(filters=dg.RunsFilter(statuses=active, tags={TRIGGER: "cli"})):
+        pid, host = run.tags.get(PID), run.tags.get(HOST)
+        if not pid or host != socket.gethostname() or process_alive(int(pid)) or int(pid) == os.getpid():
+            continue
+        instance.report_run_failed(run, message=f"mscflow: the process that ran it (pid {pid}) is gone")
+        instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+        reaped.append(run.run_id)
+    return reaped
+
+
+def _run_tags(extra: dict[str, str] | None = None) -> dict[str, str]:
+    import os
+    import socket
+
+    return {**(extra or {}), TRIGGER: "cli", PID: str(os.getpid()), HOST: socket.gethostname()}
+
+
 def _quiet_config(settings: Settings) -> dict:
     """The CLI prints its own summary; Dagster's step-by-step log stays in the run history."""
     return {"loggers": {"console": {"config": {"log_level": settings.log_level}}}}
@@ -81,7 +115,7 @@ def materialize_documents(instance: dg.DagsterInstance, defs: dg.Definitions, ke
         progress(f"documents {tags[RANGE_START]} .. {tags[RANGE_END]}: ingest, clean, extract ...")
         result = dg.materialize(
             doc_assets, instance=instance, resources=defs.resources, raise_on_error=False,
-            run_config=_quiet_config(settings), tags={**tags, "mscflow/trigger": "cli"},
+            run_config=_quiet_config(settings), tags=_run_tags(tags),
         )
         summary.run_ids.append(result.run_id)
         if not result.success:
@@ -98,7 +132,7 @@ def materialize_warehouse(instance: dg.DagsterInstance, defs: dg.Definitions, se
     progress("warehouse: land, build models, quality gate, publish ...")
     result = dg.materialize(
         [*others, *checks], instance=instance, resources=defs.resources, raise_on_error=False,
-        run_config=_quiet_config(settings), tags={"mscflow/trigger": "cli"},
+        run_config=_quiet_config(settings), tags=_run_tags(),
     )
     summary.run_ids.append(result.run_id)
     # published only when the publish asset itself materialized (it runs after the gate)
@@ -120,11 +154,25 @@ def _failures(result: dg.ExecuteInProcessResult) -> list[str]:
     return out
 
 
-def run_build(settings: Settings, progress: Callable[[str], None] = _quiet) -> RunSummary:
-    """Every seed document, then the warehouse: a full, idempotent rebuild."""
-    started = time.perf_counter()
+def _prepare(settings: Settings) -> dg.DagsterInstance:
+    """Before any work: refuse a bad warehouse path, clean a killed run's leftovers."""
+    check_warehouse_path(settings.warehouse_path)
+    remove_leftovers(settings.warehouse_path)
     ensure_dagster_home()
     instance = dg.DagsterInstance.get()
+    reap_dead_runs(instance)
+    return instance
+
+
+def run_build(settings: Settings, progress: Callable[[str], None] = _quiet) -> RunSummary:
+    """Every seed document, then the warehouse: a full, idempotent rebuild (one at a time)."""
+    with build_lock(settings.data_dir):
+        return _build(settings, progress)
+
+
+def _build(settings: Settings, progress: Callable[[str], None]) -> RunSummary:
+    started = time.perf_counter()
+    instance = _prepare(settings)
     listing = list_seeds(settings.seeds_dir)
     current = scan_seeds(settings.seeds_dir, listing)
     known = {k: "" for k in instance.get_dynamic_partitions(seed_documents.name)}
@@ -141,10 +189,14 @@ def run_build(settings: Settings, progress: Callable[[str], None] = _quiet) -> R
 
 
 def run_refresh(settings: Settings, progress: Callable[[str], None] = _quiet) -> tuple[SeedChanges, RunSummary]:
-    """Only what changed: the same steps the seed sensor takes."""
+    """Only what changed: the same steps the seed sensor takes (one at a time)."""
+    with build_lock(settings.data_dir):
+        return _refresh(settings, progress)
+
+
+def _refresh(settings: Settings, progress: Callable[[str], None]) -> tuple[SeedChanges, RunSummary]:
     started = time.perf_counter()
-    ensure_dagster_home()
-    instance = dg.DagsterInstance.get()
+    instance = _prepare(settings)
     listing = list_seeds(settings.seeds_dir)
     changes = diff_seeds(store.stored_state(settings.store_dir), scan_seeds(settings.seeds_dir, listing))
     summary = RunSummary(skipped=list(listing.skipped))

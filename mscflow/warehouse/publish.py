@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .build import connect
 from .gate import GATE_FILE, GateFailed, GateReport, file_sha256
+from .guards import WarehouseRefused, check_warehouse_path, held_read_write, remove_leftovers
 
 
 def _fsync(path: Path) -> None:
@@ -25,7 +26,15 @@ def _fsync(path: Path) -> None:
 
 
 def publish(build_file: Path, warehouse_path: Path) -> Path:
-    """Replace ``warehouse_path`` by a copy of the (closed) build file, atomically."""
+    """Replace ``warehouse_path`` by a copy of the (closed) build file, atomically.
+
+    Refused (``WarehouseRefused``) when the path holds something other than a DuckDB file or
+    another process holds the published file read-write."""
+    check_warehouse_path(warehouse_path)
+    if held_read_write(warehouse_path):
+        raise WarehouseRefused(f"{warehouse_path} is open read-write in another process; not replacing it "
+                               "(close that connection, or open the warehouse read-only)")
+    remove_leftovers(warehouse_path)
     wal = build_file.with_name(build_file.name + ".wal")
     if wal.exists():  # fold a leftover WAL into the file so the copy is complete
         with connect(build_file) as con:

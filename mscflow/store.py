@@ -17,7 +17,8 @@ import pyarrow.parquet as pq
 
 from .contracts import CONTRACTS
 
-TABLES: tuple[str, ...] = tuple(CONTRACTS)
+PROCESSED = "processed"  # one marker per document version that went through every document stage
+TABLES: tuple[str, ...] = (*CONTRACTS, PROCESSED)
 
 
 KEY = b"mscflow_key"  # the document key (seed file name), kept in each file's Parquet metadata
@@ -94,7 +95,15 @@ def rename_document(store_dir: Path, old: str, new: str) -> None:
         src.unlink()
 
 
+def mark_processed(store_dir: Path, versions: dict[str, str]) -> None:
+    """Record that each document (key -> sha256) went through every document stage. Written
+    last, after every table of the document is stored, so a run killed half-way leaves the old
+    marker and the document is processed again."""
+    for key, sha in versions.items():
+        write_frame(store_dir, PROCESSED, key, pd.DataFrame({"source_path": [key], "sha256": [sha]}))
+
+
 def stored_state(store_dir: Path) -> dict[str, str]:
-    """{seed name: sha256} of what the store holds: the truth about what was processed."""
-    frame = read_table(store_dir, "raw_documents")
+    """{seed name: sha256} of the document versions the store holds completely."""
+    frame = read_table(store_dir, PROCESSED)
     return dict(zip(frame["source_path"], frame["sha256"], strict=True)) if len(frame) else {}

@@ -21,6 +21,7 @@ from mscflow.defs.partitions import (
 )
 from mscflow.ingest import SeedChanges, Skipped, diff_seeds, list_seeds, scan_seeds
 from mscflow.settings import Settings, dagster_home
+from mscflow.warehouse.build import published_state
 from mscflow.warehouse.guards import (
     build_lock,
     check_warehouse_path,
@@ -198,10 +199,15 @@ def _refresh(settings: Settings, progress: Callable[[str], None]) -> tuple[SeedC
     started = time.perf_counter()
     instance = _prepare(settings)
     listing = list_seeds(settings.seeds_dir)
-    changes = diff_seeds(store.stored_state(settings.store_dir), scan_seeds(settings.seeds_dir, listing))
+    current = scan_seeds(settings.seeds_dir, listing)
+    changes = diff_seeds(store.stored_state(settings.store_dir), current)
+    # what the analysts' file holds, not what the store holds: a run killed before its publish
+    # left the store ahead of the published file, and the next refresh must publish it
+    stale = published_state(settings.warehouse_path) != current
     summary = RunSummary(skipped=list(listing.skipped))
     if changes.any:
         apply_seed_changes(instance, settings, changes)
+    if changes.any or stale:
         defs = load_project_defs()
         materialize_documents(instance, defs, changes.to_process, settings, summary, progress)
         if not summary.failures:

@@ -7,6 +7,7 @@ the scorer and the bench call."""
 import dagster as dg
 import pandas as pd
 
+from mscflow import store
 from mscflow.clean.blocks import ruled_table_data_lines
 from mscflow.contracts import EXTRACTED_TABLES, contract
 from mscflow.contracts.frames import empty_frame
@@ -16,6 +17,7 @@ from mscflow.extract.document import BatchExtraction, extract_batch
 
 from .metadata import OWNERS, definition_metadata, frames_metadata
 from .partitions import seed_documents
+from .resources import MscflowConfig
 from .types import frames_type
 
 DESCRIPTIONS = {
@@ -52,7 +54,8 @@ ERROR_CHECK = "no_extraction_errors"
                           description="Field-level precision/recall/F1 against the hand-made gold (documents it covers)"),
     ],
 )
-def extract(context: dg.AssetExecutionContext, documents: dict[str, pd.DataFrame]):
+def extract(context: dg.AssetExecutionContext, mscflow: MscflowConfig, documents: dict[str, pd.DataFrame],
+            quarantine: dict[str, pd.DataFrame]):
     docs = {k: (f.iloc[0].to_dict() if len(f) else None) for k, f in documents.items()}
     batch = extract_batch(docs)
     errors = {k: e.trace or e.error or "" for k, e in batch.errors.items()}
@@ -68,6 +71,10 @@ def extract(context: dg.AssetExecutionContext, documents: dict[str, pd.DataFrame
         )
     yield _rows_reconcile(docs, batch)
     yield _gold_check(batch.frames["studies"], docs)
+    # every table of every document of the run is stored: only now is the version "processed"
+    versions = {k: str((documents[k] if len(documents[k]) else quarantine[k]).iloc[0]["sha256"])
+                for k in documents if len(documents[k]) or len(quarantine[k])}
+    store.mark_processed(mscflow.settings().store_dir, versions)
 
 
 def _rows_reconcile(docs: dict[str, dict | None], batch: BatchExtraction) -> dg.AssetCheckResult:

@@ -11,6 +11,7 @@ from pathlib import Path
 import dagster as dg
 
 from mscflow.contracts import WAREHOUSE_TABLES
+from mscflow.ingest import list_seeds
 from mscflow.warehouse.build import build_path, connect, land, published_counts, run_model
 from mscflow.warehouse.gate import run_gate
 from mscflow.warehouse.models import LANDING, Model, discover_models
@@ -123,7 +124,9 @@ GATE_CHECK = "quality_gate"
 )
 def warehouse_quality_gate(context: dg.AssetCheckExecutionContext, mscflow: MscflowConfig):
     settings = mscflow.settings()
-    report = run_gate(build_path(settings), settings.quality_dir, log=context.log.info)
+    seeds = set(list_seeds(settings.seeds_dir).names) if settings.seeds_dir.is_dir() else None
+    report = run_gate(build_path(settings), settings.quality_dir, log=context.log.info,
+                      published=settings.warehouse_path, seeds=seeds)
     docs = str(report.data_docs_index) if report.data_docs_index else ""
     for m in GATED:
         outcomes = report.for_relation(m.relation)

@@ -315,9 +315,59 @@ def gated_relations(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [r[0] for r in rows]
 
 
+def _published_figures(published: Path) -> dict[str, Any] | None:
+    try:
+        with connect(published, read_only=True) as con:
+            return _figures(con)
+    except duckdb.Error:
+        return None  # no readable published file: nothing to compare with
+
+
+PER_DOCUMENT = ("table_rows", "studies", "registrations", "references")
+
+
+def _figures(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """Rows per document version (``name:sha256``) of each per-document core table."""
+    out: dict[str, Any] = {}
+    for t in PER_DOCUMENT:
+        out[t] = dict(con.execute(
+            f"SELECT d.source_path || ':' || d.sha256, count(x.document_id) FROM core.documents d "
+            f"LEFT JOIN {quote_relation('core.' + t)} x USING (document_id) GROUP BY 1").fetchall())
+    out["documents"] = {v.split(":", 1)[0] for v in out["studies"]}
+    return out
+
+
+def _loss_outcomes(con: duckdb.DuckDBPyConnection, published: Path | None, seeds: set[str] | None) -> list[CheckOutcome]:
+    """AACT-style post-load checks against the published file: no document lost whose seed file
+    is still there (and is not quarantined), no table emptied of the rows of documents that did
+    not change, no mass loss of studies in documents that did not change."""
+    before = _published_figures(published) if published is not None and published.exists() else None
+    if before is None:
+        return [CheckOutcome("warehouse", "no_unexplained_loss", True, "nothing published yet", "sql")]
+    after = _figures(con)
+    problems = []
+    quarantined = {r[0] for r in con.execute("SELECT source_path FROM core.quarantine").fetchall()}
+    lost = [d for d in sorted(before["documents"] - after["documents"])
+            if (seeds is None or d in seeds) and d not in quarantined]
+    if lost:
+        problems.append(f"{len(lost)} document(s) lost though their seed file is still there: {lost[:5]}")
+    unchanged = [v for v in before["studies"] if v in after["studies"]]
+    emptied = [t for t in PER_DOCUMENT
+               if sum(before[t][v] for v in unchanged) and not sum(after[t][v] for v in unchanged)]
+    if emptied:
+        problems.append(f"table(s) emptied of the rows of unchanged documents: {emptied}")
+    had_studies = [v for v in unchanged if before["studies"][v]]
+    lost_all = [v.split(":", 1)[0] for v in had_studies if not after["studies"][v]]
+    if had_studies and len(lost_all) * 2 > len(had_studies):
+        problems.append(f"{len(lost_all)} of {len(had_studies)} unchanged documents lost every study: {lost_all[:5]}")
+    return [CheckOutcome("warehouse", "no_unexplained_loss", not problems, "; ".join(problems), "sql")]
+
+
 def run_gate(build_file: Path, quality_dir: Path | None = None,
-             log: Callable[[str], None] | None = None) -> GateReport:
-    """Run every check on the build file (opened read-only) and render Data Docs.
+             log: Callable[[str], None] | None = None, published: Path | None = None,
+             seeds: set[str] | None = None) -> GateReport:
+    """Run every check on the build file (opened read-only) and render Data Docs; with
+    ``published`` (and the names of the current ``seeds``), also compare with what analysts see.
 
     Returns the report and writes its verdict (``gate.json``), which ``publish.publish_if_gated``
     requires before it publishes."""
@@ -333,6 +383,7 @@ def run_gate(build_file: Path, quality_dir: Path | None = None,
         outcomes = [CheckOutcome(r, "relation_exists", False, "missing from the build file", "sql") for r in missing]
         outcomes.append(_comment_outcome(con))
         outcomes += _pandera_outcomes(con, [r for r in relations if r.startswith("core.")])
+        outcomes += _loss_outcomes(con, published, seeds)
     gx_outcomes, index = _run_gx(frames, {r: s for r, s in suites.items() if r in frames}, gx, quality_dir)
     report = GateReport(outcomes=outcomes + gx_outcomes, data_docs_index=index,
                         build_file=build_file, build_sha256=file_sha256(build_file))

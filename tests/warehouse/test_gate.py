@@ -128,3 +128,23 @@ def test_data_docs_open_in_headless_chromium(wh_settings: Settings, tmp_path: Pa
     for suite in ("core.documents", "core.studies", "marts.evidence_by_disease", "marts.document_quality"):
         assert suite in text
     assert re.search(r"\b(Success|Failed)\b", text)
+
+
+def test_a_build_that_loses_documents_or_empties_tables_is_refused(wh_settings: Settings, wh_data):
+    """AACT-style post-load check: what the change does not explain is not published."""
+    from mscflow import store
+
+    publish(build(wh_settings).path, wh_settings.warehouse_path)
+    before = _sha(wh_settings.warehouse_path)
+    store.remove_document(wh_settings.store_dir, "b.txt")  # b.txt's rows vanish, its seed file is still there
+    report = run_gate(build(wh_settings).path, wh_settings.quality_dir, published=wh_settings.warehouse_path,
+                      seeds={"a.txt", "b.txt", "bad.bin"})
+    loss = next(o for o in report.outcomes if o.check == "no_unexplained_loss")
+    assert not loss.passed and "b.txt" in loss.detail
+    with pytest.raises(GateFailed, match="lost though their seed file is still there"):
+        publish_if_gated(report.build_file, wh_settings.warehouse_path, wh_settings.quality_dir)
+    assert _sha(wh_settings.warehouse_path) == before
+    # the same build after b.txt's seed file was removed is explained by the change: it passes
+    report = run_gate(build(wh_settings).path, wh_settings.quality_dir, published=wh_settings.warehouse_path,
+                      seeds={"a.txt", "bad.bin"})
+    assert next(o for o in report.outcomes if o.check == "no_unexplained_loss").passed, report.summary()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 
+from .html_page import is_full_page, strip_page
 from .textmap import TextMap
 
 TAG_RE = re.compile(
@@ -22,7 +23,11 @@ def strip_html(tm: TextMap) -> tuple[TextMap, int, int]:
 
     Tags go again after the entities: a page escaped twice (``&lt;div&gt;``) shows its markup
     only once decoded, and an article never means its markup as text."""
+    page_tags = 0
+    if is_full_page(tm.text):
+        tm, page_tags = strip_page(tm)
     tm, tags = _strip_tags(tm)
+    tags = [None] * page_tags + tags
     tm, ents = tm.sub(ENTITY_RE, lambda m: _decode(m.group(0)))
     tm, escaped = _strip_tags(tm)
     return tm, len(tags) + len(escaped), len(ents)

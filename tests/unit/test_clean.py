@@ -190,3 +190,32 @@ def test_a_document_breaking_an_invariant_is_quarantined_and_the_batch_goes_on(s
     q = batch.quarantine["odd.txt"].iloc[0]
     assert (q["stage"], q["reason"]) == ("documents", "failed_check")
     assert q["detail"].startswith("no_pinyin_readings_left")
+
+
+PAGE = """<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>干细胞新闻 - 某某生命</title>
+<style>.nav{color:red} p{margin:0}</style>
+<script type="application/ld+json">{"headline": "脐带间充质干细胞治疗帕金森病", "patients": 24}</script>
+<script>var _hmt = _hmt || []; (function(){ var hm = document.createElement("script"); })();</script>
+</head><body>
+<div class="top-nav"><a href="/">首页</a> | <a href="/news">新闻中心</a></div>
+<nav><ul><li>医院概况</li><li>专家团队</li></ul></nav>
+<article><h1>干细胞治疗帕金森病研究取得进展</h1>
+<p>该研究共入组24例患者,每例静脉输注2&times;10<sup>6</sup>/kg细胞,随访12个月。</p>
+<table><tr><th>组别</th><th>例数</th><th>随访</th></tr><tr><td>干细胞组</td><td>12</td><td>12个月</td></tr></table>
+</article>
+<div class="footer">版权所有 © 2024 某某医院 | 备案号</div>
+<!-- tracking --></body></html>"""
+
+
+def test_full_html_page_keeps_the_article_and_maps_back_to_the_page():
+    doc = clean_document(PAGE)
+    text = doc.text
+    assert "该研究共入组24例患者" in text and "2×10^6/kg" in text
+    for gone in ("headline", "_hmt", "margin", "医院概况", "新闻中心", "版权所有", "tracking", "DOCTYPE", "某某生命"):
+        assert gone not in text, gone
+    assert "干细胞组 | 12 | 12个月" in text  # table cells become a pipe row
+    assert doc.title == "干细胞治疗帕金森病研究取得进展"
+    start = text.index("该研究共入组")
+    raw_start, raw_end = doc.raw_span(start, start + 10)
+    assert PAGE[raw_start:raw_end] == "该研究共入组24例患"

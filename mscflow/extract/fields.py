@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..parse.numbers import (
+    Value,
     find_administrations,
     find_counts,
     find_doses,
@@ -283,82 +284,156 @@ def _in_parentheses(text: str, pos: int) -> bool:
     return before.count("(") + before.count("(") > before.count(")") + before.count(")")
 
 
-def counts(text: str) -> Counts:
-    """Enrolled total and arm sizes as stated; a total not stated is the sum of the two arms."""
-    found = find_counts(text)
-    if not found:
-        return Counts(None, None, None)
+def _is_group_size(text: str, c: Value) -> bool:
+    """``每组三名``: the size of each group, not a head count."""
+    return bool(_PER_GROUP.search(text[max(0, c.start - 4) : c.start]))
+
+
+def _each_arm_counts(text: str, found: list[Value]) -> Counts | None:
+    """``治疗组与对照组各十五名``: both arms have that size; the total is the one the rest of the
+    text states, else twice the arm."""
     each = _EACH_ARM.search(text)
-    if each:
-        arm = parse_number(each.group(1))
-        rest = [c for c in found if not (each.start() <= c.start < each.end())]
-        total = counts(text[: each.start()] + " " * (each.end() - each.start()) + text[each.end() :]).n_total if rest else None
-        if arm:
-            return Counts(total or int(arm) * 2, int(arm), int(arm))
+    if not each:
+        return None
+    arm = parse_number(each.group(1))
+    rest = [c for c in found if not (each.start() <= c.start < each.end())]
+    total = counts(text[: each.start()] + " " * (each.end() - each.start()) + text[each.end() :]).n_total if rest else None
+    if not arm:
+        return None
+    return Counts(total or int(arm) * 2, int(arm), int(arm))
+
+
+def _two_groups_each_counts(text: str, found: list[Value]) -> Counts | None:
+    """``将60例患者分为两组,每组30例`` with a control or placebo arm: both arms have that size, and
+    the count before the split is the total (else twice the arm)."""
     pair = _TWO_GROUPS_EACH.search(text)
-    if pair and (_CONTROL.search(text) or (pair.group().startswith(("两", "兩", "2")) and re.search(r"对照|對照|安慰剂", text))):
-        arm = parse_number(pair.group(1))
-        before = [c for c in found if c.end <= pair.start()]
-        if arm:
-            total = int(before[-1].low) if before else int(arm) * 2
-            return Counts(total, int(arm), int(arm))
-    found = [c for c in found if not _PER_GROUP.search(text[max(0, c.start - 4) : c.start])]  # 每组三名: a group size
-    if not found:
-        return Counts(None, None, None)
+    if not (pair and (_CONTROL.search(text) or (pair.group().startswith(("两", "兩", "2")) and re.search(r"对照|對照|安慰剂", text)))):
+        return None
+    arm = parse_number(pair.group(1))
+    before = [c for c in found if c.end <= pair.start()]
+    if not arm:
+        return None
+    total = int(before[-1].low) if before else int(arm) * 2
+    return Counts(total, int(arm), int(arm))
+
+
+def _after_own_bracket(text: str, found: list[Value], i: int, seg_left: int, seg_right: int) -> int:
+    """``治疗组(58名)和对照组(60名)``: the group named before the bracket is this count's."""
+    c = found[i]
+    if re.search(r"[((]\s*$", text[seg_left : c.start]):
+        return c.end
+    return seg_right
+
+
+def _before_next_group(text: str, found: list[Value], i: int, seg_left: int, seg_right: int) -> int:
+    """``治疗组 24 例、对照组 22 例``: the group named before the next count is that count's."""
+    if i + 1 >= len(found):
+        return seg_right
+    c = found[i]
+    between = text[c.end : found[i + 1].start]
+    if _GROUP_BEFORE.search(between):
+        cut = [m.start() for m in _LIST_CUT.finditer(between)]
+        if cut:
+            return min(seg_right, c.end + cut[-1])
+    return seg_right
+
+
+def _before_bracketed_groups(text: str, found: list[Value], i: int, seg_left: int, seg_right: int) -> int:
+    """``33名患者(细胞组25例,安慰剂组8例)``: the groups in the bracket split this count."""
+    bracket = _OPEN_BRACKET.search(text, found[i].end, seg_right)
+    if bracket and _GROUP.search(text, bracket.end(), seg_right):
+        return bracket.start()
+    return seg_right
+
+
+# Where a count's stretch ends, narrowed in this order.
+_STRETCH_CUTS = (_after_own_bracket, _before_next_group, _before_bracketed_groups)
+
+
+def _count_stretches(text: str, found: list[Value]) -> list[tuple[int, int]]:
+    """Each count's own stretch: from the previous count to the next one within its clause,
+    then narrowed by the stretch cuts."""
     spans = [(c.start, c.end) for c in found]
-    treatment: dict[int, list[int]] = {}  # sentence start -> arm sizes
-    control: list[int] = []
-    total: int | None = None
-    first_arm_at: int | None = None
-    segments = []
-    predicates = []  # what the segment says after the count: "36名接受…" (not "…完成的试验纳入了48名")
+    out = []
     for i, c in enumerate(found):
         left, right = _clause_bounds(text, c.start, c.end)
-        # a count's own stretch runs from the previous count to the next one within the clause
         seg_left = max([left] + [e for s, e in spans[:i] if e <= c.start])
         seg_right = min([right] + [s for s, e in spans[i + 1 :] if s >= c.end])
-        if re.search(r"[((]\s*$", text[seg_left : c.start]):
-            # "治疗组(58名)和对照组(60名)": the group named before the bracket is this count's
-            seg_right = c.end
-        if i + 1 < len(found):
-            # "治疗组 24 例、对照组 22 例": the group named before the next count is that count's
-            between = text[c.end : found[i + 1].start]
-            if _GROUP_BEFORE.search(between):
-                cut = [m.start() for m in _LIST_CUT.finditer(between)]
-                if cut:
-                    seg_right = min(seg_right, c.end + cut[-1])
-        bracket = _OPEN_BRACKET.search(text, c.end, seg_right)
-        if bracket and _GROUP.search(text, bracket.end(), seg_right):
-            # "33名患者(细胞组25例,安慰剂组8例)": the groups in the bracket split this count
-            seg_right = bracket.start()
-        segments.append(text[seg_left:seg_right])
-        predicates.append(text[c.end : seg_right])
-    def is_control(seg: str) -> bool:
-        m = _CONTROL.search(seg)
-        return bool(m) and not (m.group().endswith("治疗") and not m.group().startswith(("仅", "只"))
-                                and _ADD_ON.search(seg))
+        for cut in _STRETCH_CUTS:
+            seg_right = cut(text, found, i, seg_left, seg_right)
+        out.append((seg_left, seg_right))
+    return out
 
-    has_control = any(is_control(seg) for seg in segments)
+
+def _is_control(segment: str) -> bool:
+    """The segment names a control arm; "…常规治疗" is none when the arm also got cells (联合, MSC)."""
+    m = _CONTROL.search(segment)
+    return bool(m) and not (m.group().endswith("治疗") and not m.group().startswith(("仅", "只"))
+                            and _ADD_ON.search(segment))
+
+
+@dataclass
+class _ArmTally:
+    """What the counts of a text were read as, in text order."""
+
+    total: int | None = None
+    first_arm_at: int | None = None  # where the first arm count stands
+    treatment: dict[int, list[int]] = field(default_factory=dict)  # sentence start -> arm sizes
+    control: list[int] = field(default_factory=list)
+
+
+def _count_role(text: str, c: Value, segment: str, predicate: str, tally: _ArmTally, has_control: bool) -> str | None:
+    """First that applies: the total the arms are split from (``47名…患者中,28名…``), a control
+    arm, a treatment arm (a group, or what a compared arm received: ``36名接受…``), the enrolled
+    total (``纳入了48名``); a total only before any arm."""
+    before_arms = tally.total is None and tally.first_arm_at is None
+    if before_arms and _SPLIT_AFTER.search(text[c.end : c.end + 40]):
+        return "total"
+    if _is_control(segment):
+        return "control"
+    if _GROUP.search(segment) or (has_control and (_TREATMENT_GROUP.search(predicate) or _ADD_ON.search(predicate))):
+        return "treatment"
+    if before_arms and (
+        _ENROL_BEFORE.search(text[max(0, c.start - 10) : c.start]) or _ENROL_AFTER.search(text[c.end : c.end + 14])
+    ):
+        return "total"
+    return None
+
+
+def _tally_arms(text: str, found: list[Value]) -> _ArmTally:
+    """Read every count as the total, a control arm or a treatment arm (or none of them)."""
+    stretches = _count_stretches(text, found)
+    segments = [text[a:b] for a, b in stretches]
+    predicates = [text[c.end : b] for c, (_, b) in zip(found, stretches, strict=True)]  # what follows the count
+    has_control = any(_is_control(seg) for seg in segments)
+    tally = _ArmTally()
     for c, segment, predicate in zip(found, segments, predicates, strict=True):
+        role = _count_role(text, c, segment, predicate, tally, has_control)
         v = int(c.low)
-        if total is None and first_arm_at is None and _SPLIT_AFTER.search(text[c.end : c.end + 40]):
-            total = v  # the count the arms are split from
-        elif is_control(segment):
-            control.append(v)
-            first_arm_at = c.start if first_arm_at is None else first_arm_at
-        elif _GROUP.search(segment) or (has_control and (
-                _TREATMENT_GROUP.search(predicate) or _ADD_ON.search(predicate))):
-            sentence_at = text.rfind("。", 0, c.start)
-            treatment.setdefault(sentence_at, []).append(v)
-            first_arm_at = c.start if first_arm_at is None else first_arm_at
-        elif total is None and (first_arm_at is None) and (
-            _ENROL_BEFORE.search(text[max(0, c.start - 10) : c.start]) or _ENROL_AFTER.search(text[c.end : c.end + 14])
-        ):
-            total = v
-    n_treat = max((sum(vs) for vs in treatment.values()), default=None)
-    n_ctrl = max(control) if control else None
-    if n_treat is not None and n_ctrl is None and total is None and len(treatment) == 1 and len(next(iter(treatment.values()))) == 1:
-        # a lone "group" count without any comparator is the study's size, not an arm
+        if role == "total":
+            tally.total = v
+        elif role == "control":
+            tally.control.append(v)
+        elif role == "treatment":
+            tally.treatment.setdefault(text.rfind("。", 0, c.start), []).append(v)
+        if role in ("control", "treatment") and tally.first_arm_at is None:
+            tally.first_arm_at = c.start
+    return tally
+
+
+def _is_lone_group_count(tally: _ArmTally) -> bool:
+    """One "group" count without any comparator or total: the study's size, not an arm."""
+    return (not tally.control and tally.total is None and len(tally.treatment) == 1
+            and len(next(iter(tally.treatment.values()))) == 1)
+
+
+def _resolved_counts(text: str, found: list[Value], tally: _ArmTally) -> Counts:
+    """Total and arm sizes from the tally: a lone group count is the study's size, arms without a
+    comparator under a stated total are all treated, a missing total is the sum of the arms."""
+    n_treat = max((sum(vs) for vs in tally.treatment.values()), default=None)
+    n_ctrl = max(tally.control) if tally.control else None
+    total = tally.total
+    if _is_lone_group_count(tally):
         return Counts(n_treat, None, None)
     if n_treat is not None and n_ctrl is None and total is not None:
         # every arm received cells (e.g. one versus two infusions): all enrolled are treated
@@ -369,6 +444,20 @@ def counts(text: str) -> Counts:
         elif n_treat is None and n_ctrl is None:
             total = _first_count(text, found)
     return Counts(total, n_treat, n_ctrl)
+
+
+def counts(text: str) -> Counts:
+    """Enrolled total and arm sizes as stated; a total not stated is the sum of the two arms."""
+    found = find_counts(text)
+    if not found:
+        return Counts(None, None, None)
+    stated = _each_arm_counts(text, found) or _two_groups_each_counts(text, found)
+    if stated is not None:
+        return stated
+    found = [c for c in found if not _is_group_size(text, c)]
+    if not found:
+        return Counts(None, None, None)
+    return _resolved_counts(text, found, _tally_arms(text, found))
 
 
 def _first_count(text: str, found: list) -> int | None:

@@ -14,7 +14,7 @@ disease or route there is a study of its own.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..parse.numbers import find_counts, find_doses, find_percents
 from ..parse.vocab import load_vocab
@@ -163,7 +163,7 @@ def has_facts(text: str) -> bool:
     """A patient count, a single dose, a time, a rate, a phase or a number of administrations."""
     return bool(
         find_counts(text)
-        or [d for d in find_doses(text) if d.kind == "single"]
+        or _has_single_dose(text)
         or fields.follow_up(text) is not None
         or find_percents(text)
         or fields.phase(text)
@@ -230,10 +230,49 @@ def _numbered_sections(text: str, lines: list[_Line]) -> tuple[list[ProseStudy],
     return studies, used
 
 
+def _has_single_dose(text: str) -> bool:
+    return any(d.kind == "single" for d in find_doses(text))
+
+
+def _is_dose_survey(sentence: str) -> bool:
+    """``最低的剂量出现在…研究``: a sentence that compares the doses of several studies."""
+    return bool(_DOSE_SURVEY.search(sentence) and _STUDY_NOUN.search(sentence)) and not _GENERIC.search(sentence)
+
+
+def _survey_clauses(sentence: str, n_doses: int) -> list[tuple[int, int]]:
+    """The sentence as one clause for one dose; else cut at ``;:、``."""
+    if n_doses == 1:
+        return [(0, len(sentence))]
+    cuts = [0] + [m.end() for m in _CLAUSE_SPLIT.finditer(sentence)] + [len(sentence)]
+    return [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
+
+
+def _names_surveyed_study(clause: str, n_clauses: int) -> bool:
+    """A clause with a single dose; among several clauses, only one naming a disease or route."""
+    if not _has_single_dose(clause):
+        return False
+    return bool(fields.disease_codes(clause) or load_vocab("route").find(clause)) or n_clauses <= 1
+
+
+def _clause_studies(start: int, a: int, b: int, clause: str, route_hint: str | None,
+                    context: tuple[int, int]) -> list[ProseStudy]:
+    """The study of one survey clause; ``A和B各一项`` is one study in each place, the second
+    starting at its own name."""
+    focus = (start + a, start + b)
+    each = _EACH_ONE.search(clause)
+    if each:
+        return [ProseStudy(start if g == 1 else start + a + each.start(g), start + b, each.group(g), "dose",
+                           route_hint=route_hint, focus=focus, context=context) for g in (1, 2)]
+    return [ProseStudy(start + a, start + b, _trim(clause)[:40], "dose", route_hint=route_hint,
+                       focus=focus, context=context)]
+
+
 def _dose_survey(text: str, start: int, end: int, route_hint: str | None) -> list[ProseStudy]:
-    """Studies named by a dose in a survey of doses: one per dose clause with a disease or route."""
+    """Studies named by a dose in a survey of doses: one per dose clause with a disease or route.
+    A sentence with a per-kg dose is no survey; each study's context is the lead-in before the
+    first dose clause (the whole sentence when there is none)."""
     sentence = text[start:end]
-    if not (_DOSE_SURVEY.search(sentence) and _STUDY_NOUN.search(sentence)) or _GENERIC.search(sentence):
+    if not _is_dose_survey(sentence):
         return []
     doses = find_doses(sentence)
     if any(d.per_kg for d in doses):
@@ -241,99 +280,139 @@ def _dose_survey(text: str, start: int, end: int, route_hint: str | None) -> lis
     singles = [d for d in doses if d.kind == "single"]
     if not singles:
         return []
-    out: list[ProseStudy] = []
-    if len(singles) == 1:
-        clauses = [(0, len(sentence))]
-    else:
-        cuts = [0] + [m.end() for m in _CLAUSE_SPLIT.finditer(sentence)] + [len(sentence)]
-        clauses = [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
-    lead_end = next((a for a, b in clauses if [d for d in find_doses(sentence[a:b]) if d.kind == "single"]), 0)
+    clauses = _survey_clauses(sentence, len(singles))
+    lead_end = next((a for a, b in clauses if _has_single_dose(sentence[a:b])), 0)
     context = (start, start + lead_end) if lead_end else (start, end)
+    out: list[ProseStudy] = []
     for a, b in clauses:
         clause = sentence[a:b]
-        if not [d for d in find_doses(clause) if d.kind == "single"]:
-            continue
-        if not (fields.disease_codes(clause) or load_vocab("route").find(clause)) and len(clauses) > 1:
-            continue
-        each = _EACH_ONE.search(clause)
-        if each:
-            # "A和B各一项": one study in each place, each span starting at its own name
-            for g in (1, 2):
-                s = start + a + each.start(g)
-                s = start if g == 1 else s
-                out.append(ProseStudy(s, start + b, each.group(g), "dose", route_hint=route_hint,
-                                      focus=(start + a, start + b), context=context))
-            continue
-        out.append(ProseStudy(start + a, start + b, _trim(clause)[:40], "dose", route_hint=route_hint,
-                              focus=(start + a, start + b), context=context))
+        if _names_surveyed_study(clause, len(clauses)):
+            out.extend(_clause_studies(start, a, b, clause, route_hint, context))
     return out
+
+
+@dataclass
+class _Reader:
+    """The walk over an article's lines: what was found so far and which studies are open."""
+
+    text: str
+    lines: list[_Line]
+    studies: list[ProseStudy]  # kept as found: numbered sections and dose-survey studies
+    candidates: list[ProseStudy] = field(default_factory=list)  # anchored studies, kept if they have facts
+    current: ProseStudy | None = None  # the study open in this paragraph
+    last: ProseStudy | None = None  # the latest study of this section, which later paragraphs may extend
+    prev_year: int | None = None
+    prev_sentence: tuple[int, int] | None = None  # the paragraph's previous sentence
+    route_hint: str | None = None  # the route named by the heading above the paragraph
+
+
+def _refers_back(last: ProseStudy, line: _Line) -> bool:
+    """``该研究…`` (after a review also ``在纳入的研究中…``): the paragraph goes on with ``last``."""
+    return bool(_BACK_REFERENCE.search(line.text) or (
+        last.anchor_kind == "review" and _POOLED_REFERENCE.search(line.text)))
+
+
+def _is_inner_anchor(sentence: str, anchor: tuple[str, str], current: ProseStudy | None) -> bool:
+    """A back reference (``该研究…``), or a phase named inside the open study without a marker."""
+    return bool(_BACK_REFERENCE.search(sentence.strip()[:8]) or (
+        anchor[0] == "phase" and current is not None and not _SINGLE_MARKER.search(sentence)))
+
+
+def _cites_open_study(text: str, sentence: str, anchor: tuple[str, str], current: ProseStudy | None) -> bool:
+    """A later sentence that cites its source (``结果显示…[1]。``) still tells the open study,
+    unless it turns to another disease (then it is another study)."""
+    return (anchor[0] == "marker" and current is not None
+            and current.reference_marker in (None, _marker(sentence))
+            and not _new_disease(sentence, text[current.start : current.end]))
+
+
+def _opening_anchor(text: str, sentence: str, current: ProseStudy | None) -> tuple[str, str] | None:
+    """The anchor of the sentence, unless it only goes on with the open study."""
+    anchor = anchor_of(sentence)
+    if anchor is None or _is_inner_anchor(sentence, anchor, current):
+        return None
+    if _cites_open_study(text, sentence, anchor, current):
+        return None
+    return anchor
+
+
+def _named_by_previous_sentence(r: _Reader, sentence: str) -> bool:
+    """``…一项研究…。该研究纳入…`` with nothing open: the previous sentence introduced the study."""
+    return (r.current is None and r.prev_sentence is not None and bool(_THIS_STUDY.search(sentence))
+            and bool(_STUDY_NOUN.search(r.text[r.prev_sentence[0] : r.prev_sentence[1]])))
+
+
+def _open_study(r: _Reader, li: int, start: int, end: int, anchor: tuple[str, str], year: int | None,
+                sentence: str) -> None:
+    r.current = ProseStudy(start, end, anchor[1][:60], anchor[0], year_hint=year, route_hint=r.route_hint,
+                           disease_hint=_heading_disease(r.lines, li), reference_marker=_marker(sentence))
+    r.candidates.append(r.current)
+    r.last = r.current
+
+
+def _read_sentence(r: _Reader, li: int, a: int, b: int) -> None:
+    """A dose survey with nothing open is studies of its own; an anchor opens a study; any other
+    sentence extends the open one. ``同年`` takes the year of the sentence before."""
+    sentence = r.text[a:b]
+    survey = _dose_survey(r.text, a, b, r.route_hint) if r.current is None else []
+    if survey:
+        r.studies.extend(survey)
+        r.current = None
+        return  # the previous sentence and year stay as they were
+    anchor = _opening_anchor(r.text, sentence, r.current)
+    year = fields.year(sentence)
+    start = a
+    if anchor is None and _named_by_previous_sentence(r, sentence):
+        anchor = ("determiner", r.text[r.prev_sentence[0] : r.prev_sentence[1]].strip()[:40])
+        start = r.prev_sentence[0]
+    if anchor:
+        if _SAME_YEAR.search(sentence) and year is None:
+            year = r.prev_year
+        _open_study(r, li, start, b, anchor, year, sentence)
+    elif r.current is not None:
+        r.current.end = b
+        r.current.reference_marker = r.current.reference_marker or _marker(sentence)
+    if year is not None:
+        r.prev_year = year
+    r.prev_sentence = (a, b)
+
+
+def _read_paragraph(r: _Reader, li: int, sentences: list[tuple[int, int]], anchored: bool) -> None:
+    """A paragraph opens its own studies: under a numbered heading that names the study (and a
+    paragraph that says "这项研究…"), that one; then sentence by sentence."""
+    r.current = None
+    r.route_hint = _heading_route(r.lines, li)
+    r.prev_sentence = None
+    titled = _titled_study(r.text, r.lines, li, sentences) if not anchored else None
+    if titled is not None:
+        titled.route_hint = r.route_hint
+        r.current = r.last = titled
+        r.candidates.append(titled)
+    for a, b in sentences:
+        _read_sentence(r, li, a, b)
+
+
+def _read_line(r: _Reader, li: int, line: _Line) -> None:
+    """A heading closes the section's studies; a paragraph that opens none and refers back
+    extends the section's latest study; any other paragraph is read for studies of its own."""
+    if line.heading:
+        r.current = r.last = None
+        return
+    sentences = _sentences(line)
+    anchored = any(anchor_of(r.text[a:b]) for a, b in sentences)
+    if r.last is not None and not anchored and _refers_back(r.last, line):
+        r.last.end = line.end
+        return
+    _read_paragraph(r, li, sentences, anchored)
 
 
 def find_prose_studies(text: str, masked: list[tuple[int, int]] | None = None) -> list[ProseStudy]:
     """Every study told in prose (outside the ``masked`` table spans), in text order."""
     lines = _lines(text, masked or [])
     studies, used = _numbered_sections(text, lines)
-    candidates: list[ProseStudy] = []
-    current: ProseStudy | None = None  # the study open in this paragraph
-    last: ProseStudy | None = None  # the latest study of this section, which later paragraphs may extend
-    prev_year: int | None = None
+    reader = _Reader(text, lines, studies)
     for li, line in enumerate(lines):
-        if li in used:
-            continue
-        if line.heading:
-            current = last = None
-            continue
-        sentences = _sentences(line)
-        anchored = any(anchor_of(text[a:b]) for a, b in sentences)
-        if last is not None and not anchored and (_BACK_REFERENCE.search(line.text) or (
-                last.anchor_kind == "review" and _POOLED_REFERENCE.search(line.text))):
-            last.end = line.end
-            continue
-        current = None
-        route_hint = _heading_route(lines, li)
-        prev_sentence: tuple[int, int] | None = None
-        titled = _titled_study(text, lines, li, sentences) if not anchored else None
-        if titled is not None:
-            # a numbered heading that names the study, and a paragraph that says "这项研究…"
-            titled.route_hint = route_hint
-            current = last = titled
-            candidates.append(titled)
-        for a, b in sentences:
-            sentence = text[a:b]
-            span = (a, b)
-            survey = _dose_survey(text, a, b, route_hint) if current is None else []
-            if survey:
-                studies.extend(survey)
-                current = None
-                continue
-            anchor = anchor_of(sentence)
-            if anchor and (_BACK_REFERENCE.search(sentence.strip()[:8]) or (
-                    anchor[0] == "phase" and current is not None and not _SINGLE_MARKER.search(sentence))):
-                anchor = None
-            if anchor and anchor[0] == "marker" and current is not None and \
-                    current.reference_marker in (None, _marker(sentence)) and \
-                    not _new_disease(sentence, text[current.start : current.end]):
-                # a later sentence of the paragraph that cites its source ("结果显示…[1]。") still
-                # tells the open study, unless it turns to another disease (then it is another study)
-                anchor = None
-            year = fields.year(sentence)
-            if anchor is None and current is None and prev_sentence and _THIS_STUDY.search(sentence) \
-                    and _STUDY_NOUN.search(text[prev_sentence[0] : prev_sentence[1]]):
-                anchor = ("determiner", text[prev_sentence[0] : prev_sentence[1]].strip()[:40])
-                a = prev_sentence[0]
-            if anchor:
-                if _SAME_YEAR.search(sentence) and year is None:
-                    year = prev_year
-                current = ProseStudy(a, b, anchor[1][:60], anchor[0], year_hint=year, route_hint=route_hint,
-                                     disease_hint=_heading_disease(lines, li),
-                                     reference_marker=_marker(sentence))
-                candidates.append(current)
-                last = current
-            elif current is not None:
-                current.end = b
-                current.reference_marker = current.reference_marker or _marker(sentence)
-            if year is not None:
-                prev_year = year
-            prev_sentence = span
-    studies.extend(c for c in candidates if has_facts(text[c.start : c.end]))
+        if li not in used:
+            _read_line(reader, li, line)
+    studies.extend(c for c in reader.candidates if has_facts(text[c.start : c.end]))
     return sorted(studies, key=lambda s: (s.start, s.end))

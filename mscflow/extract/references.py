@@ -63,23 +63,25 @@ def _looks_like_citation(line: str) -> bool:
     return bool(_YEAR.search(line) or _DOI.search(line) or _URL.search(line) or _PMID.search(line))
 
 
-def _reference_lines(text: str) -> list[tuple[int, int, str]]:
-    """Lines of the reference list: after a heading, or a trailing block of marked citations."""
-    lines = _lines(text)
+def _listed_after_heading(lines: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The first run of marked or citation-like lines after the last reference heading."""
     heading = max((k for k, (_, _, t) in enumerate(lines) if _HEADING.match(t)), default=None)
-    if heading is not None:
-        picked = []
-        for start, end, body in lines[heading + 1 :]:
-            if not body.strip():
-                continue
-            if "|" in body or not (_marker(body, True)[0] or _looks_like_citation(body)):
-                if picked:
-                    break
-                continue
-            picked.append((start, end, body))
-        if picked:
-            return picked
-    # no heading: the last run of marker-led lines that read like citations
+    if heading is None:
+        return []
+    picked = []
+    for start, end, body in lines[heading + 1 :]:
+        if not body.strip():
+            continue
+        if "|" in body or not (_marker(body, True)[0] or _looks_like_citation(body)):
+            if picked:
+                break
+            continue
+        picked.append((start, end, body))
+    return picked
+
+
+def _trailing_citation_block(lines: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """With no heading: the last run of marker-led lines that read like citations."""
     block: list[tuple[int, int, str]] = []
     best: list[tuple[int, int, str]] = []
     for start, end, body in lines:
@@ -92,6 +94,12 @@ def _reference_lines(text: str) -> list[tuple[int, int, str]]:
                 best = block
             block = []
     return block or best
+
+
+def _reference_lines(text: str) -> list[tuple[int, int, str]]:
+    """Lines of the reference list: after a heading, or a trailing block of marked citations."""
+    lines = _lines(text)
+    return _listed_after_heading(lines) or _trailing_citation_block(lines)
 
 
 def reference_spans(text: str) -> list[tuple[int, int]]:
@@ -126,6 +134,72 @@ def _sentences(text: str) -> list[str]:
     return [p.strip() for p in _SENTENCE_END.split(text) if p.strip()]
 
 
+def _gb_fields(body: str, gb: re.Match) -> tuple[str | None, str | None, str | None]:
+    """GB/T 7714 ``作者.题名[J].刊名,年,卷(期):页.``: (authors, title, journal)."""
+    head = body[: gb.start()]
+    parts = re.split(r"[.．。]\s*", head, maxsplit=1)
+    journal = _journal(body[gb.end() :])
+    if len(parts) == 2 and _looks_like_authors(parts[0]):
+        return parts[0], parts[1], journal
+    return None, head, journal
+
+
+def _comma_list_fields(body: str) -> tuple[str | None, str, str | None, str | None]:
+    """Comma-separated entry: the leading name-like segments are the authors; with no sentence
+    break after them, the next segment is the title and the rest the journal.
+    (authors, rest, title, journal)."""
+    segments = re.split(r"\s*[,，]\s*", body)
+    k = 0
+    while k < len(segments) and _looks_like_authors(segments[k]) and len(segments[k]) <= 30:
+        k += 1
+    if not k:
+        return None, body, None, None
+    rest = ", ".join(segments[k:])
+    if len(segments) > k + 1 and not _sentences(rest)[1:]:
+        return ", ".join(segments[:k]), rest, segments[k], _journal(", ".join(segments[k + 1 :]))
+    return ", ".join(segments[:k]), rest, None, None
+
+
+def _split_authors(body: str, paren_year: re.Match | None) -> tuple[str | None, str, str | None, str | None]:
+    """(authors, rest, title, journal) of a non-GB entry; the first style that fits wins:
+    APA ``Authors (2012), Title.``, ``Authors et al. Title.``, a name sentence, a comma list."""
+    if paren_year and paren_year.start() < len(body) // 2:
+        return body[: paren_year.start()], body[paren_year.end() :], None, None
+    et_al = _ET_AL.search(body)
+    if et_al and et_al.start() < len(body) // 2:
+        return body[: et_al.end()], body[et_al.end() :], None, None
+    sentences = _sentences(body)
+    if len(sentences) >= 3 and _looks_like_authors(sentences[0]):
+        return sentences[0], body[body.index(sentences[1]) :], None, None
+    return _comma_list_fields(body)
+
+
+def _title_and_journal(rest: str) -> tuple[str | None, str | None]:
+    """What follows the authors: its first sentence is the title, the next starts the journal."""
+    sentences = _sentences(rest)
+    if not sentences:
+        return None, None
+    if len(sentences) > 1:
+        return sentences[0], _journal(rest[rest.index(sentences[1]) :])
+    return sentences[0], None
+
+
+def _authors_title_journal(body: str, paren_year: re.Match | None) -> tuple[str | None, str | None, str | None]:
+    """Split the entry by its style: GB/T 7714 when it has a ``[J]`` type mark, else by authors."""
+    gb = _GB_TYPE.search(body)
+    if gb:
+        return _gb_fields(body, gb)
+    authors, rest, title, journal = _split_authors(body, paren_year)
+    if title is None and rest:
+        title, journal = _title_and_journal(rest)
+    return authors, title, journal
+
+
+def _strip_field(value: str | None) -> str | None:
+    """Surrounding punctuation off; nothing left is no value (an empty string stays as it was)."""
+    return (value.strip(" .,，;；") or None) if value else value
+
+
 def parse_citation(entry: str) -> dict:
     """authors, title, journal, year, doi, pmid of one citation (marker already removed)."""
     doi = _DOI.search(entry)
@@ -133,55 +207,15 @@ def parse_citation(entry: str) -> dict:
     body = _clean_tail(entry)
     paren_year = _PAREN_YEAR.search(body)
     year_match = paren_year or _YEAR.search(body)
-    fields: dict = {
-        "authors": None,
-        "title": None,
-        "journal": None,
+    authors, title, journal = _authors_title_journal(body, paren_year)
+    return {
+        "authors": authors.strip(" .,，") if authors else None,
+        "title": _strip_field(title),
+        "journal": _strip_field(journal),
         "year": int(year_match.group(1)) if year_match else None,
         "doi": doi.group(1).rstrip(".") if doi else None,
         "pmid": pmid.group(1) if pmid else None,
     }
-    authors, rest = None, body
-    gb = _GB_TYPE.search(body)
-    et_al = _ET_AL.search(body)
-    if gb:  # GB/T 7714: 作者.题名[J].刊名,年,卷(期):页.
-        head = body[: gb.start()]
-        parts = re.split(r"[.．。]\s*", head, maxsplit=1)
-        if len(parts) == 2 and _looks_like_authors(parts[0]):
-            authors, fields["title"] = parts[0], parts[1]
-        else:
-            fields["title"] = head
-        fields["journal"] = _journal(body[gb.end() :])
-    else:
-        if paren_year and paren_year.start() < len(body) // 2:  # APA: Authors (2012), Title. ...
-            authors, rest = body[: paren_year.start()], body[paren_year.end() :]
-        elif et_al and et_al.start() < len(body) // 2:  # Authors et al. Title. Journal ...
-            authors, rest = body[: et_al.end()], body[et_al.end() :]
-        else:
-            sentences = _sentences(body)
-            if len(sentences) >= 3 and _looks_like_authors(sentences[0]):
-                authors, rest = sentences[0], body[body.index(sentences[1]) :]
-            else:  # comma-separated: leading name-like segments are the authors
-                segments = re.split(r"\s*[,，]\s*", body)
-                k = 0
-                while k < len(segments) and _looks_like_authors(segments[k]) and len(segments[k]) <= 30:
-                    k += 1
-                if k:
-                    authors = ", ".join(segments[:k])
-                    rest = ", ".join(segments[k:])
-                    if len(segments) > k + 1 and not _sentences(rest)[1:]:
-                        fields["title"], fields["journal"] = segments[k], _journal(", ".join(segments[k + 1 :]))
-        if fields["title"] is None and rest:
-            sentences = _sentences(rest)
-            if sentences:
-                fields["title"] = sentences[0]
-                if len(sentences) > 1:
-                    fields["journal"] = _journal(rest[rest.index(sentences[1]) :])
-    fields["authors"] = authors.strip(" .,，") if authors else None
-    for key in ("title", "journal"):
-        if fields[key]:
-            fields[key] = fields[key].strip(" .,，;；") or None
-    return fields
 
 
 def reference_id(document_id: str, marker: str | None, evidence_text: str) -> str:

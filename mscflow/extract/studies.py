@@ -106,42 +106,68 @@ def _bare_year(study_cell: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+def _joined(by_role: dict[str, str], roles: tuple[str, ...]) -> str:
+    return " ".join(by_role.get(r, "") for r in roles).strip()
+
+
+def _both_arms(by_role: dict[str, str], count_cell: str) -> fields.Counts | None:
+    """Arm sizes from the count cell, else an "Arms" column (machine-translated 手臂), else the
+    intervention column (``…与 PRP 注射对照,两组各 12 例``); only a cell that states both arms."""
+    arms = fields.counts(count_cell)
+    for role in ("design", "intervention"):
+        if (arms.n_treatment is None or arms.n_control is None) and by_role.get(role):
+            arms = fields.counts(by_role[role])
+    if arms.n_treatment is not None and arms.n_control is not None:
+        return arms
+    return None
+
+
+def _row_counts(by_role: dict[str, str]) -> dict:
+    """The total is the number the count cell starts with; arm sizes only when a cell states both
+    (``24(MSC组12例,对照组12例)``), and then they also give a total the count cell lacks."""
+    count_cell = by_role.get("patients") or by_role.get("patient_count") or ""
+    n_total = leading_int(count_cell)
+    arms = _both_arms(by_role, count_cell)
+    if arms is None:
+        return {"n_total": n_total, "n_treatment": None, "n_control": None}
+    return {"n_total": n_total or arms.n_total, "n_treatment": arms.n_treatment, "n_control": arms.n_control}
+
+
+def _row_product(by_role: dict[str, str], stated: str) -> dict:
+    """Cell type and tissue from the columns that describe the product, when the row has any."""
+    product = _joined(by_role, ("intervention", "cell_source", "transplant", "design", "study_type"))
+    if not product:
+        return {}
+    cell = fields.cell_type(product)
+    return {"cell_type": cell, "tissue_source": fields.tissue_source(by_role.get("cell_source") or stated, cell)}
+
+
+def _row_label(by_role: dict[str, str], citation: str, marker: re.Match | None) -> str:
+    """The study cell; else a citation that is more than a bare marker; else recipients and marker."""
+    return by_role.get("study") or ("" if _MARKER.fullmatch(citation.strip()) else citation) or " ".join(
+        x for x in (by_role.get("recipients"), marker.group() if marker else by_role.get("reference")) if x
+    )
+
+
 def _row_record(document_id: str, text: str, table: PipeTable, row: TableRow, ctx: fields.DocContext) -> dict:
     by_role = _cells_by_role(table, row)
     stated = " | ".join(c for r, c in by_role.items() if r != "limitations")  # limitations speak of future work
-    everything = " | ".join(by_role.values())
-    primary = " ".join(by_role.get(r, "") for r in ("design", "study_type")).strip() or None
-    product = " ".join(by_role.get(r, "") for r in ("intervention", "cell_source", "transplant", "design", "study_type")).strip()
+    primary = _joined(by_role, ("design", "study_type")) or None
     values = _common_fields(
         stated, ctx, primary_design=primary,
-        donor_text=" ".join(by_role.get(r, "") for r in ("intervention", "cell_source", "transplant")).strip() or None,
+        donor_text=_joined(by_role, ("intervention", "cell_source", "transplant")) or None,
         tissue_text=by_role.get("cell_source"),
     )
-    count_cell = by_role.get("patients") or by_role.get("patient_count") or ""
-    values.update(n_total=leading_int(count_cell), n_treatment=None, n_control=None)
-    arms = fields.counts(count_cell)
-    if (arms.n_treatment is None or arms.n_control is None) and by_role.get("design"):
-        # an "Arms" column (machine-translated 手臂) can carry the arm sizes instead
-        arms = fields.counts(by_role["design"])
-    if (arms.n_treatment is None or arms.n_control is None) and by_role.get("intervention"):
-        # or the intervention column ("…与 PRP 注射对照,两组各 12 例")
-        arms = fields.counts(by_role["intervention"])
-    if arms.n_treatment is not None and arms.n_control is not None:
-        # "24(MSC组12例,对照组12例)": the count cell states the arm sizes
-        values.update(n_total=values["n_total"] or arms.n_total, n_treatment=arms.n_treatment, n_control=arms.n_control)
-    if product:
-        values["cell_type"] = fields.cell_type(product)
-        values["tissue_source"] = fields.tissue_source(by_role.get("cell_source") or stated, values["cell_type"])
+    values.update(_row_counts(by_role))
+    values.update(_row_product(by_role, stated))
     values["design"] = fields.design(stated, primary, "single_arm", values["n_total"])
-    values["follow_up_months"] = fields.follow_up(everything)
+    values["follow_up_months"] = fields.follow_up(" | ".join(by_role.values()))
     # a 参考文献 (References) column that holds the citation itself (``Connick P 等(2012)``) names
     # the study when no study column does; a bare marker (``【045】``) gives no year
     citation = by_role.get("study") or by_role.get("reference", "")
     values["year"] = fields.year(citation) or _bare_year(citation)
     marker = _MARKER.search(text[row.char_start : row.char_end])
-    label = by_role.get("study") or ("" if _MARKER.fullmatch(citation.strip()) else citation) or " ".join(
-        x for x in (by_role.get("recipients"), marker.group() if marker else by_role.get("reference")) if x
-    )
+    label = _row_label(by_role, citation, marker)
     rec = _record(document_id, "table_row", label or f"table {table.index} row {row.index}", text,
                   row.char_start, row.char_end, **values)
     rec.update(table_index=table.index, row_index=row.index, reference_marker=marker.group() if marker else None)
@@ -195,31 +221,47 @@ def _dedupe(records: list[dict]) -> list[dict]:
     return [best[k] for k in order]
 
 
+def _cites_earlier_study(kept: list[dict], r: dict) -> bool:
+    """A prose mention without a dose that cites the reference an earlier prose study of the same
+    disease cited (``在 Wang 等[11]的研究中,治疗组有4例…``) is that study again."""
+    if not (r["kind"] == "prose" and r["reference_marker"] and r["dose_low"] is None):
+        return False
+    return any(k["kind"] == "prose" and k["reference_marker"] == r["reference_marker"] and k["disease"] == r["disease"]
+               for k in kept)
+
+
+def _detailed_study(kept: list[dict], r: dict) -> dict | None:
+    """For a prose mention with a route and a disease but no count, dose or marker: the latest
+    earlier study of that disease and route, which it only adds detail to."""
+    if not (r["n_total"] is None and r["dose_low"] is None and r["route"] and r["disease"] != "other"
+            and r["reference_marker"] is None and r["kind"] == "prose"):
+        return None
+    return next((k for k in reversed(kept)
+                 if k["disease"] == r["disease"] and k["route"] == r["route"]
+                 and not (k["reference_marker"] and r["reference_marker"]
+                          and k["reference_marker"] != r["reference_marker"])), None)
+
+
+def _fill_missing(target: dict, r: dict) -> None:
+    """The fact fields ``target`` lacks (an ``unspecified`` tissue counts as lacking), from ``r``."""
+    for name in fact_fields():
+        if target[name] is None or (name == "tissue_source" and target[name] == "unspecified"):
+            target[name] = r[name]
+
+
 def _fold(records: list[dict]) -> list[dict]:
     """Fold a later detail-only mention into an earlier prose study of the same disease and route,
-    and a later mention that cites the same reference for the same disease without a dose
-    (``在 Wang 等[11]的研究中,治疗组有4例…``) into the study that reference opened."""
+    and a later mention that cites the same reference for the same disease without a dose into
+    the study that reference opened."""
     kept: list[dict] = []
     for r in records:
-        target = None
-        if r["kind"] == "prose" and r["reference_marker"] and r["dose_low"] is None:
-            target = next((k for k in kept if k["kind"] == "prose" and k["reference_marker"] == r["reference_marker"]
-                           and k["disease"] == r["disease"]), None)
-            if target is not None:
-                continue  # the earlier record is the study; the repeat adds no stated figure of its own
-        if (r["n_total"] is None and r["dose_low"] is None and r["route"] and r["disease"] != "other"
-                and r["reference_marker"] is None and r["kind"] == "prose"):
-            for k in kept:
-                if (k["disease"] == r["disease"] and k["route"] == r["route"]
-                        and not (k["reference_marker"] and r["reference_marker"]
-                                 and k["reference_marker"] != r["reference_marker"])):
-                    target = k
+        if _cites_earlier_study(kept, r):
+            continue  # the earlier record is the study; the repeat adds no stated figure of its own
+        target = _detailed_study(kept, r)
         if target is None:
             kept.append(r)
-            continue
-        for name in fact_fields():
-            if target[name] is None or (name == "tissue_source" and target[name] == "unspecified"):
-                target[name] = r[name]
+        else:
+            _fill_missing(target, r)
     return kept
 
 

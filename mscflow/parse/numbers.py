@@ -140,59 +140,89 @@ def _mantissa_values(m: str) -> list[float]:
     return [float(x) for x in re.findall(NUM, m)]
 
 
+def _scientific_dose(text: str, m: re.Match) -> tuple[int, list[float]] | None:
+    """``2.5×10^6``, ``(1.0-1.5) x10 6``: mantissas times the power; a ``± sd`` tail is part of it."""
+    vals = [v * 10 ** _exponent(m) for v in _mantissa_values(m.group("m"))]
+    tail = _PM_TAIL.match(text, m.end())
+    return (tail.end() if tail else m.end()), vals
+
+
+def _power_dose(text: str, m: re.Match) -> tuple[int, list[float]] | None:
+    """``10^6``, ``10⁶``, ``10的6次方``: a power of ten with no mantissa."""
+    return m.end(), [10.0 ** _exponent(m)]
+
+
+def _bare_power_dose(text: str, m: re.Match) -> tuple[int, list[float]] | None:
+    """``106/公斤``: a glued power of ten that only a following unit makes a dose."""
+    return m.end(), [10.0 ** int(m.group("e"))]
+
+
+def _chinese_magnitude_dose(text: str, m: re.Match) -> tuple[int, list[float]] | None:
+    """``8.6亿个``, ``5千万``: a number times 万/亿 (and 十/百/千 before them)."""
+    k = m.group("k")
+    base = parse_number(m.group("m")[: -1] if k else m.group("m"))
+    if base is None:
+        return None
+    base *= _CN_UNITS[k] if k else 1  # 5千万 = 5 × 千 × 万
+    return m.end(), [base * _CN_BIG[m.group("u")]]
+
+
+def _plain_cell_count_dose(text: str, m: re.Match) -> tuple[int, list[float]] | None:
+    """``5000个MSC``: a plain number of cells, a dose only from a thousand up."""
+    base = parse_number(m.group("m"))
+    if base is None or base < 1000:
+        return None
+    return m.end(), [base]
+
+
+# Tried in this order; a later form never reads inside a span an earlier one took.
+_DOSE_FORMS = (
+    (_SCI, _scientific_dose),
+    (_POW, _power_dose),
+    (_BARE, _bare_power_dose),
+    (_CN_MAG, _chinese_magnitude_dose),
+    (_PLAIN_CELLS, _plain_cell_count_dose),
+)
+
+
+def _dose_spans(text: str) -> list[tuple[int, int, list[float], int]]:
+    """(start, end, values, 0) of every dose-shaped number, each form reading only free text."""
+    found: list[tuple[int, int, list[float], int]] = []
+    taken: list[tuple[int, int]] = []
+    for rx, read in _DOSE_FORMS:
+        for m in rx.finditer(text):
+            if not all(m.end() <= a or m.start() >= b for a, b in taken):
+                continue  # e.g. the "± 0.4×10 6" tail of the previous dose
+            read_off = read(text, m)
+            if read_off is None:
+                continue
+            end, vals = read_off
+            found.append((m.start(), end, vals, 0))
+            taken.append((m.start(), end))
+    return found
+
+
+def _dose_kind(before: str, after: str) -> str:
+    """First that applies: cells/mL, a cumulative amount, a bound, else a single dose."""
+    if _PER_ML_AFTER.match(after):
+        return "concentration"
+    if _TOTAL_BEFORE.search(before):
+        return "total"
+    if _THRESHOLD_BEFORE.search(before) or _THRESHOLD_AFTER.match(after):
+        return "threshold"
+    return "single"
+
+
 def find_doses(text: str) -> list[Dose]:
     """Every cell dose in text, in order, classified (single / concentration / total / threshold)."""
-    found: list[tuple[int, int, list[float], int]] = []  # start, end, values, exponent-or-mult
-    taken: list[tuple[int, int]] = []
-
-    def free(s: int, e: int) -> bool:
-        return all(e <= a or s >= b for a, b in taken)
-
-    for m in _SCI.finditer(text):
-        if not free(m.start(), m.end()):  # the "± 0.4×10 6" tail of the previous dose
-            continue
-        vals = [v * 10 ** _exponent(m) for v in _mantissa_values(m.group("m"))]
-        end = m.end()
-        tail = _PM_TAIL.match(text, end)
-        if tail:
-            end = tail.end()
-        found.append((m.start(), end, vals, 0))
-        taken.append((m.start(), end))
-    for rx in (_POW, _BARE):
-        for m in rx.finditer(text):
-            if free(m.start(), m.end()):
-                found.append((m.start(), m.end(), [10.0 ** (_exponent(m) if rx is _POW else int(m.group("e")))], 0))
-                taken.append((m.start(), m.end()))
-    for m in _CN_MAG.finditer(text):
-        if free(m.start(), m.end()):
-            k = m.group("k")
-            base = parse_number(m.group("m")[: -1] if k else m.group("m"))
-            if base is not None:
-                base *= _CN_UNITS[k] if k else 1  # 5千万 = 5 × 千 × 万
-                found.append((m.start(), m.end(), [base * _CN_BIG[m.group("u")]], 0))
-                taken.append((m.start(), m.end()))
-    for m in _PLAIN_CELLS.finditer(text):
-        if free(m.start(), m.end()):
-            base = parse_number(m.group("m"))
-            if base is not None and base >= 1000:
-                found.append((m.start(), m.end(), [base], 0))
-                taken.append((m.start(), m.end()))
     doses = []
-    for start, end, vals, _ in sorted(found):
+    for start, end, vals, _ in sorted(_dose_spans(text)):
         if not vals:
             continue
         after = text[end : end + 16]
         before = text[max(0, start - 12) : start]
         per_kg = bool(_PER_KG_AFTER.match(after) or _PER_KG_BEFORE.search(before))
-        if _PER_ML_AFTER.match(after):
-            kind = "concentration"
-        elif _TOTAL_BEFORE.search(before):
-            kind = "total"
-        elif _THRESHOLD_BEFORE.search(before) or _THRESHOLD_AFTER.match(after):
-            kind = "threshold"
-        else:
-            kind = "single"
-        doses.append(Dose(min(vals), max(vals), per_kg, kind, start, end))
+        doses.append(Dose(min(vals), max(vals), per_kg, _dose_kind(before, after), start, end))
     return _join_ranges(text, doses)
 
 
@@ -330,21 +360,32 @@ _DOUBLE = re.compile(r"双剂量|雙劑量|双倍剂量|雙倍劑量|双次|雙�
 _REPEAT_BEFORE = re.compile(r"(?:重复|重複|再|追加)[^,，;;。\d]{1,4}$")
 
 
-def find_administrations(text: str) -> list[Value]:
-    """How many times cells were given: ``3 次``, ``两次``, ``第二次``, ``单次`` (1), ``双剂量`` (2).
+_FREQUENCY_BEFORE = re.compile(r"(?:每(?!人|例|位|名|个?患者)[^,，;;。]{0,4}|再)$")
+_NOT_ADMIN_AFTER = ("随访", "隨訪", "复查", "複查")  # "3次随访": visits, not administrations
 
-    Frequencies (``每周一次``) are skipped: they say how often, not how many times.
-    """
+
+def _is_frequency(before: str) -> bool:
+    """每周一次, not 每人两次; "每月1次共4次" still counts the 4."""
+    return bool(_FREQUENCY_BEFORE.search(before)) and not _IN_ALL.search(before)
+
+
+def _administration_window(text: str, m: re.Match, before: str) -> str:
+    """Where the verb that makes ``N次`` an administration must be: around it, or after 共
+    (``…静脉输注MSC 2×10^6/kg,共2次``) anywhere earlier in the same sentence."""
+    if _IN_ALL.search(before):
+        return text[text.rfind("。", 0, m.start()) + 1 : m.end() + 12][-60:]
+    return text[max(0, m.start() - 8) : m.end() + 12]
+
+
+def _counted_times(text: str) -> list[Value]:
+    """``3 次``, ``两次`` next to an administration verb; a repeat (``再输注1次``) adds the first."""
     out = []
     for m in _TIMES_COUNT.finditer(text):
         before = text[max(0, m.start() - 6) : m.start()]
-        if re.search(r"(?:每(?!人|例|位|名|个?患者)[^,，;;。]{0,4}|再)$", before) and not _IN_ALL.search(before):
-            continue  # 每周一次, not 每人两次; "每月1次共4次" still counts the 4
-        window = text[max(0, m.start() - 8) : m.end() + 12]
-        if _IN_ALL.search(before):
-            # "…静脉输注MSC 2×10^6/kg,共2次": the verb sits earlier in the same sentence
-            window = text[text.rfind("。", 0, m.start()) + 1 : m.end() + 12][-60:]
-        if not _ADMIN_VERB.search(window) or text[m.end() : m.end() + 2] in ("随访", "隨訪", "复查", "複查"):
+        if _is_frequency(before):
+            continue
+        window = _administration_window(text, m, before)
+        if not _ADMIN_VERB.search(window) or text[m.end() : m.end() + 2] in _NOT_ADMIN_AFTER:
             continue
         v = parse_number(m.group("c"))
         if v is None or v <= 0 or v > 50:
@@ -352,18 +393,37 @@ def find_administrations(text: str) -> list[Value]:
         if _REPEAT_BEFORE.search(text[max(0, m.start() - 8) : m.start()]):
             v += 1
         out.append(Value(v, v, m.start(), m.end()))
+    return out
+
+
+def _scheduled_times(text: str) -> list[Value]:
+    """Once a period for N periods (``每周…一次,连续四周``, up to 24) or once a day for N days
+    (``连续三天每天静脉输注``, up to 14)."""
+    out = []
     for m in _PERIODIC.finditer(text):
-        # "每周静脉输注一次…,连续四周": once a period for that many periods
         v = parse_number(m.group("c"))
         if v and 0 < v <= 24:
             out.append(Value(v, v, m.start(), m.end()))
     for m in _DAILY.finditer(text):
-        # "连续三天每天静脉输注": one administration a day for that many days
         v = parse_number(m.group("c") or m.group("d") or m.group("e"))
         if v and 0 < v <= 14:
             out.append(Value(v, v, m.start(), m.end()))
-    for rx, v in ((_SINGLE, 1.0), (_DOUBLE, 2.0), (_EACH_TIME_POINT, 2.0)):
-        out.extend(Value(v, v, m.start(), m.end()) for m in rx.finditer(text))
+    return out
+
+
+def _worded_times(text: str) -> list[Value]:
+    """Numbers said in words: ``单次`` 1, ``双剂量`` 2, ``第6周和第7周各…一次`` 2."""
+    return [Value(v, v, m.start(), m.end())
+            for rx, v in ((_SINGLE, 1.0), (_DOUBLE, 2.0), (_EACH_TIME_POINT, 2.0))
+            for m in rx.finditer(text)]
+
+
+def find_administrations(text: str) -> list[Value]:
+    """How many times cells were given: ``3 次``, ``两次``, ``第二次``, ``单次`` (1), ``双剂量`` (2).
+
+    Frequencies (``每周一次``) are skipped: they say how often, not how many times.
+    """
+    out = _counted_times(text) + _scheduled_times(text) + _worded_times(text)
     return sorted(out, key=lambda x: x.start)
 
 

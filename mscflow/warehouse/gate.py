@@ -337,6 +337,26 @@ def _figures(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     return out
 
 
+def _lost_documents(before: dict, after: dict, seeds: set[str] | None, quarantined: set[str]) -> str | None:
+    lost = [d for d in sorted(before["documents"] - after["documents"])
+            if (seeds is None or d in seeds) and d not in quarantined]
+    return f"{len(lost)} document(s) lost though their seed file is still there: {lost[:5]}" if lost else None
+
+
+def _emptied_tables(before: dict, after: dict, unchanged: list[str]) -> str | None:
+    emptied = [t for t in PER_DOCUMENT
+               if sum(before[t][v] for v in unchanged) and not sum(after[t][v] for v in unchanged)]
+    return f"table(s) emptied of the rows of unchanged documents: {emptied}" if emptied else None
+
+
+def _studies_lost(before: dict, after: dict, unchanged: list[str]) -> str | None:
+    had = [v for v in unchanged if before["studies"][v]]
+    lost_all = [v.split(":", 1)[0] for v in had if not after["studies"][v]]
+    if had and len(lost_all) * 2 > len(had):
+        return f"{len(lost_all)} of {len(had)} unchanged documents lost every study: {lost_all[:5]}"
+    return None
+
+
 def _loss_outcomes(con: duckdb.DuckDBPyConnection, published: Path | None, seeds: set[str] | None) -> list[CheckOutcome]:
     """AACT-style post-load checks against the published file: no document lost whose seed file
     is still there (and is not quarantined), no table emptied of the rows of documents that did
@@ -345,21 +365,11 @@ def _loss_outcomes(con: duckdb.DuckDBPyConnection, published: Path | None, seeds
     if before is None:
         return [CheckOutcome("warehouse", "no_unexplained_loss", True, "nothing published yet", "sql")]
     after = _figures(con)
-    problems = []
     quarantined = {r[0] for r in con.execute("SELECT source_path FROM core.quarantine").fetchall()}
-    lost = [d for d in sorted(before["documents"] - after["documents"])
-            if (seeds is None or d in seeds) and d not in quarantined]
-    if lost:
-        problems.append(f"{len(lost)} document(s) lost though their seed file is still there: {lost[:5]}")
     unchanged = [v for v in before["studies"] if v in after["studies"]]
-    emptied = [t for t in PER_DOCUMENT
-               if sum(before[t][v] for v in unchanged) and not sum(after[t][v] for v in unchanged)]
-    if emptied:
-        problems.append(f"table(s) emptied of the rows of unchanged documents: {emptied}")
-    had_studies = [v for v in unchanged if before["studies"][v]]
-    lost_all = [v.split(":", 1)[0] for v in had_studies if not after["studies"][v]]
-    if had_studies and len(lost_all) * 2 > len(had_studies):
-        problems.append(f"{len(lost_all)} of {len(had_studies)} unchanged documents lost every study: {lost_all[:5]}")
+    problems = [p for p in (_lost_documents(before, after, seeds, quarantined),
+                            _emptied_tables(before, after, unchanged),
+                            _studies_lost(before, after, unchanged)) if p]
     return [CheckOutcome("warehouse", "no_unexplained_loss", not problems, "; ".join(problems), "sql")]
 
 

@@ -36,12 +36,6 @@ def detect_script(text: str, config: str = "t2s") -> str:
     return "mixed"
 
 
-def is_simplified(text: str, config: str = "t2s") -> bool:
-    """The conversion leaves the text unchanged, judged line by line as ``to_simplified`` converts."""
-    cc = converter(config)
-    return all(cc.convert(line) == line for line in text.split("\n"))
-
-
 def unconverted(text: str, config: str = "t2s", limit: int = 3) -> list[str]:
     """Up to ``limit`` lines (shortened) that the conversion would still change."""
     cc = converter(config)

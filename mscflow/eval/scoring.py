@@ -22,7 +22,6 @@ from typing import Any
 
 from ..contracts import fact_fields
 
-FIELDS: tuple[str, ...] = fact_fields()  # as the contract declares them at import; scoring reads them per call
 NUMERIC_TOLERANCE = {"follow_up_months": 0.05, "year": 0.0}
 DEFAULT_TOLERANCE = 0.02
 _DASHES = re.compile(r"[‐‑‒–—―−~～]")

@@ -26,7 +26,6 @@ from ..parse.numbers import (
 from ..parse.vocab import Match, Vocabulary, load_vocab
 
 STRONG_DESIGNS = ("animal", "meta_analysis", "retrospective", "long_term_follow_up")
-WEAK_DESIGNS = ("rct", "case_report", "non_randomized_controlled", "single_arm")
 DEMOTED_ROUTES = ("arthroscopic_implant", "local_injection")
 
 _TITLE = re.compile(r"《[^》]*》")

@@ -16,7 +16,6 @@ from ..parse.tables import PipeTable, TableRow
 from ..parse.vocab import load_vocab
 
 NCT_ID = re.compile(r"(?<![A-Za-z0-9])NCT\s?(\d{8})(?!\d)", re.IGNORECASE)
-NCT_ID_STRICT = r"^NCT\d{8}$"
 _ROW_NUMBER = re.compile(r"^\s*(\d{1,4})\s*[.、)）]?\s*$")
 WHOLE_CELL_COVERAGE = 0.8  # a role-less cell is a status/type only if a term is nearly all of it
 

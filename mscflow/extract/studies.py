@@ -21,7 +21,6 @@ from . import fields
 from .prose import ProseStudy, find_prose_studies
 from .references import reference_spans
 
-RECORD_KEYS: tuple[str, ...] = contract("studies").columns
 STUDY_TABLE_ROLES = {"study", "patients", "patient_count", "recipients", "reference"}
 REGISTRY_ROLES = {"nct_number"}
 _MARKER = re.compile(r"\[\d{1,3}\]|【\d{1,3}】")

@@ -58,10 +58,6 @@ class Model:
         """Dependencies that are other models (not landing tables)."""
         return tuple(d for d in self.deps if d.split(".")[0] in LAYERS)
 
-    @property
-    def landing_deps(self) -> tuple[str, ...]:
-        return tuple(d for d in self.deps if d.split(".")[0] == LANDING)
-
 
 def quote_relation(relation: str) -> str:
     return ".".join(f'"{part}"' for part in relation.split("."))

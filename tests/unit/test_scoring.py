@@ -4,7 +4,10 @@ import json
 
 import pytest
 
-from mscflow.eval.scoring import FIELDS, normalize, score_studies, values_match
+from mscflow.contracts import fact_fields
+from mscflow.eval.scoring import normalize, score_studies, values_match
+
+FIELDS = fact_fields()
 
 
 def _gold(tmp_path, rows):

@@ -8,7 +8,7 @@ import pytest
 from mscflow.contracts import contract
 from mscflow.eval import SEED_GOLD, process_files
 from mscflow.eval.scoring import score_studies
-from mscflow.extract.studies import RECORD_KEYS, extract_studies, study_id
+from mscflow.extract.studies import extract_studies, study_id
 from mscflow.parse.tables import find_tables
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,7 +31,7 @@ def test_author_year_prose_study():
     assert rec["follow_up_months"] == 12
     assert text[rec["char_start"] : rec["char_end"]].strip() == rec["evidence_text"]
     assert rec["study_id"] == study_id(DOC, "prose", rec["char_start"], rec["char_end"]) == rec["cluster_id"]
-    assert tuple(rec) == RECORD_KEYS
+    assert tuple(rec) == contract("studies").columns
 
 
 def test_arms_and_controls():

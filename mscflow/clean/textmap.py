@@ -10,6 +10,8 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+import numpy as np
+
 
 @dataclass(frozen=True)
 class TextMap:
@@ -66,14 +68,15 @@ class TextMap:
 
 
 def encode_runs(offsets: tuple[int, ...] | list[int]) -> list[list[int]]:
-    """Compress an offset map into [clean_start, raw_start, length] runs of consecutive chars."""
-    runs: list[list[int]] = []
-    for i, raw in enumerate(offsets):
-        if runs and raw == runs[-1][1] + runs[-1][2] and i == runs[-1][0] + runs[-1][2]:
-            runs[-1][2] += 1
-        else:
-            runs.append([i, raw, 1])
-    return runs
+    """Compress an offset map into [clean_start, raw_start, length] runs of consecutive chars
+    (vectorised: a run starts wherever the raw offset does not go up by exactly one)."""
+    if not len(offsets):
+        return []
+    raw = np.asarray(offsets, dtype=np.int64)
+    starts = np.flatnonzero(np.diff(raw) != 1) + 1
+    starts = np.concatenate(([0], starts))
+    lengths = np.diff(np.concatenate((starts, [len(raw)])))
+    return [[int(i), int(raw[i]), int(n)] for i, n in zip(starts, lengths, strict=True)]
 
 
 def decode_runs(runs: list[list[int]]) -> tuple[int, ...]:

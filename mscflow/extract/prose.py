@@ -14,6 +14,7 @@ disease or route there is a study of its own.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from ..parse.numbers import find_counts, find_doses, find_percents
@@ -94,21 +95,55 @@ class _Line:
     text: str
     heading: bool
     numbered: bool
+    route_above: str | None = None  # the route the nearest heading above names
+    disease_above: str | None = None  # the one disease of the nearest heading above that names any
 
 
 def _lines(text: str, masked: list[tuple[int, int]]) -> list[_Line]:
     out = []
     pos = 0
+    inside = _masked(masked)
     for raw in text.split("\n"):
         start, end = pos, pos + len(raw)
         pos = end + 1
         stripped = raw.strip()
-        if not stripped or any(s <= start < e for s, e in masked) or stripped.count("|") >= 2:
+        if not stripped or inside(start) or stripped.count("|") >= 2:
             continue
         numbered = bool(_NUMBERED_HEADING.match(stripped))
         heading = numbered or (len(stripped) <= 40 and not re.search(r"[。!?!?;;]\s*$", stripped) and "。" not in stripped)
         out.append(_Line(start, end, raw, heading, numbered))
+    _note_headings_above(out)
     return out
+
+
+def _masked(spans: list[tuple[int, int]]):
+    """``inside(pos)``: pos falls in one of the spans (a bisect, not a scan per line)."""
+    ordered = sorted(spans)
+    starts = [s for s, _ in ordered]
+    reach, longest = [], -1
+    for _, e in ordered:
+        longest = max(longest, e)
+        reach.append(longest)
+
+    def inside(pos: int) -> bool:
+        i = bisect_right(starts, pos) - 1
+        return i >= 0 and pos < reach[i]
+
+    return inside
+
+
+def _note_headings_above(lines: list[_Line]) -> None:
+    """One pass down the lines: what the headings above each line say (linear in the lines,
+    where a search upwards from every line was quadratic)."""
+    route: str | None = None
+    disease: str | None = None
+    for line in lines:
+        line.route_above, line.disease_above = route, disease
+        if line.heading:
+            route = load_vocab("route").first(line.text)
+            codes = [c for c in fields.disease_codes(line.text) if c != "other"]
+            if codes:
+                disease = codes[0] if len(set(codes)) == 1 else None
 
 
 def _sentences(line: _Line) -> list[tuple[int, int]]:
@@ -177,20 +212,12 @@ def _marker(text: str) -> str | None:
 
 
 def _heading_route(lines: list[_Line], index: int) -> str | None:
-    for j in range(index - 1, -1, -1):
-        if lines[j].heading:
-            return load_vocab("route").first(lines[j].text)
-    return None
+    return lines[index].route_above
 
 
 def _heading_disease(lines: list[_Line], index: int) -> str | None:
     """The one disease named by the nearest heading above that names any ("二、缺血性脑卒中")."""
-    for j in range(index - 1, -1, -1):
-        if lines[j].heading:
-            codes = [c for c in fields.disease_codes(lines[j].text) if c != "other"]
-            if codes:
-                return codes[0] if len(set(codes)) == 1 else None
-    return None
+    return lines[index].disease_above
 
 
 def _titled_study(text: str, lines: list[_Line], li: int, sentences: list[tuple[int, int]]) -> ProseStudy | None:

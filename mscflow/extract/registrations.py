@@ -53,7 +53,7 @@ def _code(vocab_name: str, table: PipeTable, row: TableRow, role: str) -> str | 
 def _nct_id(table: PipeTable, row: TableRow) -> str | None:
     cell = table.cell(row, "nct_number")
     ids = find_nct_ids(cell) if cell else []
-    if not ids:
+    if not ids and any("nct" in c.lower() for c in row.cells):
         ids = [i for c in row.cells for i in find_nct_ids(c)]
     return ids[0] if ids else None
 

@@ -21,7 +21,9 @@ from . import fields
 from .prose import ProseStudy, find_prose_studies
 from .references import reference_spans
 
-STUDY_TABLE_ROLES = {"study", "patients", "patient_count", "recipients", "reference"}
+IDENTITY_ROLES = {"study", "recipients", "reference"}
+COUNT_ROLES = {"patients", "patient_count"}
+CLINICAL_ROLES = {"cell_source", "transplant", "design", "study_type", "follow_up", "intervention", "results"}
 REGISTRY_ROLES = {"nct_number"}
 _MARKER = re.compile(r"\[\d{1,3}\]|【\d{1,3}】")
 # Full-width ASCII punctuation (，（）：；！？～ …, U+FF01-FF5E), which simplified web pages use
@@ -84,8 +86,15 @@ def _common_fields(text: str, ctx: fields.DocContext, *, primary_design: str | N
 # --- table rows ---------------------------------------------------------------------------------
 
 def _is_study_table(table: PipeTable) -> bool:
+    """A table whose rows are studies: it names them (a study, reference or recipients column),
+    or it counts patients beside something clinical (a cell source, a transplant, a design, a
+    follow-up, an intervention). A matrix of numbers with one count-like column is not."""
     roles = set(table.roles)
-    return bool(roles & STUDY_TABLE_ROLES) and not roles & REGISTRY_ROLES
+    if roles & REGISTRY_ROLES:
+        return False
+    if roles & IDENTITY_ROLES:
+        return True
+    return bool(roles & COUNT_ROLES) and bool(roles & CLINICAL_ROLES)
 
 
 def _cells_by_role(table: PipeTable, row: TableRow) -> dict[str, str]:

@@ -26,6 +26,8 @@ UNKNOWN = "unknown"
 ROW_NUMBER = "row_number"
 
 _RULE_CELL = re.compile(r"^\s*:?-{3,}:?\s*$")
+_RULE_CHARS = re.compile(r"^[\s|｜:\-]*$")
+_PIPE = re.compile(f"[{PIPES}]")
 _ROW_NUMBER = re.compile(r"^\d{1,4}[.、)）]?$")
 _BRACKETED = re.compile(r"[(（\[【][^)）\]】]*[)）\]】]")
 _NOISE = re.compile(r"[\s:：*.。,，、/_-]+")
@@ -35,6 +37,7 @@ MIN_RULELESS_ROWS = 3  # lines in a run before a table without a ---|--- rule is
 PLACEMENT_MARGIN = 0.5  # how much better a mid-row gap must fit than a gap at the end
 MIN_ROLE_COVERAGE = 0.5  # share of a header's characters a vocabulary term must cover
 MIN_INFERRED_SHARE = 0.6  # share of a column's filled cells that must agree on an inferred role
+ROLE_SAMPLE = 60  # filled cells of a column that decide its inferred role
 
 
 @dataclass(frozen=True)
@@ -125,29 +128,27 @@ def split_cells(line: str, offset: int = 0) -> list[tuple[str, int, int]]:
     An outer pipe is a border, not an empty cell: the piece before the first pipe is dropped
     when blank, and so is the piece after the last pipe. Inner empty cells are kept.
     """
-    bars = [i for i, ch in enumerate(line) if ch in PIPES]
-    if not bars:
+    pieces = _PIPE.split(line)
+    if len(pieces) == 1:
         return []
-    bounds = [-1, *bars, len(line)]
-    pieces = [(bounds[k] + 1, bounds[k + 1]) for k in range(len(bounds) - 1)]
-    if not line[: bars[0]].strip():
-        pieces = pieces[1:]
-    if not line[bars[-1] + 1 :].strip():
-        pieces = pieces[:-1]
+    starts, pos = [], 0
+    for piece in pieces:  # where each piece starts: after the previous one and its pipe
+        starts.append(pos)
+        pos += len(piece) + 1
+    first = 1 if not pieces[0].strip() else 0
+    last = len(pieces) - 1 if not pieces[-1].strip() else len(pieces)
     cells = []
-    for s, e in pieces:
-        piece = line[s:e]
-        lead = len(piece) - len(piece.lstrip())
+    for piece, s in zip(pieces[first:last], starts[first:last], strict=True):
         body = piece.strip()
-        cs = offset + s + lead if body else offset + s
+        cs = offset + s + (len(piece) - len(piece.lstrip())) if body else offset + s
         cells.append((body, cs, cs + len(body)))
     return cells
 
 
 def is_rule_line(line: str) -> bool:
     """True for a header rule such as ``---|---|`` or ``| :--- | ---: |``."""
-    if not any(p in line for p in PIPES):
-        return False
+    if not _RULE_CHARS.match(line) or not any(p in line for p in PIPES):
+        return False  # a rule is made of dashes, colons, pipes and spaces only
     cells = split_cells(line)
     return bool(cells) and all(_RULE_CELL.match(c) for c, _, _ in cells)
 
@@ -252,8 +253,9 @@ def _consecutive(cells: list[str]) -> bool:
 
 
 def infer_column_role(cells: Iterable[str]) -> str:
-    """The role most filled cells of one column agree on (``unknown`` when they do not)."""
-    filled = [c for c in cells if c and c.strip()]
+    """The role most filled cells of one column agree on (``unknown`` when they do not); the
+    first ``ROLE_SAMPLE`` filled cells decide, so a table of thousands of rows costs no more."""
+    filled = [c for c in cells if c and c.strip()][:ROLE_SAMPLE]
     if not filled:
         return UNKNOWN
     if _consecutive(filled):
@@ -279,15 +281,14 @@ def infer_roles(roles: tuple[str, ...], rows: Iterable[TableRow]) -> tuple[str, 
     if UNKNOWN not in roles or not rows:
         return roles
     out = list(roles)
+    by_column: dict[int, list[str]] = {}
+    for r in rows:  # one pass over the cells, not one per column
+        for i, c in enumerate(r.cells):
+            by_column.setdefault(r.column_of(i), []).append(c)
     for col, role in enumerate(roles):
         if role != UNKNOWN:
             continue
-        cells = []
-        for r in rows:
-            for i, c in enumerate(r.cells):
-                if r.column_of(i) == col:
-                    cells.append(c)
-        guess = infer_column_role(cells)
+        guess = infer_column_role(by_column.get(col, []))
         taken = _SAME_ROLE.get(guess)
         if guess == UNKNOWN or (taken and taken & set(out)):
             continue

@@ -48,14 +48,16 @@ class Vocabulary:
         return list(self.labels)
 
     @cached_property
-    def _pattern(self) -> tuple[re.Pattern[str], dict[str, str]]:
+    def _patterns(self) -> dict[str, tuple[re.Pattern[str], dict[str, str]]]:
+        """One alternation per character a term can start with, longest term first.
+
+        At a position only the terms that can start with its character are tried (a few,
+        where one alternation of every term tried them all): the longest-listed hit there
+        wins, and overlapping hits at other positions are found too."""
+        parts: dict[str, list[str]] = {}
         by_group: dict[str, str] = {}
-        parts = []
         seen: set[str] = set()
-        pairs = sorted(
-            ((t, c) for c, ts in self.terms.items() for t in ts),
-            key=lambda tc: -len(tc[0]),
-        )
+        pairs = sorted(((t, c) for c, ts in self.terms.items() for t in ts), key=lambda tc: -len(tc[0]))
         for i, (term, code) in enumerate(pairs):
             key = term.casefold()
             if key in seen:
@@ -63,24 +65,9 @@ class Vocabulary:
             seen.add(key)
             group = f"t{i}"
             by_group[group] = code
-            parts.append(f"(?P<{group}>{_term_regex(term)})")
-        if not parts:
-            return re.compile(r"(?!x)x"), by_group
-        # tried at every position where a term can start: the longest-listed hit there wins,
-        # and overlapping hits at other positions are found too
-        return re.compile("(?:" + "|".join(parts) + ")", re.IGNORECASE), by_group
-
-    @cached_property
-    def _first_chars(self) -> frozenset[str]:
-        """Characters a term can start with; other positions are skipped (the hot path)."""
-        chars: set[str] = set()
-        for ts in self.terms.values():
-            for t in ts:
-                c = t[0]
-                chars.update({c, c.lower(), c.upper(), c.casefold()})
-                if c in _DASHES:
-                    chars.update(_DASHES)
-        return frozenset(chars)
+            for ch in _start_variants(term[0]):
+                parts.setdefault(ch, []).append(f"(?P<{group}>{_term_regex(term)})")
+        return {ch: (re.compile("(?:" + "|".join(ps) + ")", re.IGNORECASE), by_group) for ch, ps in parts.items()}
 
     @cached_property
     def _memo(self) -> dict[str, tuple[Match, ...]]:
@@ -99,12 +86,13 @@ class Vocabulary:
         return list(memo[text])
 
     def _find(self, text: str) -> list[Match]:
-        pattern, by_group = self._pattern
-        first = self._first_chars
+        patterns = self._patterns
         candidates: list[Match] = []
         for pos, ch in enumerate(text):
-            if ch not in first:
+            entry = patterns.get(ch)
+            if entry is None:
                 continue
+            pattern, by_group = entry
             m = pattern.match(text, pos)
             if m is None:
                 continue
@@ -140,6 +128,14 @@ class Vocabulary:
     def attr(self, code: str, key: str, default=None):
         """An extra key of a code's entry (e.g. ``refines``), for rules kept in the YAML."""
         return self.attrs.get(code, {}).get(key, default)
+
+
+def _start_variants(ch: str) -> set[str]:
+    """Characters of the text a term starting with ``ch`` can start at (case, dashes)."""
+    out = {ch, ch.lower(), ch.upper(), ch.casefold()}
+    if ch in _DASHES:
+        out.update(_DASHES)
+    return out
 
 
 def _term_regex(term: str) -> str:

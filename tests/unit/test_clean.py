@@ -66,6 +66,13 @@ def test_chrome_rules_positive_and_negative():
         "干细胞 2023年03月17日 21:29 im": "post_meta", "咨询热线:400-800-6688": "phone",
         "服务热线：400-800-6688 工作时间：周一至周五 8:30-17:30": "phone",
         "发布时间:2024-05-16 来源:某某干细胞医学中心 阅读量:3271": "post_meta",
+        "来源:某健康网 发布日期:2024-03-18 浏览次数:2316次 【字体:大 中 小】": "post_meta",
+        "【字体:大 中 小】": "font_size", "上一篇:夏季如何预防中暑 下一篇:近视防控": "prev_next",
+        "某某网 - 首页 | 新闻 | 医学前沿 | 专家访谈": "site_navigation", "责任编辑:周某": "editor",
+        "相关新闻": "related_links", "繁 | 简 | EN": "language_switch", "点击上方蓝字关注我们": "wechat",
+        "END": "wechat", "通信作者:李某,E-mail:li@hospital.example": "email",
+        "某医院 | 三级甲等综合医院 | 预约挂号:0794-8120120": "contact_bar", "摘要点击次数: 1023": "journal_portal",
+        "此回答对您有帮助吗? 是(3) 否(0)": "qa_furniture", "上一页 1 2 3 下一页": "pager",
     }
     for line, rule in positives.items():
         assert match_rule(line) == rule, line
@@ -74,9 +81,17 @@ def test_chrome_rules_positive_and_negative():
         "TOP患者的数量很多", "共招募了45名患者,电话随访12个月。", "相关研究表明干细胞治疗安全有效,且患者生活质量明显提高。",
         "2023年11月22日,一项关于膝骨关节炎干细胞注射临床试验的荟萃分析发表于期刊。",
         "时间:2024年5月起,共入组30名患者,随访12个月,结果显示安全性良好并且疗效确切,详见下文的统计表。",
+        "随访时间:12个月,治疗时间:4周", "| 1 | 2 | 3 |", "治疗组 | 对照组 | 合计", "研究共纳入了96名患者,编辑:无",
+        "END期肾病患者纳入了30例,结果显示肾功能稳定。",
     ]
     for line in negatives:
         assert match_rule(line) is None, line
+
+
+def test_related_links_take_their_bulleted_items_with_them():
+    doc = clean_document("正文。\n相关新闻\n· 干细胞治疗糖尿病:12名患者停用胰岛素\n· 另一条新闻\n正文再续。")
+    assert doc.text == "正文。\n正文再续。"
+    assert [c.rule for c in doc.chrome] == ["related_links"] * 3
 
 
 def test_chrome_removal_is_recorded():

@@ -33,6 +33,7 @@ class DocumentsSchema(pa.DataFrameModel):
     n_damaged_spans: Series[int] = pa.Field(metadata=REPAIR, ge=0, description="Damaged spans (mojibake, U+FFFD, stray ?) kept in the text and located")
     n_chars_converted: Series[int] = pa.Field(metadata=REPAIR, ge=0, description="Characters changed by OpenCC traditional -> simplified conversion")
     n_chars_normalized: Series[int] = pa.Field(metadata=REPAIR, ge=0, description="Characters rewritten by normalisation (full-width alphanumerics, dashes, x signs, spaces)")
+    n_layout_repairs: Series[int] = pa.Field(metadata=REPAIR, ge=0, description="PDF layout repairs: page numbers and running headers removed, wrapped lines joined, whitespace tables turned into rows, ligatures")
     n_blocks: Series[int] = pa.Field(ge=0, description="Blocks in the clean text (headings, paragraphs, list items, tables)")
     n_sentences: Series[int] = pa.Field(ge=0, description="Sentences in the clean text's non-table blocks")
     damaged_spans: Series[str] = pa.Field(description="JSON list of damaged spans: [{start, end, kind, text}] into clean_text")

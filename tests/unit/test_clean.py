@@ -234,3 +234,48 @@ def test_full_html_page_keeps_the_article_and_maps_back_to_the_page():
     start = text.index("该研究共入组")
     raw_start, raw_end = doc.raw_span(start, start + 10)
     assert PAGE[raw_start:raw_end] == "该研究共入组24例患"
+
+
+PDF = """某某再生医学杂志 2021年8月 第11卷 第4期                     · 301 ·
+Chin J Regen Med, Aug 2021, Vol.11, No.4
+·临床研究·
+鞘内移植脐带间充质干细胞治疗慢性脊髓损伤的随机对照
+II期试验
+【摘要】 目的:评价鞘内移植脐带间充质干细胞治疗慢性脊髓损伤的安全性。方
+法:将66例患者随机分为MSC组(n=3
+4)和对照组(n=32),随访12个月,观察运动评分的变化及不良事件发生情况,结果良好。
+Abstract: Objective To evaluate the safety of intra-
+thecal umbilical cord cells in chronic spinal
+cord injury, measured over twelve months of follow-up in both groups.
+表1 两组基线资料
+指标                 MSC组(n=34)     对照组(n=32)     P值
+年龄(岁)             36.2±9.8        38.0±10.4        0.47
+男性[例(%)]          25(73.5)        24(75.0)         0.89
+                                                                · 302 ·
+某某再生医学杂志 2021年8月 第11卷 第4期
+续表1
+指标                 MSC组(n=34)     对照组(n=32)     P值
+伤后时间(月)         27.4±11.3       25.9±12.1        0.61
+1 资料与方法
+共纳入66例患者,男49例,女17例,年龄18~55岁,损伤平面位于胸段,均为完全性损伤,病程均超过一年。
+"""
+
+
+def test_pdf_text_is_rejoined_and_its_tables_and_furniture_handled():
+    doc = clean_document(PDF)
+    text = doc.text
+    assert "方法:将66例患者随机分为MSC组(n=34)和对照组(n=32)" in text  # a number split by the wrap, rejoined
+    assert "intrathecal umbilical cord cells in chronic spinal cord injury" in text  # hyphen and wrap
+    assert "随机对照II期试验" in text
+    assert "· 302 ·" not in text and text.count("第11卷") == 1  # page furniture gone, first banner kept
+    assert "年龄(岁) | 36.2±9.8 | 38.0±10.4 | 0.47" in text
+    assert text.count("指标 | MSC组(n=34)") == 1 and "续表" not in text  # the continued table has one header
+    assert doc.repairs["n_layout_repairs"] > 0
+    start = text.index("共纳入66例")
+    assert PDF[slice(*doc.raw_span(start, start + 6))] == "共纳入66例"
+
+
+def test_web_text_is_not_taken_for_pdf(seed_texts):
+    from mscflow.clean.pdf import looks_like_pdf
+
+    assert not any(looks_like_pdf(clean_document(t).text) for t in seed_texts.values())

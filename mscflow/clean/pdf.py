@@ -149,7 +149,7 @@ def join_wrapped_lines(tm: TextMap) -> tuple[TextMap, int]:
     lines = _lines(tm.text)
     width = _width(lines)
     edits = []
-    for (s1, e1, a), (_, _, b) in zip(lines, lines[1:], strict=False):
+    for (_, e1, a), (_, _, b) in zip(lines, lines[1:], strict=False):
         if not _continues(a, b, width):
             continue
         lead = len(b) - len(b.lstrip())

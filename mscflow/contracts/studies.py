@@ -23,7 +23,7 @@ class StudiesSchema(pa.DataFrameModel):
 
     study_id: Series[str] = pa.Field(unique=True, str_matches=r"^[0-9a-f]{16}$", description="Content-derived id: first 16 hex of sha256(document_id|kind|char_start|char_end)")
     document_id: Series[str] = pa.Field(str_matches=r"^[0-9a-f]{16}$", description="Document the study is told in (core.documents.document_id)")
-    kind: Series[str] = pa.Field(isin=["table_row", "prose"], description="table_row: a row of a pipe table; prose: a study told in running text")
+    kind: Series[str] = pa.Field(isin=["table_row", "prose", "document"], description="table_row: a row of a table; prose: a study told in running text; document: the study a whole document reports (an abstract, a news item, a case report), its facts gathered across the document")
     label: Series[str] = pa.Field(description="How the article names the study (authors and year, trial heading, or the opening words)")
     evidence_text: Series[str] = pa.Field(description="The simplified table row or sentence(s) the fields were read from")
     char_start: Series[int] = pa.Field(ge=0, description="Start of the evidence in core.documents.clean_text (0-based, inclusive)")

@@ -18,6 +18,8 @@ from ..contracts import contract, fact_fields
 from ..parse.numbers import leading_int
 from ..parse.tables import PipeTable, TableRow
 from . import fields
+from .document_study import DocumentStudy, document_counts, document_year, find_document_study
+from .negatives import candidate_refusal
 from .prose import ProseStudy, find_prose_studies
 from .references import reference_spans
 
@@ -273,6 +275,38 @@ def _fold(records: list[dict]) -> list[dict]:
     return kept
 
 
+_FIRST_SENTENCE = re.compile(r"[^。!?！？]*[。!?！？]?")
+
+
+def _refused(text: str, record: dict) -> bool:
+    """A prose candidate whose opening sentence is a plan, animal work, a population's statistics
+    or a trial's eligibility criteria (``negatives.candidate_refusal``)."""
+    passage = text[int(record["char_start"]) : int(record["char_end"])]
+    opening = _FIRST_SENTENCE.match(passage).group()
+    return candidate_refusal(opening, passage) is not None
+
+
+def _document_record(document_id: str, text: str, study: DocumentStudy, ctx: fields.DocContext) -> dict:
+    """The document's own study: fields from its study sentences, counts from its enrolment."""
+    values = _common_fields(study.study_text, ctx)
+    c = document_counts(study.count_text)
+    values.update(n_total=c.n_total, n_treatment=c.n_treatment, n_control=c.n_control)
+    values["design"] = fields.design(study.study_text, None, "single_arm", c.n_total, controlled=c.n_control is not None)
+    values["year"] = document_year(study.study_text, text)
+    return _record(document_id, "document", study.label, text, study.start, study.end, **values)
+
+
+def _with_document_study(document_id: str, text: str, masked: list[tuple[int, int]], rows: list[dict],
+                         prose: list[dict], ctx: fields.DocContext) -> list[dict]:
+    """Add the document's own study when enrolment sentences belong to no study found so far;
+    the fragments it explains (a headline, a lead without figures) fold into it."""
+    study = find_document_study(text, masked, rows + prose)
+    if study is None:
+        return prose
+    kept = [p for p in prose if p not in study.absorbed]
+    return [*kept, _document_record(document_id, text, study, ctx)]
+
+
 def _link_clusters(rows: list[dict], prose: list[dict]) -> None:
     """A prose study and a table row with the same disease and patient count are one study."""
     for p in prose:
@@ -296,7 +330,8 @@ def extract_studies(document_id: str, text: str, tables: Sequence[PipeTable]) ->
     masked = [(t.char_start, t.char_end) for t in tables]
     masked += reference_spans(text)
     prose = [_prose_record(document_id, text, s, ctx) for s in find_prose_studies(text, masked)]
-    prose = _fold(_dedupe(prose))
+    prose = _fold(_dedupe([p for p in prose if not _refused(text, p)]))
+    prose = _with_document_study(document_id, text, masked, rows, prose, ctx)
     _link_clusters(rows, prose)
     out = sorted(rows + prose, key=lambda r: (r["char_start"], r["char_end"]))
     for r in out:

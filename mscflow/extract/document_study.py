@@ -1,0 +1,174 @@
+"""A document that is one study: a journal abstract, a news item about one trial, a case
+report, page 2 of a paper, a clinic's blog post. Its facts are spread over its sections and no
+author-year cue names it, so the cue-based reader (``prose.py``) misses it or keeps only a
+fragment (the headline, the lead's "一项…试验"). Found here by content instead: sentences that
+state who was enrolled, or a case's patient, that no study found so far covers, make one study
+gathered from the whole document's study sentences; the fragments it explains fold into it.
+
+The passes, in order: sentences of the prose zone (before the discussion and the reference
+list); each sentence's reason not to be a study sentence, if any (future plans, animal work,
+statistics of a population, other studies cited, eligibility criteria); the enrolment sentences
+nobody covers; the study assembled from them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from . import fields
+
+_SENTENCE = re.compile(r"[^。!?！？\n]+[。!?！？]*")
+NOT_STUDY: dict[str, re.Pattern[str]] = {
+    "future": re.compile(r"计划|(?<!模)拟(?:开展|进行|启动|纳入|招募)|筹备|即将|将(?:于|联合|开展|启动|进行)|下一步|有待|仍需|尚需|还需"
+                         r"|未来|今后|预计\s*\d{4}|planned|will be"),
+    "animal": re.compile(r"大鼠|小鼠|裸鼠|家兔|兔模型|犬|猪|羊|猕猴|动物|模型中|模型上|造模|\d+\s*只(?!有)|in rats|in mice|porcine|murine"),
+    "population": re.compile(r"我国|全国|全球|世界|据统计|患病率|发病率|病死率|死亡率约|约有|超过\s*\d+(?:\.\d+)?\s*[万亿]|\d+\s*[万亿]\s*(?:例|名|人)"),
+    "literature": re.compile(r"文献报道|研究表明|研究显示|有研究|既往研究|多项研究|荟萃分析|系统评价|综述|\[\d{1,3}(?:\s*[-–,]\s*\d{1,3})*\]"),
+    "criteria": re.compile(r"纳入标准|排除标准|入选标准|inclusion criteria", re.I),
+    "totals": re.compile(r"累计|已(?:为|服务|接诊)[^。]{0,10}\d+\s*余?(?:例|名|位|人)次?|首例"),
+}
+ENROL = re.compile(
+    r"(?:纳入|入组|招募|收治|选取|选择|收集|筛选|入选|募集|共有|共|对|将)[^。;；]{0,40}?\d+\s*(?:例|名|位|人)"
+    r"|\d+\s*(?:例|名|位)[^。;；]{0,30}?(?:患者|患儿|病人|受试者|志愿者)"
+    r"|(?:治疗组|干细胞组|MSC组|移植组|观察组|试验组|细胞组)[^。;；]{0,6}?\d+\s*(?:例|名|位|人)"
+)
+CASE = re.compile(r"(?:患者|患儿|病人)\s*[,，]\s*(?:男|女)\s*[,，]\s*\d{1,3}\s*(?:岁|月龄|个月)")
+COMPLETERS = re.compile(r"完成(?:了)?(?:全部)?(?:随访|治疗|研究|试验)|失访|脱落|退出")
+CLOSING_HEADING = re.compile(r"^\s*(?:\d{1,2}\s*)?(?:讨论|討論|展望|结语|小结|参考文献|參考文獻|Discussion|References?)\s*$", re.I)
+_TITLE_MAX = 80
+REVIEW_TITLE = re.compile(r"\d+\s*项(?:研究|试验|临床)|综述|进展|荟萃|[Mm]eta|系统评价|盘点|汇总|一览")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+    refusal: str | None  # why it is not a study sentence (a key of NOT_STUDY), None when it is
+
+
+def prose_zone(text: str, masked: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """Lines of running text before the discussion or the reference list, outside ``masked``."""
+    out, pos = [], 0
+    for line in text.split("\n"):
+        start, end = pos, pos + len(line)
+        pos = end + 1
+        if CLOSING_HEADING.match(line):
+            break
+        if line.strip() and not any(s <= start < e for s, e in masked) and line.count("|") < 2:
+            out.append((start, end, line))
+    return out
+
+
+def sentences(lines: list[tuple[int, int, str]]) -> list[Sentence]:
+    out = []
+    for start, _, line in lines:
+        for m in _SENTENCE.finditer(line):
+            body = m.group()
+            if body.strip():
+                out.append(Sentence(start + m.start(), start + m.end(), body, refusal(body)))
+    return out
+
+
+def refusal(sentence: str) -> str | None:
+    """The first reason the sentence is not about the document's own study, or None."""
+    return next((name for name, rx in NOT_STUDY.items() if rx.search(sentence)), None)
+
+
+def is_enrolment(s: Sentence) -> bool:
+    return s.refusal in (None, "literature") and bool(ENROL.search(s.text) or CASE.search(s.text)) \
+        and not (s.refusal == "literature" and re.search(r"\[\d", s.text))
+
+
+def _covered(s: Sentence, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= s.start < b or a < s.end <= b for a, b in spans)
+
+
+def orphan_enrolments(found: list[Sentence], records: list[dict]) -> list[Sentence]:
+    """Enrolment sentences that no study found so far covers."""
+    spans = [(int(r["char_start"]), int(r["char_end"])) for r in records]
+    return [s for s in found if is_enrolment(s) and not _covered(s, spans)]
+
+
+def _fragments(records: list[dict], first: Sentence) -> list[dict]:
+    """Prose records before the first orphan that state no patients and no dose of their own:
+    the headline, the lead's "一项…试验": fragments of the document's study."""
+    return [r for r in records if r["kind"] == "prose" and r["n_total"] is None and r["dose_low"] is None
+            and int(r["char_start"]) < first.start]
+
+
+def title_line(text: str) -> str:
+    """The document's title: the first short line that is not furniture."""
+    for line in text.split("\n")[:6]:
+        body = line.strip()
+        if 8 <= len(body) <= _TITLE_MAX and not re.search(r"杂志|学报|DOI|ISSN|·\S{2,6}·|^\d", body):
+            return body
+    return ""
+
+
+@dataclass
+class DocumentStudy:
+    """What the document study is made of: its span, the text its fields are read from, the
+    enrolment text its counts are read from, and the fragments it absorbs."""
+
+    start: int
+    end: int
+    label: str
+    study_text: str
+    count_text: str
+    absorbed: list[dict]
+
+
+def _surveys_studies(records: list[dict], title: str) -> bool:
+    """A review or a survey: it tells two or more studies with figures of their own, or its
+    title counts studies (``5项研究388例患者``); its summary sentences are not one more study."""
+    with_figures = [r for r in records if r["n_total"] is not None or r["dose_low"] is not None]
+    return len(with_figures) >= 2 or bool(REVIEW_TITLE.search(title))
+
+
+def find_document_study(text: str, masked: list[tuple[int, int]], records: list[dict]) -> DocumentStudy | None:
+    """The document's own study, when some enrolment sentence belongs to no study yet."""
+    if _surveys_studies(records, title_line(text)):
+        return None
+    found = sentences(prose_zone(text, masked))
+    orphans = orphan_enrolments(found, records)
+    if not orphans:
+        return None
+    absorbed = _fragments(records, orphans[0])
+    others = [(int(r["char_start"]), int(r["char_end"])) for r in records if r not in absorbed]
+    own = [s for s in found if s.refusal is None and not _covered(s, others)]
+    counted = [s for s in orphans if not COMPLETERS.search(s.text)] or orphans
+    start = min([s.start for s in own[:1]] + [int(r["char_start"]) for r in absorbed] + [orphans[0].start])
+    end = max(s.end for s in orphans)
+    title = title_line(text)
+    study_text = "。".join([title, *(s.text for s in own)])
+    return DocumentStudy(start, end, title or orphans[0].text.strip()[:40], study_text,
+                         "".join(s.text for s in counted), absorbed)
+
+
+def document_counts(count_text: str) -> fields.Counts:
+    """Enrolled total and arms from the enrolment sentences; one case's patient is one."""
+    c = fields.counts(count_text)
+    if c.n_total is None and CASE.search(count_text):
+        return fields.Counts(1, None, None)
+    return c
+
+
+_YEAR = r"((?:19|20)\d{2})"
+PUBLISHED = re.compile(
+    _YEAR + r"\s*年(?:\s*\d{1,2}\s*月)?[^。\n]{0,30}?(?:在线)?(?:发表|刊登|刊发|公布|发布|报道)"
+    r"|(?:发表|刊登|刊发|发布|公布)(?:于|在)?[^。\n]{0,40}?" + _YEAR + r"\s*年"
+)
+REPRINT = re.compile(r"(?:原载于|原载|刊于|引用本文|本文引用格式)[^。\n]{0,60}?" + _YEAR)
+BANNER_YEAR = re.compile(r"(?:杂志|雜誌|学报|學報|期刊|Journal)[^\n]{0,30}?" + _YEAR + r"|" + _YEAR + r"\s*,\s*Vol")
+
+
+def document_year(study_text: str, text: str) -> int | None:
+    """The year the study was reported: as its own text says it was published, else a reprint
+    or citation note, else the journal banner at the top of the page."""
+    for rx, where in ((PUBLISHED, study_text), (REPRINT, text), (BANNER_YEAR, "\n".join(text.split("\n")[:5]))):
+        m = rx.search(where)
+        if m:
+            return int(next(g for g in m.groups() if g))
+    return None

@@ -85,10 +85,9 @@ def _covered(s: Sentence, spans: list[tuple[int, int]]) -> bool:
     return any(a <= s.start < b or a < s.end <= b for a, b in spans)
 
 
-def orphan_enrolments(found: list[Sentence], records: list[dict]) -> list[Sentence]:
+def orphan_enrolments(found: list[Sentence], told: list[tuple[int, int]]) -> list[Sentence]:
     """Enrolment sentences that no study found so far covers."""
-    spans = [(int(r["char_start"]), int(r["char_end"])) for r in records]
-    return [s for s in found if is_enrolment(s) and not _covered(s, spans)]
+    return [s for s in found if is_enrolment(s) and not _covered(s, told)]
 
 
 def _fragments(records: list[dict], first: Sentence) -> list[dict]:
@@ -127,12 +126,13 @@ def _surveys_studies(records: list[dict], title: str) -> bool:
     return len(with_figures) >= 2 or bool(REVIEW_TITLE.search(title))
 
 
-def find_document_study(text: str, masked: list[tuple[int, int]], records: list[dict]) -> DocumentStudy | None:
+def find_document_study(text: str, masked: list[tuple[int, int]], records: list[dict],
+                        told: list[tuple[int, int]]) -> DocumentStudy | None:
     """The document's own study, when some enrolment sentence belongs to no study yet."""
     if _surveys_studies(records, title_line(text)):
         return None
     found = sentences(prose_zone(text, masked))
-    orphans = orphan_enrolments(found, records)
+    orphans = orphan_enrolments(found, told)
     if not orphans:
         return None
     absorbed = _fragments(records, orphans[0])

@@ -296,11 +296,12 @@ def _document_record(document_id: str, text: str, study: DocumentStudy, ctx: fie
     return _record(document_id, "document", study.label, text, study.start, study.end, **values)
 
 
-def _with_document_study(document_id: str, text: str, masked: list[tuple[int, int]], rows: list[dict],
-                         prose: list[dict], ctx: fields.DocContext) -> list[dict]:
-    """Add the document's own study when enrolment sentences belong to no study found so far;
-    the fragments it explains (a headline, a lead without figures) fold into it."""
-    study = find_document_study(text, masked, rows + prose)
+def _with_document_study(document_id: str, text: str, masked: list[tuple[int, int]], told: list[tuple[int, int]],
+                         rows: list[dict], prose: list[dict], ctx: fields.DocContext) -> list[dict]:
+    """Add the document's own study when enrolment sentences belong to no study found so far
+    (``told``: every span a table row or a prose candidate covers); the fragments it explains
+    (a headline, a lead without figures) fold into it."""
+    study = find_document_study(text, masked, rows + prose, told)
     if study is None:
         return prose
     kept = [p for p in prose if p not in study.absorbed]
@@ -330,8 +331,9 @@ def extract_studies(document_id: str, text: str, tables: Sequence[PipeTable]) ->
     masked = [(t.char_start, t.char_end) for t in tables]
     masked += reference_spans(text)
     prose = [_prose_record(document_id, text, s, ctx) for s in find_prose_studies(text, masked)]
+    told = [(int(r["char_start"]), int(r["char_end"])) for r in rows + prose]  # incl. repeats folded below
     prose = _fold(_dedupe([p for p in prose if not _refused(text, p)]))
-    prose = _with_document_study(document_id, text, masked, rows, prose, ctx)
+    prose = _with_document_study(document_id, text, masked, told, rows, prose, ctx)
     _link_clusters(rows, prose)
     out = sorted(rows + prose, key=lambda r: (r["char_start"], r["char_end"]))
     for r in out:

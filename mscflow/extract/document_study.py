@@ -18,12 +18,13 @@ from dataclasses import dataclass
 
 from . import fields
 
-_SENTENCE = re.compile(r"[^。!?！？\n]+[。!?！？]*")
+# a sentence ends at a Chinese full stop, or an ASCII one that a Chinese sentence follows
+_SENTENCE = re.compile(r"(?:[^。!?！？\n.]|\.(?![\u4e00-\u9fff]))+(?:[。!?！？]+|\.(?=[\u4e00-\u9fff]))?")
 NOT_STUDY: dict[str, re.Pattern[str]] = {
-    "future": re.compile(r"计划|(?<!模)拟(?:开展|进行|启动|纳入|招募)|筹备|即将|将(?:于|联合|开展|启动|进行)|下一步|有待|仍需|尚需|还需"
+    "future": re.compile(r"计划(?!书)(?:[于在将要]|开展|启动|进行|纳入|招募|联合|明年|今年|年内|中的)|(?<!模)拟(?:开展|进行|启动|纳入|招募)|筹备|即将|将(?:于|联合|开展|启动|进行)|下一步|有待|仍需|尚需|还需"
                          r"|未来|今后|预计\s*\d{4}|planned|will be"),
     "animal": re.compile(r"大鼠|小鼠|裸鼠|家兔|兔模型|犬|猪|羊|猕猴|动物|模型中|模型上|造模|\d+\s*只(?!有)|in rats|in mice|porcine|murine"),
-    "population": re.compile(r"我国|全国|全球|世界|据统计|患病率|发病率|病死率|死亡率约|约有|超过\s*\d+(?:\.\d+)?\s*[万亿]|\d+\s*[万亿]\s*(?:例|名|人)"),
+    "population": re.compile(r"据统计|患病率|发病率|病死率|死亡率约|约有|感染者约|超过\s*\d+(?:\.\d+)?\s*[万亿]|\d+(?:\.\d+)?\s*[万亿]\s*(?:例|名|人)"),
     "literature": re.compile(r"文献报道|研究表明|研究显示|有研究|既往研究|多项研究|荟萃分析|系统评价|综述|\[\d{1,3}(?:\s*[-–,]\s*\d{1,3})*\]"),
     "criteria": re.compile(r"纳入标准|排除标准|入选标准|inclusion criteria", re.I),
     "totals": re.compile(r"累计|已(?:为|服务|接诊)[^。]{0,10}\d+\s*余?(?:例|名|位|人)次?|首例"),
@@ -33,10 +34,15 @@ ENROL = re.compile(
     r"|\d+\s*(?:例|名|位)[^。;；]{0,30}?(?:患者|患儿|病人|受试者|志愿者)"
     r"|(?:治疗组|干细胞组|MSC组|移植组|观察组|试验组|细胞组)[^。;；]{0,6}?\d+\s*(?:例|名|位|人)"
 )
-CASE = re.compile(r"(?:患者|患儿|病人)\s*[,，]\s*(?:男|女)\s*[,，]\s*\d{1,3}\s*(?:岁|月龄|个月)")
+CASE = re.compile(  # one patient: "患儿,男,9岁", "一名36岁男性患者", "59岁陈女士"
+    r"(?:患者|患儿|病人)\s*[,，]\s*(?:男|女)\s*[,，]\s*\d{1,3}\s*(?:岁|月龄|个月)"
+    r"|(?:一|1)\s*(?:名|例|位)\s*\d{1,3}\s*岁的?(?:男性|女性|男|女)?(?:患者|患儿|病人)"
+    r"|\d{1,3}\s*岁的?[\u4e00-\u9fff]{1,2}(?:女士|先生|老人|男子|女子|阿姨|大爷|大妈|伯伯|奶奶|爷爷|小朋友|宝宝)"
+)
 COMPLETERS = re.compile(r"完成(?:了)?(?:全部)?(?:随访|治疗|研究|试验)|失访|脱落|退出")
 CLOSING_HEADING = re.compile(r"^\s*(?:\d{1,2}\s*)?(?:讨论|討論|展望|结语|小结|参考文献|參考文獻|Discussion|References?)\s*$", re.I)
 _TITLE_MAX = 80
+_THERAPY = re.compile(r"干细胞|幹細胞|MSC|间充质|間充質|细胞治疗|細胞治療|细胞疗法|stem cell", re.I)
 REVIEW_TITLE = re.compile(r"\d+\s*项(?:研究|试验|临床)|综述|进展|荟萃|[Mm]eta|系统评价|盘点|汇总|一览")
 
 
@@ -98,12 +104,12 @@ def _fragments(records: list[dict], first: Sentence) -> list[dict]:
 
 
 def title_line(text: str) -> str:
-    """The document's title: the first short line that is not furniture."""
-    for line in text.split("\n")[:6]:
-        body = line.strip()
-        if 8 <= len(body) <= _TITLE_MAX and not re.search(r"杂志|学报|DOI|ISSN|·\S{2,6}·|^\d", body):
-            return body
-    return ""
+    """The document's title: among the first lines that are short and no furniture, the first
+    that names the therapy, else the first."""
+    lines = [ln.strip() for ln in text.split("\n")[:15]]
+    titles = [b for b in lines if 8 <= len(b) <= _TITLE_MAX and not b.endswith("。")
+              and not re.search(r"杂志|学报|DOI|ISSN|·\S{2,6}·|^\d", b)]
+    return next((b for b in titles if _THERAPY.search(b)), titles[0] if titles else "")
 
 
 @dataclass

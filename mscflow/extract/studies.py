@@ -305,7 +305,12 @@ def _with_document_study(document_id: str, text: str, masked: list[tuple[int, in
     if study is None:
         return prose
     kept = [p for p in prose if p not in study.absorbed]
-    return [*kept, _document_record(document_id, text, study, ctx)]
+    record = _document_record(document_id, text, study, ctx)
+    same = next((p for p in kept if p["n_total"] is not None and p["n_total"] == record["n_total"]), None)
+    if same is not None:  # the document tells a study found already, again: one study, more facts
+        _fill_missing(same, record)
+        return kept
+    return [*kept, record]
 
 
 def _link_clusters(rows: list[dict], prose: list[dict]) -> None:

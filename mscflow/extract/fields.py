@@ -32,7 +32,13 @@ _TITLE = re.compile(r"《[^》]*》")
 _ABBR_DEF = re.compile(r"\s*[((]\s*([A-Za-z][A-Za-z\-]{1,7})\s*[))]")
 _RETRO_WINDOW = re.compile(r"纳入\s*(?:19|20)\d\d\s*年[^。]{0,12}?[至到\-]\s*(?:19|20)?\d\d")
 _DURATION_NOT_FOLLOW_UP_BEFORE = re.compile(
-    r"(?:发病|发作|病程|妊娠|孕|胎龄|相隔|间隔|每|第|开始[^,，;;。]{0,10})[^,，;;。]{0,3}$"
+    r"(?:发病|发作|病程|妊娠|孕|胎龄|相隔|间隔|每|(?<!至)(?<!随访)第|开始[^,，;;。]{0,10})[^,，;;。]{0,3}$"
+)
+# how long the patients have been ill, not how long they were followed: 患病9.6年, 病史8年,
+# 确诊心衰已4.1年, 糖尿病已有17年, 伤后12个月以上
+_DISEASE_DURATION_BEFORE = re.compile(
+    r"(?:病程|病史|患病|罹病|罹患|确诊|確診|诊断|已有|已患|伤后|傷後|损伤后|发病后|起病|透析|病期)[^,，;;。]{0,8}$"
+    r"|患(?!者|儿)[\u4e00-\u9fff]{1,6}已(?:经)?有?\s*$"
 )
 _DURATION_NOT_FOLLOW_UP_AFTER = re.compile(r"^[^,，;;。]{0,3}(?<!未见)(?<!未)(?<!无)(?<!無)(?<!没有)复发")
 _SEVERAL_TIMES = re.compile(r"多次")
@@ -205,7 +211,8 @@ def follow_up(text: str) -> float | None:
     for d in find_durations(text):
         before = text[max(0, d.start - 14) : d.start]
         after = text[d.end : d.end + 6]
-        if _DURATION_NOT_FOLLOW_UP_BEFORE.search(before) or _DURATION_NOT_FOLLOW_UP_AFTER.search(after):
+        if (_DURATION_NOT_FOLLOW_UP_BEFORE.search(before) or _DURATION_NOT_FOLLOW_UP_AFTER.search(after)
+                or _DISEASE_DURATION_BEFORE.search(before)):
             continue
         if best is None or d.months > best:
             best = d.months

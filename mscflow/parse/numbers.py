@@ -303,7 +303,35 @@ def find_durations(text: str) -> list[Duration]:
         if unit == "年" and text[m.end() : m.end() + 1] == "半":
             value += 0.5
         out.append(Duration(round(value * _UNIT_MONTHS[unit], 2), m.start(), m.end()))
+    out.extend(_english_durations(text, out))
+    return sorted(out, key=lambda d: d.start)
+
+
+_ENGLISH_UNIT_MONTHS = {"d": 1 / 7 / WEEKS_PER_MONTH, "wk": 1 / WEEKS_PER_MONTH, "mo": 1.0, "yr": 12.0}
+_EN_DUR = re.compile(
+    rf"(?<![A-Za-z0-9.])(?P<a>{NUM})(?:\s*[{DASH}]\s*(?P<b>{NUM}))?\s*"
+    r"(?P<u>days?|d|weeks?|wks?|w|months?|mos?|m|years?|yrs?|y)(?![A-Za-z])"
+)
+_EN_UNIT = {"day": "d", "days": "d", "d": "d", "week": "wk", "weeks": "wk", "wk": "wk", "wks": "wk", "w": "wk",
+            "month": "mo", "months": "mo", "mo": "mo", "mos": "mo", "m": "mo", "year": "yr", "years": "yr",
+            "yr": "yr", "yrs": "yr", "y": "yr"}
+
+
+def _english_durations(text: str, found: list[Duration]) -> list[Duration]:
+    """``12 wk``, ``3 mo``, ``2 yr``, ``28 d``, ``24 weeks`` (English units, as tables and
+    abstracts write them); a bare ``m`` only right after the digits (``10 m`` is a distance)."""
+    out = []
+    taken = [(d.start, d.end) for d in found]
+    for m in _EN_DUR.finditer(text):
+        if any(a < m.end() and m.start() < b for a, b in taken):
+            continue
+        unit = m.group("u").lower()
+        if unit == "m" and m.group().rstrip()[-2:-1].isspace():
+            continue  # "10 m" is metres walked; months written "m" touch their number
+        value = max(float(m.group("a")), float(m.group("b") or 0))
+        out.append(Duration(round(value * _ENGLISH_UNIT_MONTHS[_EN_UNIT[unit]], 2), m.start(), m.end()))
     return out
+
 
 
 # --- counts -------------------------------------------------------------------------------------

@@ -241,6 +241,9 @@ def year(text: str) -> int | None:
 
 _ENROL_BEFORE = re.compile(r"(?:共|共有|总共|纳入了?|收纳了?|招募了?|招收了?|入组|涉及|包括|包含|选择|收治|分析了?)[^,，;;。]{0,6}$")
 _ENROL_AFTER = re.compile(r"^[^,，;;。]{0,12}(?:被纳入|入组|参与)")
+# an enrolment verb right before the count, and patients after it: the study's total
+_ENROLLED_BEFORE = re.compile(r"(?:共|共计|总共)?(?:纳入|入组|招募|招收|收治|入选|募集)了?\s*$")
+_PATIENTS = re.compile(r"患者|患儿|病人|受试者|志愿者|儿童|成人|人群")
 # "47名…患者中,28名…" / "527名…患者的资料,其中53名…": the count the arms are taken from
 _SPLIT_AFTER = re.compile(
     r"^[^,，;;。]{0,32}?(?:(?:患者|病人|受试者|女性|儿童|个体)中\s*[,，]|[,，]\s*其中|被?(?:随机)?(?:分为|分成|分配到))"
@@ -267,6 +270,7 @@ _EACH_ARM = re.compile(
 # "将60例患者分为两组,每组30例" with a placebo or control arm: both arms have that size
 _TWO_GROUPS_EACH = re.compile(
     r"(?:(?:分为|分成|分配到|分配为)\s*(?:两|兩|2)\s*[组組][^。;;]{0,4}?[,，]?\s*(?:每|各)\s*[组組]"
+    r"|(?:分为|分成|分配到|分配至)[^,，;;。]{1,12}[组組](?:和|与|及|、)[^,，;;。]{1,12}[组組][,，]?\s*(?:每|各)\s*[组組]"
     r"|(?<![分成到为])(?:两|兩|2)\s*[组組]\s*各)"  # "…与 PRP 对照,两组各 12 例": a controlled pair of that size
     r"\s*(\d+|[一二两兩三四五六七八九十百]+)\s*(?:名|例|位|人)"
 )
@@ -389,12 +393,16 @@ class _ArmTally:
 
 
 def _count_role(text: str, c: Value, segment: str, predicate: str, tally: _ArmTally, has_control: bool) -> str | None:
-    """First that applies: the total the arms are split from (``47名…患者中,28名…``), a control
-    arm, a treatment arm (a group, or what a compared arm received: ``36名接受…``), the enrolled
-    total (``纳入了48名``); a total only before any arm."""
+    """First that applies: the total the arms are split from (``47名…患者中,28名…``), the
+    enrolled total said so (``共纳入了96名…患者``), a control arm, a treatment arm (a group, or
+    what a compared arm received: ``36名接受…``), the enrolled total (``纳入了48名``); a total only
+    before any arm."""
     before_arms = tally.total is None and tally.first_arm_at is None
     if before_arms and _SPLIT_AFTER.search(text[c.end : c.end + 40]):
         return "total"
+    if (before_arms and _ENROLLED_BEFORE.search(text[max(0, c.start - 8) : c.start]) and _PATIENTS.search(predicate)
+            and not _GROUP.search(text[_clause_bounds(text, c.start, c.end)[0] : c.start])):
+        return "total"  # not "治疗组招募了17名": that is an arm
     if _is_control(segment):
         return "control"
     if _GROUP.search(segment) or (has_control and (_TREATMENT_GROUP.search(predicate) or _ADD_ON.search(predicate))):

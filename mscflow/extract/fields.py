@@ -490,3 +490,48 @@ def _first_count(text: str, found: list) -> int | None:
                 break
         return total
     return None
+
+
+# --- table cells ------------------------------------------------------------------------------
+# Cells say in a few characters what prose says in a sentence: "40(20/20)", "MSC 15 / control 15",
+# "PV", "1 or 2 injections".
+
+_CELL_ARMS_BRACKET = re.compile(r"^\s*(\d{1,5})\s*[(（]\s*(\d{1,5})\s*[/／]\s*(\d{1,5})\s*[)）]")
+_CELL_ARMS_NAMED = re.compile(
+    r"(?:MSCs?|[A-Z]{2}-MSCs?|cells?|treated|treatment|细胞|干细胞|治疗组?|细胞组|试验组)\D{0,8}?(\d{1,5})\s*[/／,;，、]\s*"
+    r"(?:control|controls|placebo|SMT|standard|sham|usual care|对照组?|安慰剂组?|常规治疗组?|假手术组?)\D{0,8}?(\d{1,5})",
+    re.I,
+)
+
+
+def cell_arms(cell: str) -> Counts | None:
+    """Arm sizes a count cell writes without words: ``40(20/20)`` (total, cells, control) or
+    ``MSC 15 / control 15`` (cells, control; the total is their sum)."""
+    m = _CELL_ARMS_BRACKET.match(cell)
+    if m and int(m.group(2)) + int(m.group(3)) == int(m.group(1)):
+        return Counts(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    m = _CELL_ARMS_NAMED.search(cell)
+    if m:
+        t, c = int(m.group(1)), int(m.group(2))
+        return Counts(t + c, t, c)
+    return None
+
+
+def route_of_cell(cell: str) -> str | None:
+    """A route cell that is only an abbreviation (``PV``, ``HA``, ``IT``): the route whose
+    ``cell_terms`` list it. Only whole cells: ``HA`` in running text is hyaluronic acid."""
+    body = re.sub(r"[\s.,;，、]+$", "", cell.strip())
+    vocab = _vocab("route")
+    return next((code for code in vocab.codes if body in (vocab.attr(code, "cell_terms") or [])), None)
+
+
+_CELL_NUMBERS = re.compile(r"(?<![\d.])(\d{1,2})(?![\d.])")
+
+
+def administrations_of_cell(cell: str) -> int | None:
+    """An injections cell: ``3``, ``4 (weekly)``, ``1 or 2 injections`` (the highest stated)."""
+    stated = administrations(cell)
+    if stated is not None:
+        return stated
+    numbers = [int(n) for n in _CELL_NUMBERS.findall(cell) if 0 < int(n) <= 50]
+    return max(numbers) if numbers else None

@@ -123,7 +123,7 @@ def _joined(by_role: dict[str, str], roles: tuple[str, ...]) -> str:
 def _both_arms(by_role: dict[str, str], count_cell: str) -> fields.Counts | None:
     """Arm sizes from the count cell, else an "Arms" column (machine-translated 手臂), else the
     intervention column (``…与 PRP 注射对照,两组各 12 例``); only a cell that states both arms."""
-    arms = fields.counts(count_cell)
+    arms = fields.cell_arms(count_cell) or fields.counts(count_cell)
     for role in ("design", "intervention"):
         if (arms.n_treatment is None or arms.n_control is None) and by_role.get(role):
             arms = fields.counts(by_role[role])
@@ -152,6 +152,10 @@ def _row_product(by_role: dict[str, str], stated: str) -> dict:
     return {"cell_type": cell, "tissue_source": fields.tissue_source(by_role.get("cell_source") or stated, cell)}
 
 
+def _row_cells(by_role: dict[str, str], roles: tuple[str, ...]) -> list[str]:
+    return [by_role[r] for r in roles if by_role.get(r)]
+
+
 def _row_label(by_role: dict[str, str], citation: str, marker: re.Match | None) -> str:
     """The study cell; else a citation that is more than a bare marker; else recipients and marker."""
     return by_role.get("study") or ("" if _MARKER.fullmatch(citation.strip()) else citation) or " ".join(
@@ -172,6 +176,10 @@ def _row_record(document_id: str, text: str, table: PipeTable, row: TableRow, ct
     values.update(_row_product(by_role, stated))
     values["design"] = fields.design(stated, primary, "single_arm", values["n_total"])
     values["follow_up_months"] = fields.follow_up(" | ".join(by_role.values()))
+    if values["route"] is None:  # a route column of abbreviations (PV, HA, IT)
+        values["route"] = next((r for r in map(fields.route_of_cell, _row_cells(by_role, ("transplant", "intervention"))) if r), None)
+    if by_role.get("administrations"):
+        values["n_administrations"] = fields.administrations_of_cell(by_role["administrations"])
     # a 参考文献 (References) column that holds the citation itself (``Connick P 等(2012)``) names
     # the study when no study column does; a bare marker (``【045】``) gives no year
     citation = by_role.get("study") or by_role.get("reference", "")

@@ -28,3 +28,9 @@ def candidate_refusal(opening: str, passage: str) -> str | None:
     if _POPULATION.search(opening) and not _CELLS.search(opening):
         return "population_statistic"
     return None
+
+
+def ends_a_study(sentence: str) -> bool:
+    """A plan or animal work after a study's sentences is no more of that study: the reader
+    stops extending the open study there (``下一步拟开展…III期研究`` after a pilot)."""
+    return bool(CANDIDATE_REFUSALS["future_plan"].search(sentence) or CANDIDATE_REFUSALS["animal_work"].search(sentence))

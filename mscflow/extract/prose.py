@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from ..parse.numbers import find_counts, find_doses, find_percents
 from ..parse.vocab import load_vocab
 from . import fields
+from .negatives import ends_a_study
 
 _SENTENCE_END = re.compile(r"[。!?!?]")
 _CLAUSE_SPLIT = re.compile(r"[;;::、]")
@@ -392,6 +393,8 @@ def _read_sentence(r: _Reader, li: int, a: int, b: int) -> None:
         r.studies.extend(survey)
         r.current = None
         return  # the previous sentence and year stay as they were
+    if r.current is not None and ends_a_study(sentence):
+        r.current = None
     anchor = _opening_anchor(r.text, sentence, r.current)
     year = fields.year(sentence)
     start = a

@@ -42,6 +42,8 @@ CASE = re.compile(  # one patient: "患儿,男,9岁", "一名36岁男性患者",
 COMPLETERS = re.compile(r"完成(?:了)?(?:全部)?(?:随访|治疗|研究|试验)|失访|脱落|退出")
 CLOSING_HEADING = re.compile(r"^\s*(?:\d{1,2}\s*)?(?:讨论|討論|展望|结语|小结|参考文献|參考文獻|Discussion|References?)\s*$", re.I)
 _TITLE_MAX = 80
+# a sentence that gives the cells (a prior transplant or a drug named elsewhere is not the product)
+_GIVEN = re.compile(r"输注|輸注|注射|注入|移植|回输|回輸|植入|给予|給予|滴注|infus|inject|transplant", re.I)
 _THERAPY = re.compile(r"干细胞|幹細胞|MSC|间充质|間充質|细胞治疗|細胞治療|细胞疗法|stem cell", re.I)
 REVIEW_TITLE = re.compile(r"\d+\s*项(?:研究|试验|临床)|综述|进展|荟萃|[Mm]eta|系统评价|盘点|汇总|一览")
 
@@ -122,6 +124,7 @@ class DocumentStudy:
     label: str
     study_text: str
     count_text: str
+    product_text: str  # the sentences that give the cells: what, from where, whose, how, how much
     absorbed: list[dict]
 
 
@@ -149,8 +152,9 @@ def find_document_study(text: str, masked: list[tuple[int, int]], records: list[
     end = max(s.end for s in orphans)
     title = title_line(text)
     study_text = "。".join([title, *(s.text for s in own)])
+    product = [s.text for s in own if _THERAPY.search(s.text) and _GIVEN.search(s.text)]
     return DocumentStudy(start, end, title or orphans[0].text.strip()[:40], study_text,
-                         "".join(s.text for s in counted), absorbed)
+                         "".join(s.text for s in counted), "。".join([title, *product]), absorbed)
 
 
 def document_counts(count_text: str) -> fields.Counts:

@@ -294,9 +294,17 @@ def _refused(text: str, record: dict) -> bool:
     return candidate_refusal(opening, passage) is not None
 
 
+PRODUCT_FIELDS = ("donor", "route", "dose_low", "dose_high", "dose_per_kg")
+
+
 def _document_record(document_id: str, text: str, study: DocumentStudy, ctx: fields.DocContext) -> dict:
     """The document's own study: fields from its study sentences, counts from its enrolment."""
     values = _common_fields(study.study_text, ctx)
+    if study.product_text.count("。") >= 1:  # the cells as the sentences that give them say
+        product = _common_fields(study.product_text, ctx)
+        values.update({k: product[k] for k in PRODUCT_FIELDS if product[k] is not None})
+        if product["tissue_source"] not in ("unspecified", "mixed"):
+            values["tissue_source"] = product["tissue_source"]
     c = document_counts(study.count_text)
     values.update(n_total=c.n_total, n_treatment=c.n_treatment, n_control=c.n_control)
     values["design"] = fields.design(study.study_text, None, "single_arm", c.n_total, controlled=c.n_control is not None)

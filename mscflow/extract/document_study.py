@@ -26,7 +26,7 @@ NOT_STUDY: dict[str, re.Pattern[str]] = {
     "animal": re.compile(r"大鼠|小鼠|裸鼠|家兔|兔模型|犬|猪|羊|猕猴|动物|模型中|模型上|造模|\d+\s*只(?!有)|in rats|in mice|porcine|murine"),
     "population": re.compile(r"据统计|患病率|发病率|病死率|死亡率约|约有|感染者约|超过\s*\d+(?:\.\d+)?\s*[万亿]|\d+(?:\.\d+)?\s*[万亿]\s*(?:例|名|人)"),
     "literature": re.compile(r"文献报道|研究表明|研究显示|有研究|既往研究|多项研究|荟萃分析|系统评价|综述|\[\d{1,3}(?:\s*[-–,]\s*\d{1,3})*\]"),
-    "criteria": re.compile(r"纳入标准|排除标准|入选标准|inclusion criteria", re.I),
+    "criteria": re.compile(r"^\s*(?:\d[.\d]*\s*)?(?:纳入标准|排除标准|入选标准|inclusion criteria|exclusion criteria)", re.I),
     "totals": re.compile(r"累计|已(?:为|服务|接诊)[^。]{0,10}\d+\s*余?(?:例|名|位|人)次?|首例"),
 }
 ENROL = re.compile(
@@ -44,6 +44,7 @@ CLOSING_HEADING = re.compile(r"^\s*(?:\d{1,2}\s*)?(?:讨论|討論|展望|结语
 _TITLE_MAX = 80
 # a sentence that gives the cells (a prior transplant or a drug named elsewhere is not the product)
 _GIVEN = re.compile(r"输注|輸注|注射|注入|移植|回输|回輸|植入|给予|給予|滴注|infus|inject|transplant", re.I)
+_MSC = re.compile(r"间充质|間充質|MSC|基质细胞|基質細胞|mesenchymal", re.I)
 _THERAPY = re.compile(r"干细胞|幹細胞|MSC|间充质|間充質|细胞治疗|細胞治療|细胞疗法|stem cell", re.I)
 REVIEW_TITLE = re.compile(r"\d+\s*项(?:研究|试验|临床)|综述|进展|荟萃|[Mm]eta|系统评价|盘点|汇总|一览")
 
@@ -98,6 +99,18 @@ def orphan_enrolments(found: list[Sentence], told: list[tuple[int, int]]) -> lis
     return [s for s in found if is_enrolment(s) and not _covered(s, told)]
 
 
+STRONG_ENROL = re.compile(r"纳入|入组|招募|收治|选取|选择|收集|入选|募集|共有|随机(?:分为|分配|分成)|enrol|recruit", re.I)
+
+
+def _enrolment_first(orphans: list[Sentence]) -> list[Sentence]:
+    """The sentences the counts are read from: those that say who was enrolled (up to two, with
+    the arms the next one states), else the first that is no completers' or results' count."""
+    strong = [s for s in orphans if STRONG_ENROL.search(s.text) and not COMPLETERS.search(s.text)]
+    if strong:
+        return strong[:2]
+    return [s for s in orphans if not COMPLETERS.search(s.text)][:1] or orphans[:1]
+
+
 def _fragments(records: list[dict], first: Sentence) -> list[dict]:
     """Prose records before the first orphan that state no patients and no dose of their own:
     the headline, the lead's "一项…试验": fragments of the document's study."""
@@ -147,12 +160,13 @@ def find_document_study(text: str, masked: list[tuple[int, int]], records: list[
     absorbed = _fragments(records, orphans[0])
     others = [(int(r["char_start"]), int(r["char_end"])) for r in records if r not in absorbed]
     own = [s for s in found if s.refusal is None and not _covered(s, others)]
-    counted = [s for s in orphans if not COMPLETERS.search(s.text)] or orphans
+    counted = _enrolment_first(orphans)
     start = min([s.start for s in own[:1]] + [int(r["char_start"]) for r in absorbed] + [orphans[0].start])
     end = max(s.end for s in orphans)
     title = title_line(text)
     study_text = "。".join([title, *(s.text for s in own)])
-    product = [s.text for s in own if _THERAPY.search(s.text) and _GIVEN.search(s.text)]
+    product = ([s.text for s in own if _MSC.search(s.text) and _GIVEN.search(s.text)]
+               or [s.text for s in own if _THERAPY.search(s.text) and _GIVEN.search(s.text)])
     return DocumentStudy(start, end, title or orphans[0].text.strip()[:40], study_text,
                          "".join(s.text for s in counted), "。".join([title, *product]), absorbed)
 
@@ -167,7 +181,7 @@ def document_counts(count_text: str) -> fields.Counts:
 
 _YEAR = r"((?:19|20)\d{2})"
 PUBLISHED = re.compile(
-    _YEAR + r"\s*年(?:\s*\d{1,2}\s*月)?[^。\n]{0,30}?(?:在线)?(?:发表|刊登|刊发|公布|发布|报道)"
+    _YEAR + r"\s*年(?:\s*\d{1,2}\s*月)?[^。\n]{0,30}?(?:在线)?(?:发表|刊登|刊发|刊出|登出|公布|发布|报道|上线)"
     r"|(?:发表|刊登|刊发|发布|公布)(?:于|在)?[^。\n]{0,40}?" + _YEAR + r"\s*年"
 )
 REPRINT = re.compile(r"(?:原载于|原载|刊于|引用本文|本文引用格式)[^。\n]{0,60}?" + _YEAR)

@@ -4,7 +4,7 @@ from ``CONTRACTS`` (see ``base.Contract``)."""
 
 from __future__ import annotations
 
-from .base import FACT, REPAIR, Contract, Ordered
+from .base import FACT, PRODUCT, REPAIR, Contract, Ordered
 from .documents import DocumentsSchema
 from .quarantine import QuarantineSchema
 from .raw_documents import RawDocumentsSchema
@@ -52,4 +52,4 @@ def fact_fields(table: str = "studies") -> tuple[str, ...]:
     return contract(table).columns_with(FACT)
 
 
-__all__ = ["fact_fields", "CONTRACTS", "EXTRACTED_TABLES", "FACT", "REPAIR", "WAREHOUSE_TABLES", "Contract", "Ordered", "contract"]
+__all__ = ["PRODUCT", "fact_fields", "CONTRACTS", "EXTRACTED_TABLES", "FACT", "REPAIR", "WAREHOUSE_TABLES", "Contract", "Ordered", "contract"]

@@ -160,15 +160,27 @@ def find_document_study(text: str, masked: list[tuple[int, int]], records: list[
     absorbed = _fragments(records, orphans[0])
     others = [(int(r["char_start"]), int(r["char_end"])) for r in records if r not in absorbed]
     own = [s for s in found if s.refusal is None and not _covered(s, others)]
-    counted = _enrolment_first(orphans)
+    return _assemble(text, orphans, own, absorbed)
+
+
+def _product_sentences(own: list[Sentence]) -> list[str]:
+    """The sentences that give the cells: MSC named, else any cell therapy, with a verb of giving."""
+    return ([s.text for s in own if _MSC.search(s.text) and _GIVEN.search(s.text)]
+            or [s.text for s in own if _THERAPY.search(s.text) and _GIVEN.search(s.text)])
+
+
+def _assemble(text: str, orphans: list[Sentence], own: list[Sentence], absorbed: list[dict]) -> DocumentStudy:
+    """Span, label and the three texts of the document study."""
     start = min([s.start for s in own[:1]] + [int(r["char_start"]) for r in absorbed] + [orphans[0].start])
     end = max(s.end for s in orphans)
     title = title_line(text)
-    study_text = "。".join([title, *(s.text for s in own)])
-    product = ([s.text for s in own if _MSC.search(s.text) and _GIVEN.search(s.text)]
-               or [s.text for s in own if _THERAPY.search(s.text) and _GIVEN.search(s.text)])
-    return DocumentStudy(start, end, title or orphans[0].text.strip()[:40], study_text,
-                         "".join(s.text for s in counted), "。".join([title, *product]), absorbed)
+    return DocumentStudy(
+        start, end, title or orphans[0].text.strip()[:40],
+        study_text="。".join([title, *(s.text for s in own)]),
+        count_text="".join(s.text for s in _enrolment_first(orphans)),
+        product_text="。".join([title, *_product_sentences(own)]),
+        absorbed=absorbed,
+    )
 
 
 def document_counts(count_text: str) -> fields.Counts:

@@ -294,15 +294,12 @@ def _refused(text: str, record: dict) -> bool:
     return candidate_refusal(opening, passage) is not None
 
 
-PRODUCT_FIELDS = ("donor", "route", "dose_low", "dose_high", "dose_per_kg")
-
-
 def _document_record(document_id: str, text: str, study: DocumentStudy, ctx: fields.DocContext) -> dict:
     """The document's own study: fields from its study sentences, counts from its enrolment."""
     values = _common_fields(study.study_text, ctx)
     if study.product_text.count("。") >= 1:  # the cells as the sentences that give them say
         product = _common_fields(study.product_text, ctx)
-        values.update({k: product[k] for k in PRODUCT_FIELDS if product[k] is not None})
+        values.update({k: product[k] for k in contract("studies").columns_about("product") if product[k] is not None})
         if product["tissue_source"] not in ("unspecified", "mixed"):
             values["tissue_source"] = product["tissue_source"]
     c = document_counts(study.count_text)

@@ -63,7 +63,7 @@ DOC_B = hashlib.sha256(b"b").hexdigest()
 def _doc(sha: str, name: str, text: str, **counts: int) -> dict:
     base = dict(
         document_id=sha[:16], source_path=name, sha256=sha, encoding="utf_8", encoding_confidence=1.0,
-        size_bytes=len(text.encode()), script="simplified", title=text.split("\n")[0], clean_text=text,
+        size_bytes=len(text.encode()), script="simplified", document_shape="other", shape_evidence="", title=text.split("\n")[0], clean_text=text,
         n_chars_raw=len(text) + 10, n_chars_clean=len(text), n_pinyin_removed=0, n_html_tags=0,
         n_html_entities=0, n_chrome_lines=0, n_damaged_spans=0, n_chars_converted=0,
         n_chars_normalized=0, n_layout_repairs=0, n_blocks=3, n_sentences=2, damaged_spans="[]",

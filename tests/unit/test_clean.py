@@ -279,3 +279,17 @@ def test_web_text_is_not_taken_for_pdf(seed_texts):
     from mscflow.clean.pdf import looks_like_pdf
 
     assert not any(looks_like_pdf(clean_document(t).text) for t in seed_texts.values())
+
+
+def test_document_shapes_are_read_from_the_text():
+    from mscflow.parse.shape import document_shape
+
+    abstract = "某研究\n【摘要】 目的:评价脐带间充质干细胞的疗效。方法:纳入40例患者。结果:改善。"
+    assert document_shape(abstract) == ("single_study", "a structured abstract (目的/方法)")
+    case = "某医院病例\n患儿,男,9岁,因腹泻入院,给予间充质干细胞输注。"
+    assert document_shape(case)[0] == "single_study"
+    review = "间充质干细胞治疗肝硬化的临床研究进展\n张三等人(2019)报道…李四等人(2020)报道…Smith等(2021)报道…"
+    assert document_shape(review)[0] == "review"
+    listing = "注册项目\n| 标题 | NCT 编号 | 状态 |\n|---|---|---|\n| a | NCT00000001 | 招募 |\n| b | NCT00000002 | 招募 |\n| c | NCT00000003 | 完成 |"
+    assert document_shape(listing)[0] == "registry"
+    assert document_shape("干细胞是什么?一种细胞。") == ("other", "")

@@ -99,16 +99,18 @@ def orphan_enrolments(found: list[Sentence], told: list[tuple[int, int]]) -> lis
     return [s for s in found if is_enrolment(s) and not _covered(s, told)]
 
 
-STRONG_ENROL = re.compile(r"纳入|入组|招募|收治|选取|选择|收集|入选|募集|共有|随机(?:分为|分配|分成)|enrol|recruit", re.I)
+STRONG_ENROL = re.compile(r"纳入|入组|招募|收治|选取|选择|收集|入选|募集|共有|覆盖|参与|随机(?:分为|分配|分成)|enrol|recruit", re.I)
 
 
 def _enrolment_first(orphans: list[Sentence]) -> list[Sentence]:
     """The sentences the counts are read from: those that say who was enrolled (up to two, with
-    the arms the next one states), else the first that is no completers' or results' count."""
+    the arms the next one states), else the first that counts patients (a story's one patient
+    only when nobody is counted), never a completers' or results' count when another is there."""
     strong = [s for s in orphans if STRONG_ENROL.search(s.text) and not COMPLETERS.search(s.text)]
     if strong:
         return strong[:2]
-    return [s for s in orphans if not COMPLETERS.search(s.text)][:1] or orphans[:1]
+    counted = [s for s in orphans if not COMPLETERS.search(s.text) and ENROL.search(s.text)]
+    return counted[:1] or [s for s in orphans if not COMPLETERS.search(s.text)][:1] or orphans[:1]
 
 
 def _fragments(records: list[dict], first: Sentence) -> list[dict]:
@@ -197,13 +199,20 @@ PUBLISHED = re.compile(
     r"|(?:发表|刊登|刊发|发布|公布)(?:于|在)?[^。\n]{0,40}?" + _YEAR + r"\s*年"
 )
 REPRINT = re.compile(r"(?:原载于|原载|刊于|引用本文|本文引用格式)[^。\n]{0,60}?" + _YEAR)
-BANNER_YEAR = re.compile(r"(?:杂志|雜誌|学报|學報|期刊|Journal)[^\n]{0,30}?" + _YEAR + r"|" + _YEAR + r"\s*,\s*Vol")
+BANNER_YEAR = re.compile(r"(?:杂志|雜誌|学报|學報|期刊|Journal)[^\n]{0,30}?" + _YEAR + r"|" + _YEAR + r"\s*,\s*Vol"
+                         r"|" + _YEAR + r"\s*年\s*(?:第\s*)?\d{1,2}\s*期")
+DATE_FIELD = re.compile(r"(?:出版日期|出版时间|发表日期|发表时间|发布日期|发布时间|刊出日期)\s*[:：]?\s*" + _YEAR)
+DATED_LEAD = re.compile(r"(?:^|[。\n])\s*" + _YEAR + r"\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*[,，]")
+PAGE_DATE = re.compile(r"(?<!\d)" + _YEAR + r"[-/.]\d{1,2}[-/.]\d{1,2}(?!\d)")
 
 
 def document_year(study_text: str, text: str) -> int | None:
-    """The year the study was reported: as its own text says it was published, else a reprint
-    or citation note, else the journal banner at the top of the page."""
-    for rx, where in ((PUBLISHED, study_text), (REPRINT, text), (BANNER_YEAR, "\n".join(text.split("\n")[:5]))):
+    """The year the study was reported, the first of: as its own text says it was published;
+    a reprint or citation note; the journal's banner or issue (2021年7期); a publication-date
+    field; a dated lead (2025年5月19日,…); the page's date near its top."""
+    head = "\n".join(text.split("\n")[:6])
+    for rx, where in ((PUBLISHED, study_text), (REPRINT, text), (BANNER_YEAR, head), (DATE_FIELD, text),
+                      (BANNER_YEAR, text), (DATED_LEAD, study_text), (PAGE_DATE, head)):
         m = rx.search(where)
         if m:
             return int(next(g for g in m.groups() if g))

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..parse.shape import document_shape
 from . import fields
 
 # a sentence ends at a Chinese full stop, or an ASCII one that a Chinese sentence follows
@@ -143,17 +144,18 @@ class DocumentStudy:
     absorbed: list[dict]
 
 
-def _surveys_studies(records: list[dict], title: str) -> bool:
-    """A review or a survey: it tells two or more studies with figures of their own, or its
-    title counts studies (``5项研究388例患者``); its summary sentences are not one more study."""
+def _surveys_studies(records: list[dict], text: str) -> bool:
+    """A review or a survey: it tells two or more studies with figures of their own, or it reads
+    as a review (``parse.shape``: a survey title, many cited studies or references); its summary
+    sentences are not one more study."""
     with_figures = [r for r in records if r["n_total"] is not None or r["dose_low"] is not None]
-    return len(with_figures) >= 2 or bool(REVIEW_TITLE.search(title))
+    return len(with_figures) >= 2 or bool(REVIEW_TITLE.search(title_line(text))) or document_shape(text)[0] == "review"
 
 
 def find_document_study(text: str, masked: list[tuple[int, int]], records: list[dict],
                         told: list[tuple[int, int]]) -> DocumentStudy | None:
     """The document's own study, when some enrolment sentence belongs to no study yet."""
-    if _surveys_studies(records, title_line(text)):
+    if _surveys_studies(records, text):
         return None
     found = sentences(prose_zone(text, masked))
     orphans = orphan_enrolments(found, told)

@@ -40,7 +40,10 @@ _DISEASE_DURATION_BEFORE = re.compile(
     r"(?:病程|病史|患病|罹病|罹患|确诊|確診|诊断|已有|已患|伤后|傷後|损伤后|发病后|起病|透析|病期)[^,，;;。]{0,8}$"
     r"|患(?!者|儿)[\u4e00-\u9fff]{1,6}已(?:经)?有?\s*$"
 )
-_DURATION_NOT_FOLLOW_UP_AFTER = re.compile(r"^[^,，;;。]{0,3}(?<!未见)(?<!未)(?<!无)(?<!無)(?<!没有)复发")
+# a relapse time (…3个月复发) or a span of the field's history (20年来, 近10年以来)
+_DURATION_NOT_FOLLOW_UP_AFTER = re.compile(
+    r"^[^,，;;。]{0,3}(?<!未见)(?<!未)(?<!无)(?<!無)(?<!没有)复发|^\s*(?:来|以来|間|间)(?![^,，;;。]{0,6}随访)"
+)
 _SEVERAL_TIMES = re.compile(r"多次")
 _CASE_SERIES = re.compile(r"(?:报道|報道|报告|報告)了?\s*(?:[1-3]|[一二两兩三])\s*(?:例|名)")  # 报道了2例…
 

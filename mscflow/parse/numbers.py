@@ -268,8 +268,10 @@ def _join_ranges(text: str, doses: list[Dose]) -> list[Dose]:
 _UNIT_MONTHS = {"年": 12.0, "年半": 18.0, "个月": 1.0, "個月": 1.0, "月": 1.0, "周": 1 / WEEKS_PER_MONTH,
                 "週": 1 / WEEKS_PER_MONTH, "星期": 1 / WEEKS_PER_MONTH,
                 "天": 1 / 7 / WEEKS_PER_MONTH, "日": 1 / 7 / WEEKS_PER_MONTH}
+# a median with its range, 18(6~36)个月, or a mean with its SD, (14.5±3.2)个月, before the unit
+_SPREAD = rf"(?P<spread>\s*[(（]\s*{NUM}\s*[{DASH}，,]\s*(?P<hi>{NUM})\s*[)）]|\s*±\s*{NUM}\s*[)）]?)?"
 _DUR = re.compile(
-    rf"(?P<a>{NUM}|{CN_NUM}|半)(?:\s*[{DASH}]\s*(?P<b>{NUM}|{CN_NUM}))?\s*(?:多)?\s*"
+    rf"(?P<a>{NUM}|{CN_NUM}|半)(?:\s*[{DASH}]\s*(?P<b>{NUM}|{CN_NUM}))?{_SPREAD}\s*(?:多)?\s*"
     r"(?P<u>个月|個月|年(?!\d|[零〇一二三四五六七八九十]+月)|周|週|星期|天|日(?!期))"
 )
 _YEAR_AT = re.compile(r"(?:19|20)\d\d\s*$")
@@ -292,7 +294,7 @@ def find_durations(text: str) -> list[Duration]:
             vb = parse_number(b) if b else None
             if va is None:
                 continue
-            value = max(va, vb or 0.0)
+            value = max(va, vb or 0.0, float(m.group("hi") or 0))
         if unit == "年" and (value >= 1900 or _YEAR_AT.search(text[: m.start()])):
             continue
         if unit == "日" and text[m.start() - 1 : m.start()] == "月":
@@ -310,7 +312,7 @@ def find_durations(text: str) -> list[Duration]:
 
 _ENGLISH_UNIT_MONTHS = {"d": 1 / 7 / WEEKS_PER_MONTH, "wk": 1 / WEEKS_PER_MONTH, "mo": 1.0, "yr": 12.0}
 _EN_DUR = re.compile(
-    rf"(?<![A-Za-z0-9.])(?P<a>{NUM})(?:\s*[{DASH}]\s*(?P<b>{NUM}))?\s*"
+    rf"(?<![A-Za-z0-9.])(?P<a>{NUM})(?:\s*[{DASH}]\s*(?P<b>{NUM}))?{_SPREAD}\s*"
     r"(?P<u>days?|d|weeks?|wks?|w|months?|mos?|m|years?|yrs?|y)(?![A-Za-z])"
 )
 _EN_UNIT = {"day": "d", "days": "d", "d": "d", "week": "wk", "weeks": "wk", "wk": "wk", "wks": "wk", "w": "wk",
@@ -327,9 +329,9 @@ def _english_durations(text: str, found: list[Duration]) -> list[Duration]:
         if any(a < m.end() and m.start() < b for a, b in taken):
             continue
         unit = m.group("u").lower()
-        if unit == "m" and m.group().rstrip()[-2:-1].isspace():
-            continue  # "10 m" is metres walked; months written "m" touch their number
-        value = max(float(m.group("a")), float(m.group("b") or 0))
+        if unit == "m" and (m.group().rstrip()[-2:-1].isspace() or m.group("spread")):
+            continue  # "10 m", "(345±76)m" are metres walked; months written "m" touch their number
+        value = max(float(m.group("a")), float(m.group("b") or 0), float(m.group("hi") or 0))
         out.append(Duration(round(value * _ENGLISH_UNIT_MONTHS[_EN_UNIT[unit]], 2), m.start(), m.end()))
     return out
 

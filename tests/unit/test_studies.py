@@ -8,6 +8,7 @@ import pytest
 from mscflow.contracts import contract
 from mscflow.eval import SEED_GOLD, process_files
 from mscflow.eval.scoring import score_studies
+from mscflow.extract import fields
 from mscflow.extract.studies import extract_studies, study_id
 from mscflow.parse.tables import find_tables
 
@@ -199,3 +200,14 @@ def test_fullwidth_punctuation_reads_like_halfwidth():
     recs = extract_studies("x", text, find_tables(text))
     assert len(recs) == 1 and (recs[0]["n_total"], recs[0]["n_treatment"], recs[0]["n_control"]) == (60, 30, 30)
     assert recs[0]["char_end"] <= len(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "months"),
+    [("本文总结了20年来的研究成果,随访48周", 11.05),  # the field's history is not a follow-up
+     ("患者病程(6.2±3.1)年,中位随访时间18(6~36)个月", 36),  # an illness duration with its SD is not either
+     ("近10年以来共收治", None)],
+)
+def test_follow_up_is_the_patients_follow_up(text, months):
+    got = fields.follow_up(text)
+    assert got == (pytest.approx(months, abs=0.01) if months is not None else None)

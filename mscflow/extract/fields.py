@@ -265,8 +265,10 @@ _GROUP_BEFORE = re.compile(r"[组組]\s*$")
 _LIST_CUT = re.compile(r"[、,，;；]|和|及|与|與")
 _OPEN_BRACKET = re.compile(r"[((]")
 # "治疗组与对照组各十五名": both arms have the stated size
+# two named groups, one of them a control, with one size: 治疗组与对照组各15名, 对照组和观察组各50例
 _EACH_ARM = re.compile(
-    r"[组組]\s*(?:与|與|和|及|、)\s*(?:对照|對照|安慰剂|安慰劑)[组組]\s*各\s*(\d+|[一二两兩三四五六七八九十百]+)\s*(?:名|例|位|人)"
+    r"[^,，;;。、与與和及]{1,10}[组組]\s*(?:与|與|和|及|、)\s*[^,，;;。]{1,10}?[组組]\s*各\s*"
+    r"(\d+|[一二两兩三四五六七八九十百]+)\s*(?:名|例|位|人)"
 )
 
 
@@ -305,7 +307,7 @@ def _is_group_size(text: str, c: Value) -> bool:
 def _each_arm_counts(text: str, found: list[Value]) -> Counts | None:
     """``治疗组与对照组各十五名``: both arms have that size; the total is the one the rest of the
     text states, else twice the arm."""
-    each = _EACH_ARM.search(text)
+    each = next((m for m in _EACH_ARM.finditer(text) if re.search(r"对照|對照|安慰剂|安慰劑", m.group())), None)
     if not each:
         return None
     arm = parse_number(each.group(1))
@@ -469,12 +471,27 @@ def counts(text: str) -> Counts:
     if not found:
         return Counts(None, None, None)
     stated = _each_arm_counts(text, found) or _two_groups_each_counts(text, found)
-    if stated is not None:
-        return stated
-    found = [c for c in found if not _is_group_size(text, c)]
-    if not found:
-        return Counts(None, None, None)
-    return _resolved_counts(text, found, _tally_arms(text, found))
+    if stated is None:
+        found = [c for c in found if not _is_group_size(text, c)]
+        if not found:
+            return Counts(None, None, None)
+        stated = _resolved_counts(text, found, _tally_arms(text, found))
+    return _all_treated_when_control_got_cells(text, stated)
+
+
+# the arm called control received cells too (对照组应用脐带间充质干细胞治疗, 观察组…联合…)
+_CONTROL_GOT_CELLS = re.compile(
+    r"(?:对照|對照)[组組][^,，;;。]{0,6}(?<![未不无無])(?:应用|應用|采用|採用|接受|给予|給予|使用|输注|輸注|注射|行)"
+    r"[^,，;;。]{0,12}(?:干细胞|幹細胞|MSC|间充质|間充質)"
+)
+
+
+def _all_treated_when_control_got_cells(text: str, found: Counts) -> Counts:
+    """Both arms received cells: every patient is in the cell-therapy arm(s), as the schema counts."""
+    if found.n_control is None or not _CONTROL_GOT_CELLS.search(text):
+        return found
+    total = found.n_total or (found.n_treatment or 0) + found.n_control
+    return Counts(total, total, None)
 
 
 def _first_count(text: str, found: list) -> int | None:

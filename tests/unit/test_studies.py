@@ -211,3 +211,16 @@ def test_fullwidth_punctuation_reads_like_halfwidth():
 def test_follow_up_is_the_patients_follow_up(text, months):
     got = fields.follow_up(text)
     assert got == (pytest.approx(months, abs=0.01) if months is not None else None)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("选取100例患者,随机分组,即对照组和观察组各50例,对照组给予常规治疗", (100, 50, 50)),
+     ("治疗组与对照组各十五名", (30, 15, 15)),
+     # the arm called control received cells too: all 100 are in the cell-therapy arms
+     ("选取100例患者,即对照组和观察组各50例,对照组应用脐带间充质干细胞治疗,观察组联合利妥昔单抗", (100, 100, None)),
+     ("60例患者分为观察组和对照组各30例,对照组未接受干细胞治疗", (60, 30, 30))],
+)
+def test_each_arm_counts_in_either_order(text, expected):
+    c = fields.counts(text)
+    assert (c.n_total, c.n_treatment, c.n_control) == expected

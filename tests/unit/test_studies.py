@@ -224,3 +224,10 @@ def test_follow_up_is_the_patients_follow_up(text, months):
 def test_each_arm_counts_in_either_order(text, expected):
     c = fields.counts(text)
     assert (c.n_total, c.n_treatment, c.n_control) == expected
+
+
+def test_a_study_that_names_no_cells_is_msc_only_in_an_article_that_names_cells():
+    # 間質幹細胞 is how Taiwan and Hong Kong write MSC
+    assert fields.document_context("骨髓間質幹細胞治療中風的研究").default_cell == "msc"
+    assert fields.document_context("干细胞治疗慢性肾病:462名患者参与研究").default_cell == "other"
+    assert fields.cell_type("462名患者接受干细胞治疗", "other") == "other"

@@ -176,9 +176,17 @@ def tissue_source(text: str, cell: str, pooled: bool = False) -> str:
     return "mixed" if pooled else "unspecified"
 
 
+_REINFUSION = ("回输", "回輸")
+_DONOR_TISSUES = ("umbilical_cord", "placenta")  # always another person's
+
+
 def donor(text: str) -> str | None:
-    """``autologous`` / ``allogeneic`` when the text says only one of them."""
-    codes = _vocab("donor").codes_in(text)
+    """``autologous`` / ``allogeneic`` when the text says only one of them. 回输 (infused back)
+    says autologous only of the patient's own tissue: the genre writes "UC-MSC回输" too."""
+    hits = _vocab("donor").find(text)
+    if hits and all(h.term in _REINFUSION for h in hits) and set(_DONOR_TISSUES) & set(_vocab("tissue_source").codes_in(text)):
+        return None
+    codes = list(dict.fromkeys(h.code for h in hits))
     return codes[0] if len(codes) == 1 else None
 
 

@@ -231,3 +231,12 @@ def test_a_study_that_names_no_cells_is_msc_only_in_an_article_that_names_cells(
     assert fields.document_context("骨髓間質幹細胞治療中風的研究").default_cell == "msc"
     assert fields.document_context("干细胞治疗慢性肾病:462名患者参与研究").default_cell == "other"
     assert fields.cell_type("462名患者接受干细胞治疗", "other") == "other"
+
+
+@pytest.mark.parametrize(
+    ("text", "donor"),
+    [("以外周静脉回输方式接受UC-MSC治疗", None),  # cord cells infused "back" are still a donor's
+     ("骨髓间充质干细胞回输", "autologous"), ("自体脐带血细胞回输", "autologous"), ("同种异体脐带MSC", "allogeneic")],
+)
+def test_reinfusion_says_autologous_only_of_the_patients_own_tissue(text, donor):
+    assert fields.donor(text) == donor

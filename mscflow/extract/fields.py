@@ -54,9 +54,6 @@ class DocContext:
 
     disease: str | None = None
     abbreviations: dict[str, str] = field(default_factory=dict)  # ABBR -> disease code
-    # the product a study that names none received: MSC in an article that names a cell product,
-    # else unknown (a news item on "干细胞治疗" that never says which cells)
-    default_cell: str = "msc"
 
 
 def _vocab(name: str) -> Vocabulary:
@@ -71,7 +68,7 @@ def document_context(text: str) -> DocContext:
         d = _ABBR_DEF.match(text, m.end)
         if d and not diseases.find(d.group(1)):
             abbreviations[d.group(1)] = m.code
-    ctx = DocContext(abbreviations=abbreviations, default_cell="msc" if _vocab("cell_type").find(text) else "other")
+    ctx = DocContext(abbreviations=abbreviations)
     codes = [c for c in disease_codes(text, ctx) if c != "other"]
     if not codes:
         return ctx
@@ -146,11 +143,12 @@ def phase(text: str) -> str | None:
     return codes[0] if codes else None
 
 
-def cell_type(text: str, default: str = "msc") -> str:
-    """The cell product named most often (first named on a tie); ``default`` when none is named."""
+def cell_type(text: str) -> str:
+    """The cell product named most often (first named on a tie); ``msc`` when none is named more
+    precisely than 干细胞 (the genre's convention, docs/extraction.md)."""
     hits = _vocab("cell_type").find(text)
     if not hits:
-        return default
+        return "msc"
     counts = Counter(h.code for h in hits)
     best = max(counts.values())
     if {c for c, k in counts.items() if k == best} == {"msc", "hsc"}:

@@ -65,7 +65,7 @@ def _common_fields(text: str, ctx: fields.DocContext, *, primary_design: str | N
                    pooled: bool = False, donor_text: str | None = None, tissue_text: str | None = None) -> dict:
     c = fields.counts(text)
     d = fields.dose(text)
-    cell = fields.cell_type(text, ctx.default_cell)
+    cell = fields.cell_type(text)
     return {
         "disease": fields.disease(text, ctx),
         "design": fields.design(text, primary_design, default_design, c.n_total, controlled=c.n_control is not None),

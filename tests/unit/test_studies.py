@@ -226,11 +226,9 @@ def test_each_arm_counts_in_either_order(text, expected):
     assert (c.n_total, c.n_treatment, c.n_control) == expected
 
 
-def test_a_study_that_names_no_cells_is_msc_only_in_an_article_that_names_cells():
-    # 間質幹細胞 is how Taiwan and Hong Kong write MSC
-    assert fields.document_context("骨髓間質幹細胞治療中風的研究").default_cell == "msc"
-    assert fields.document_context("干细胞治疗慢性肾病:462名患者参与研究").default_cell == "other"
-    assert fields.cell_type("462名患者接受干细胞治疗", "other") == "other"
+def test_taiwan_writes_msc_as_interstitial_stem_cells():
+    assert fields.cell_type("骨髓間質幹細胞治療中風的研究") == "msc"
+    assert fields.cell_type("462名患者接受干细胞治疗") == "msc"  # plain 干细胞 in this genre
 
 
 @pytest.mark.parametrize(

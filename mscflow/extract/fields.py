@@ -137,10 +137,27 @@ def design(text: str, primary: str | None = None, default: str = "single_arm", n
     return default
 
 
+# a disease's stage names the patients, not the trial: 关节退化为二到三期, 处于III期, III期压疮患者
+_STAGE_BEFORE = re.compile(r"(?:为|為|分期|处于|處於|属于|屬於|达到|達到|[到至~～]\s*)\s*$")
+_STAGE_AFTER = re.compile(r"^\s*(?:[到至~～]|的?(?:患者|病人|患儿|患兒|病例)|[\u4e00-\u9fff]{0,4}(?:压疮|壓瘡|肿瘤|腫瘤|癌|高血压|肾病|腎病))")
+
+
+_TRIAL_AFTER = re.compile(
+    r"^[^,，;;。]{0,4}(?:临床|臨床|试验|試驗|研究|人体|人體|随机|隨機|双盲|雙盲|开放|開放|对照|對照|安慰|trial|study)", re.I
+)
+
+
+def _is_trial_phase(text: str, m: Match) -> bool:
+    before, after = text[max(0, m.start - 3) : m.start], text[m.end : m.end + 8]
+    if _STAGE_AFTER.search(after):
+        return False
+    return not _STAGE_BEFORE.search(before) or bool(_TRIAL_AFTER.search(after))
+
+
 def phase(text: str) -> str | None:
-    """The stated phase; a list of two phases (``I期和II期``) is a general statement, not one."""
-    codes = _vocab("phase").codes_in(text)
-    return codes[0] if codes else None
+    """The stated phase of the trial, not a disease stage."""
+    hits = [m for m in _vocab("phase").find(text) if _is_trial_phase(text, m)]
+    return hits[0].code if hits else None
 
 
 def cell_type(text: str) -> str:

@@ -238,3 +238,17 @@ def test_taiwan_writes_msc_as_interstitial_stem_cells():
 )
 def test_reinfusion_says_autologous_only_of_the_patients_own_tissue(text, donor):
     assert fields.donor(text) == donor
+
+
+@pytest.mark.parametrize(
+    ("text", "phase"),
+    [("病患的关节退化为二到三期,接受干细胞注射", None), ("纳入III期压疮患者20例", None),
+     ("MSC-HF试验为II期随机双盲安慰剂对照研究", "II"), ("一项I期剂量递增临床试验", "I"), ("I/IIa期", "I/II")],
+)
+def test_a_disease_stage_is_not_a_trial_phase(text, phase):
+    assert fields.phase(text) == phase
+
+
+def test_taiwan_and_haemorrhage_disease_terms():
+    assert fields.disease_codes("針對退化性關節的問題") == ["osteoarthritis"]
+    assert fields.disease_codes("脑出血患者") == ["stroke"]

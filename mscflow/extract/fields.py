@@ -205,9 +205,15 @@ def donor(text: str) -> str | None:
     return codes[0] if len(codes) == 1 else None
 
 
+# a vessel named by a diagnostic or another procedure is not how the cells went in:
+# 肝动脉、脾动脉造影, 经颈静脉肝内门体分流术 (TIPS)
+_NOT_DELIVERY_AFTER = re.compile(r"^[^,，;;。]{0,10}?(?:造影|成像|分流)")
+
+
 def route(text: str, fallback: str | None = None) -> str | None:
     """First specific route stated; procedures and bare local injection only when alone."""
-    codes = _vocab("route").codes_in(text)
+    hits = [m for m in _vocab("route").find(text) if not _NOT_DELIVERY_AFTER.search(text[m.end : m.end + 14])]
+    codes = list(dict.fromkeys(m.code for m in hits))
     specific = [c for c in codes if c not in DEMOTED_ROUTES]
     if specific:
         return specific[0]

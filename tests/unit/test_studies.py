@@ -252,3 +252,13 @@ def test_a_disease_stage_is_not_a_trial_phase(text, phase):
 def test_taiwan_and_haemorrhage_disease_terms():
     assert fields.disease_codes("針對退化性關節的問題") == ["osteoarthritis"]
     assert fields.disease_codes("脑出血患者") == ["stroke"]
+
+
+@pytest.mark.parametrize(
+    ("text", "route"),
+    [("行腹腔干、肝动脉、脾动脉造影,经导管注入胰周动脉", "intra_arterial"),  # angiography is not the route
+     ("同时行经颈静脉肝内门体分流术和自体骨髓干细胞移植", None),  # nor is a TIPS
+     ("下肢肌肉局部注射", "intramuscular"), ("以自体脂肪干细胞脑部移植治疗", "intracerebral")],
+)
+def test_route_is_how_the_cells_went_in(text, route):
+    assert fields.route(text) == route

@@ -12,6 +12,7 @@ _CELLS = re.compile(r"MSC|干细胞|間充質|间充质|细胞|細胞|stem cell"
 # a candidate whose opening sentence says one of these is no study (a named rule each)
 CANDIDATE_REFUSALS: dict[str, re.Pattern[str]] = {
     "future_plan": re.compile(r"计划(?!书)(?:[于在将要]|开展|启动|进行|纳入|招募|联合|明年|今年|年内|中的)|筹备|即将|(?<!模)拟(?:开展|进行|启动|纳入|招募)|下一步|将于|将(?:联合|开展|启动)|预计\s*\d{4}\s*年|planned|will enrol", re.I),
+    "recruitment": re.compile(r"(?:面向社会|公开|正在|现|现在|目前)招募|招募[^。]{0,24}(?:免费|志愿者)|免费接受|研究计划"),
     "animal_work": re.compile(r"大鼠|小鼠|裸鼠|家兔|兔模型|[犬猪羊]|猕猴|动物模型|模型中|模型上|造模|\d+\s*只(?!有)|\bin (?:rats|mice)\b|porcine|murine", re.I),
     "eligibility": re.compile(r"^\s*(?:纳入标准|排除标准|入选标准)"),
 }

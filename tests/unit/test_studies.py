@@ -262,3 +262,13 @@ def test_taiwan_and_haemorrhage_disease_terms():
 )
 def test_route_is_how_the_cells_went_in(text, route):
     assert fields.route(text) == route
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["某医院启动干细胞治疗肝硬化临床研究\n6月17日,该院正式启动脐带间充质干细胞治疗肝硬化临床研究项目,"
+     "并面向社会招募80名肝硬化患者免费接受干细胞治疗。\n",
+     "医院与公司签署合作意向书,双方将在完成第一期人体试验研究计划之后,招募30名患者进行第二期试验。\n"],
+)
+def test_a_launch_or_a_recruitment_notice_is_no_study(text):
+    assert _extract(text) == []

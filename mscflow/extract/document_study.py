@@ -18,20 +18,10 @@ from dataclasses import dataclass
 
 from ..parse.shape import document_shape
 from . import fields
+from .negatives import sentence_refusal as refusal
 
 # a sentence ends at a Chinese full stop, or an ASCII one that a Chinese sentence follows
 _SENTENCE = re.compile(r"(?:[^。!?！？\n.]|\.(?![\u4e00-\u9fff]))+(?:[。!?！？]+|\.(?=[\u4e00-\u9fff]))?")
-NOT_STUDY: dict[str, re.Pattern[str]] = {
-    "future": re.compile(r"计划(?!书)(?:[于在将要]|开展|启动|进行|纳入|招募|联合|明年|今年|年内|中的)|(?<!模)拟(?:开展|进行|启动|纳入|招募)|筹备|即将|将(?:于|联合|开展|启动|进行)|下一步|有待|仍需|尚需|还需"
-                         r"|未来|今后|预计\s*\d{4}|planned|will be"),
-    "recruitment": re.compile(r"(?:面向社会|公开|正在|现|现在|目前)招募|招募[^。]{0,24}(?:免费|志愿者)|免费接受"
-                              r"|启动[^。,，]{0,30}(?:临床研究|临床试验|研究项目|试验项目)|研究计划"),
-    "animal": re.compile(r"大鼠|小鼠|裸鼠|家兔|兔模型|犬|猪|羊|猕猴|动物|模型中|模型上|造模|\d+\s*只(?!有)|in rats|in mice|porcine|murine"),
-    "population": re.compile(r"据统计|患病率|发病率|病死率|死亡率约|约有|感染者约|超过\s*\d+(?:\.\d+)?\s*[万亿]|\d+(?:\.\d+)?\s*[万亿]\s*(?:例|名|人)"),
-    "literature": re.compile(r"文献报道|研究表明|研究显示|有研究|既往研究|多项研究|荟萃分析|系统评价|综述|\[\d{1,3}(?:\s*[-–,]\s*\d{1,3})*\]"),
-    "criteria": re.compile(r"^\s*(?:\d[.\d]*\s*)?(?:纳入标准|排除标准|入选标准|inclusion criteria|exclusion criteria)", re.I),
-    "totals": re.compile(r"累计|已(?:为|服务|接诊)[^。]{0,10}\d+\s*余?(?:例|名|位|人)次?|首例"),
-}
 ENROL = re.compile(
     r"(?:纳入|入组|招募|收治|选取|选择|收集|筛选|入选|募集|共有|共|对|将)[^。;；]{0,40}?\d+\s*(?:例|名|位|人)"
     r"|\d+\s*(?:例|名|位)[^。;；]{0,30}?(?:患者|患儿|病人|受试者|志愿者)"
@@ -57,7 +47,7 @@ class Sentence:
     start: int
     end: int
     text: str
-    refusal: str | None  # why it is not a study sentence (a key of NOT_STUDY), None when it is
+    refusal: str | None  # why it is not a study sentence (a key of SENTENCE_REFUSALS), None when it is
 
 
 def prose_zone(text: str, masked: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
@@ -83,9 +73,6 @@ def sentences(lines: list[tuple[int, int, str]]) -> list[Sentence]:
     return out
 
 
-def refusal(sentence: str) -> str | None:
-    """The first reason the sentence is not about the document's own study, or None."""
-    return next((name for name, rx in NOT_STUDY.items() if rx.search(sentence)), None)
 
 
 def is_enrolment(s: Sentence) -> bool:

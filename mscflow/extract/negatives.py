@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import re
 
-_CELLS = re.compile(r"MSC|干细胞|間充質|间充质|细胞|細胞|stem cell", re.I)
+# a treatment given: a sentence that names one tells a study's result, not a population's statistic
+_TREATED = re.compile(r"MSC|干细胞|間充質|间充质|细胞|細胞|stem cell|移植|输注|注射|回输", re.I)
 
 # a notice that a study starts or recruits, not a study that was done
 RECRUITMENT = re.compile(r"(?:面向社会|公开|正在|现|现在|目前)招募|招募[^。]{0,24}(?:免费|志愿者)|免费接受"
@@ -48,7 +49,7 @@ def candidate_refusal(opening: str, passage: str) -> str | None:
     for name, rx in CANDIDATE_REFUSALS.items():
         if rx.search(opening) and not (name == "eligibility" and _REVIEW_WORDS.search(passage)):
             return name
-    if _POPULATION.search(opening) and not _CELLS.search(opening):
+    if _POPULATION.search(opening) and not _TREATED.search(opening):
         return "population_statistic"
     return None
 

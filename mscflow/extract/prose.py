@@ -36,7 +36,7 @@ _AUTHOR = re.compile(
     r"|(?:(?:^|[,,。;;\s])[\u4e00-\u9fff]{1,3}|(?<![A-Za-z])[A-Z][A-Za-z'\-]+(?:\s[A-Z][A-Za-z'\-]+)?)\s?等"
     r"\s?(?:[((]\s*(?:19|20)\d\d\s*[))])?"  # "Lee等(2020)报告": a cited year between the authors and the verb
     r"(?=报道|报告|回顾|进行|开展|首次|率先|研究|发现|招募|比较|进一步|纳入|证实|描述|探讨|观察|评价|评估|分析|对比"
-    r"|总结|选取|选择|收集|应用|采用|使用|在)"
+    r"|总结|统计(?!学)|选取|选择|收集|应用|采用|使用|在)"
     # a lone author who studies a treatment: "艾某·某某对…进行了研究", "张某对…的疗效进行了观察"
     r"|(?:^|[,,。;;\s])[\u4e00-\u9fff·]{2,9}对[^。;;]{2,60}?进行了?(?:研究|观察|分析|评价|探讨)"
 )
@@ -48,6 +48,13 @@ _INSTITUTION = re.compile(
 _DETERMINER = re.compile(
     r"(?<!第)(?<!之前的)(?<!上述的)(?<!上述)(?:一项|一个|另一项|另一个|另一)[^,,。;;]{0,30}?(?:研究|试验|实验|调查)"
 )
+# scholars named by their country or school: "意大利学者对55例…", "日本研究人员报告…" ("有学者" is generic)
+_SCHOLARS = re.compile(
+    r"(?<!有)(?<!部分)(?<!一些)(?<!不少)[\u4e00-\u9fff]{2,5}(?:学者|研究者|研究人员|科学家)"
+    r"(?=对|报道|报告|发现|开展|进行|在|将|纳入|招募|使用|采用|应用|统计|分析)"
+)
+# one of the trials an article counts off: "在第一项试验中…", "第二项试验是随机双盲试验"
+_ORDINAL_TRIAL = re.compile(r"第[一二三四五六七八九十\d]{1,2}项(?:临床)?(?:研究|试验|实验)")
 _REPORTED = re.compile(r"据报道|有报道|有研究(?:显示|表明|发现)|(?:个案|病例|個案)(?:报告|报道|報告|報道)")
 # a trial known by its acronym (e.g. "ABCDE研究", "XYZW试验"); disease and cell abbreviations
 # (``MSC研究``, ``COPD试验``) are not names
@@ -85,7 +92,7 @@ class ProseStudy:
     start: int
     end: int
     label: str
-    anchor_kind: str  # author | institution | heading | marker | determiner | reported | phase | review | dose
+    anchor_kind: str  # author | own | institution | scholars | ordinal | heading | marker | determiner | reported | region | phase | review | dose
     year_hint: int | None = None
     route_hint: str | None = None
     disease_hint: str | None = None  # the disease of the section heading the study sits under
@@ -162,7 +169,39 @@ def _sentences(line: _Line) -> list[tuple[int, int]]:
         s = e
     if s < line.end:
         out.append((s, line.end))
-    return [(a, b) for a, b in out if line.text[a - line.start : b - line.start].strip()]
+    spans = [(a, b) for a, b in out if line.text[a - line.start : b - line.start].strip()]
+    return [part for a, b in spans for part in _joined_studies(line.text, line.start, a, b)]
+
+
+# a clause that may open a second study in the same sentence: ",而意大利学者对55例…", ";另有X等…"
+_JOINING_CLAUSE = re.compile(r"[,，;；]\s*(?:而|另外|此外|另有|同时)?\s*")
+_CLAUSE_OPENERS = ("author", "scholars", "region", "institution")
+
+
+def _opens_study(clause: str) -> bool:
+    """The clause starts with a study's own anchor and counts its patients."""
+    head = clause[:40]
+    for kind, rx in (("author", _AUTHOR), ("scholars", _SCHOLARS), ("region", _REGION), ("institution", _INSTITUTION)):
+        m = rx.search(head)
+        if m and kind in _CLAUSE_OPENERS and len(head[: m.start()].strip(",，;； ")) <= 2:
+            return bool(find_counts(clause[: _SENTENCE_END.search(clause + "。").start()]))
+    return False
+
+
+def _joined_studies(line_text: str, offset: int, a: int, b: int) -> list[tuple[int, int]]:
+    """Two studies told in one sentence ("X等报告32例…,而意大利学者对55例…"): a clause that opens
+    a study of its own, after one that counted patients, starts a second sentence."""
+    sentence = line_text[a - offset : b - offset]
+    if anchor_of(sentence) is None:
+        return [(a, b)]
+    out, start = [], a
+    for m in _JOINING_CLAUSE.finditer(sentence):
+        cut = a + m.end()
+        if _opens_study(sentence[m.end() :]) and find_counts(line_text[start - offset : a + m.start() - offset]):
+            out.append((start, cut))
+            start = cut
+    out.append((start, b))
+    return out
 
 
 def _trim(s: str) -> str:
@@ -182,6 +221,8 @@ def anchor_of(sentence: str) -> tuple[str, str] | None:
         ("determiner", _DETERMINER),
         ("reported", _REPORTED),
         ("region", _REGION),
+        ("scholars", _SCHOLARS),
+        ("ordinal", _ORDINAL_TRIAL),
         ("phase", _PHASE_STUDY),
     ):
         m = rx.search(sentence)

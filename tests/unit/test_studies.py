@@ -272,3 +272,16 @@ def test_route_is_how_the_cells_went_in(text, route):
 )
 def test_a_launch_or_a_recruitment_notice_is_no_study(text):
     assert _extract(text) == []
+
+
+def test_two_studies_in_one_sentence_and_counted_off_trials_are_each_a_study():
+    joined = ("Lowe等报告32例急性髓细胞白血病在初次缓解期进行自体骨髓移植,3年无复发生存率35%,"
+              "而意大利学者对55例急性粒细胞白血病也进行自体骨髓移植,8年生存率49%。\n"
+              "Cahn等统计了111例50岁以上的患者接受自体骨髓移植的疗效,其4年无白血病生存率34%。\n")
+    assert [r["n_total"] for r in _extract(joined)] == [32, 55, 111]
+    counted = ("两项人类试验是为了验证安全性。\n在第一项试验中,15名体弱的患者接受了骨髓间充质干细胞输注,"
+               "六个月后所有患者都改善了。第二项试验是随机双盲试验,30名病人分成三组,第一组接受1亿MSC,第二组2亿,第三组是安慰剂。\n")
+    first, second = _extract(counted)
+    assert (first["n_total"], first["design"]) == (15, "single_arm") and second["design"] == "rct"
+    # a statistics method list is no author
+    assert _extract("采用卡方检验、Kaplan-Meier等统计学方法分析。\n") == []

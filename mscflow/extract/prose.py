@@ -42,6 +42,9 @@ _AUTHOR = re.compile(
 )
 # the article's own study, told in the first person: "我们招募了18名…", "本研究共纳入…"
 _OWN = re.compile(r"(?:我们|本研究|本试验|本课题组|笔者|作者)(?:共|先后)?(?:招募|纳入|选取|收集|入组|选择|募集|收治)了?")
+# the reporting centre's own series ("本中心自2018年1月起,对23例…", "我院收治的40例…") is the
+# document's own study: it ends a cited study the introduction was telling
+_OWN_SERIES = re.compile(r"(?:本中心|本院|我院|我科|本科室)[^。;；]{0,20}?(?:招募|纳入|选取|收集|入组|选择|募集|收治|对\s*\d+\s*例)")
 _INSTITUTION = re.compile(
     r"(?:医院|大学|医学院|研究所|研究中心|医学中心|团队|课题组)[^,,。;;]{0,24}?(?:开展|报道|报告|发表|完成|进行|回顾)"
 )
@@ -69,6 +72,7 @@ _MULTI_MARKER = re.compile(r"\[\d{1,3}\s*[-,,–]\s*\d{1,3}[^\]]*\]")
 _GENERIC = re.compile(
     r"注册|登记注册|clinicaltrials|项目|不等|范围|大量|多项|(?:I|II|Ⅰ|Ⅱ)期和(?:II|III|Ⅱ|Ⅲ)期"
     r"|有学者|一般认为"  # an unnamed scholar's view or received opinion, not a study
+    r"|(?:国内|国外|国际)(?:研究|学者)?[^,，。;；]{0,4}(?:已取得|取得了|尚无|尚未|较少|较多)"  # the state of a field
     r"|(?:需要|仍需|有待)(?:更多|更大|大样本|多中心)[^,,。;;]{0,20}(?:试验|研究)"  # future work, not a study
     r"|(?:未来|今后|将来)[^,,。;;]{0,4}(?:需要|仍需|有待|应当|应)[^。;;]{0,40}(?:试验|研究)"
 )
@@ -434,7 +438,7 @@ def _read_sentence(r: _Reader, li: int, a: int, b: int) -> None:
         r.studies.extend(survey)
         r.current = None
         return  # the previous sentence and year stay as they were
-    if r.current is not None and ends_a_study(sentence):
+    if r.current is not None and (ends_a_study(sentence) or _OWN_SERIES.search(sentence)):
         r.current = None
     anchor = _opening_anchor(r.text, sentence, r.current)
     year = fields.year(sentence)

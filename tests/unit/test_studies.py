@@ -285,3 +285,18 @@ def test_two_studies_in_one_sentence_and_counted_off_trials_are_each_a_study():
     assert (first["n_total"], first["design"]) == (15, "single_arm") and second["design"] == "rct"
     # a statistics method list is no author
     assert _extract("采用卡方检验、Kaplan-Meier等统计学方法分析。\n") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "n_total"),
+    [("自体骨髓干细胞移植治疗严重下肢缺血\n目的:观察疗效。方法:应用自体骨髓干细胞移植治疗42例严重慢性下肢缺血性疾病,"
+      "随访6个月。结果:疼痛缓解率85%。\n", 42),
+     ("干细胞治疗中风获突破\n研究团队共收集六名中风患者,以自体干细胞直接注射入脑部,半年后五名患者改善。\n", 6),
+     ("膝关节退化有新解\n武阿姨(化名)今年60岁,膝盖疼痛多年,接受了自体脂肪间充质干细胞关节腔注射,三个月后疼痛明显减轻。\n", 1),
+     # the centre's own series after an introduction that cites others' work
+     ("肛瘘手术趋向微创化[3]。其中干细胞移植是目前研究热点,国外研究已取得良好疗效。"
+      "本中心自2018年1月起,对23例复杂性肛瘘患者进行自体脂肪干细胞移植治疗,结果报告如下。\n", 23)],
+)
+def test_a_pages_own_study_in_the_forms_news_and_abstracts_use(text, n_total):
+    [rec] = _extract(text)
+    assert rec["n_total"] == n_total

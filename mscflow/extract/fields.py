@@ -37,12 +37,16 @@ _DURATION_NOT_FOLLOW_UP_BEFORE = re.compile(
 # how long the patients have been ill, not how long they were followed: 患病9.6年, 病史8年,
 # 确诊心衰已4.1年, 糖尿病已有17年, 伤后12个月以上
 _DISEASE_DURATION_BEFORE = re.compile(
-    r"(?:病程|病史|患病|罹病|罹患|确诊|確診|诊断|已有|已患|伤后|傷後|损伤后|发病后|起病|透析|病期)[^,，;;。]{0,8}$"
+    r"(?:病程|病史|患病|罹病|罹患|确诊|確診|诊断|已有|已患|伤后|傷後|损伤后|发病后|起病|透析|病期|困扰|困擾|折磨|饱受|飽受)[^,，;;。]{0,8}$"
+    # 中风时间最长已经五年,最短也有八个月 (not 随访时间最长5年)
+    r"|(?<!随访)(?<!观察)(?<!随访时间)(?<!观察时间)(?:时间)?最[长短](?:也有|已经|已|为|达|约)?\s*$"
     r"|患(?!者|儿)[\u4e00-\u9fff]{1,6}已(?:经)?有?\s*$"
 )
 # a relapse time (…3个月复发) or a span of the field's history (20年来, 近10年以来)
 _DURATION_NOT_FOLLOW_UP_AFTER = re.compile(
     r"^[^,，;;。]{0,3}(?<!未见)(?<!未)(?<!无)(?<!無)(?<!没有)复发|^\s*(?:来|以来|間|间)(?![^,，;;。]{0,6}随访)"
+    r"|^\s*(?:前|之前|以前)(?!后)"  # 4个月前,因高血压…: when the illness began
+    r"|^[^,，;;。]{0,4}(?:困扰|困擾|折磨)"  # 被困扰的这近十年
 )
 _SEVERAL_TIMES = re.compile(r"多次")
 _CASE_SERIES = re.compile(r"(?:报道|報道|报告|報告)了?\s*(?:[1-3]|[一二两兩三])\s*(?:例|名)")  # 报道了2例…

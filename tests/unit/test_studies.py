@@ -206,7 +206,10 @@ def test_fullwidth_punctuation_reads_like_halfwidth():
     ("text", "months"),
     [("本文总结了20年来的研究成果,随访48周", 11.05),  # the field's history is not a follow-up
      ("患者病程(6.2±3.1)年,中位随访时间18(6~36)个月", 36),  # an illness duration with its SD is not either
-     ("近10年以来共收治", None)],
+     ("近10年以来共收治", None),
+     # how long the illness has lasted or when it began
+     ("陈女士被膝关节炎困扰了近10年,一个月后随访", 1), ("中风时间最长已经五年,最短也有八个月", None),
+     ("4个月前因脑出血入院,治疗后随访1个月", 1), ("随访时间最长5年", 60)],
 )
 def test_follow_up_is_the_patients_follow_up(text, months):
     got = fields.follow_up(text)

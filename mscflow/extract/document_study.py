@@ -196,16 +196,18 @@ PUBLISHED = re.compile(
 REPRINT = re.compile(r"(?:原载于|原载|刊于|引用本文|本文引用格式)[^。\n]{0,60}?" + _YEAR)
 BANNER_YEAR = re.compile(r"(?:杂志|雜誌|学报|學報|期刊|Journal)[^\n]{0,30}?" + _YEAR + r"|" + _YEAR + r"\s*,\s*Vol"
                          r"|" + _YEAR + r"\s*年\s*(?:第\s*)?\d{1,2}\s*期")
+# a Chinese journal's DOI carries its issue: 10.3969/j.issn.1000-484X.2010.07.019
+DOI_YEAR = re.compile(r"j\.issn\.\d{4}-\d{3}[\dXx]\." + _YEAR + r"\.\d{1,2}\.\d{2,4}")
 DATE_FIELD = re.compile(r"(?:出版日期|出版时间|发表日期|发表时间|刊出日期)\s*[:：]?\s*" + _YEAR)
 
 
 def document_year(study_text: str, text: str) -> int | None:
     """The year the study was reported, the first of: as its own text says it was published;
-    a reprint or citation note; the journal's banner or issue (2021年7期); a publication-date
+    a reprint or citation note; a journal DOI's issue; the journal's banner or issue (2021年7期); a publication-date
     field. A news item's dateline or a page's posting date is when the page was written, not
     when the study was reported (docs/extraction.md)."""
     head = "\n".join(text.split("\n")[:6])
-    for rx, where in ((PUBLISHED, study_text), (REPRINT, text), (BANNER_YEAR, head), (DATE_FIELD, text),
+    for rx, where in ((PUBLISHED, study_text), (REPRINT, text), (DOI_YEAR, text), (BANNER_YEAR, head), (DATE_FIELD, text),
                       (BANNER_YEAR, text)):
         m = rx.search(where)
         if m:

@@ -303,3 +303,13 @@ def test_two_studies_in_one_sentence_and_counted_off_trials_are_each_a_study():
 def test_a_pages_own_study_in_the_forms_news_and_abstracts_use(text, n_total):
     [rec] = _extract(text)
     assert rec["n_total"] == n_total
+
+
+def test_more_genre_forms_of_donor_arms_and_year():
+    from mscflow.extract.document_study import document_year
+
+    assert fields.donor("接受了年龄在20到45岁的捐赠者所捐赠骨髓中提取的MSC") == "allogeneic"
+    c = fields.counts("25例脑瘫患儿被随机分入实验组和对照组,实验组接受干细胞移植")
+    assert c.n_total == 25 and c.n_control is None
+    assert document_year("对17例RA患者进行治疗。", "10.3969/j.issn.1000-484X.2010.07.019\n正文") == 2010
+    assert document_year("对17例患者进行治疗。", "2010-09-30(首次上网日期)\n2025年5月19日,记者获悉") is None

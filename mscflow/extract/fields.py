@@ -37,7 +37,7 @@ _DURATION_NOT_FOLLOW_UP_BEFORE = re.compile(
 # how long the patients have been ill, not how long they were followed: 患病9.6年, 病史8年,
 # 确诊心衰已4.1年, 糖尿病已有17年, 伤后12个月以上
 _DISEASE_DURATION_BEFORE = re.compile(
-    r"(?:病程|病史|患病|罹病|罹患|确诊|確診|诊断|已有|已患|伤后|傷後|损伤后|发病后|起病|透析|病期|困扰|困擾|折磨|饱受|飽受)[^,，;;。]{0,8}$"
+    r"(?:病程|病史|患病|罹病|罹患|确诊|確診|诊断|已有|已患|伤后|傷後|损伤后|发病后|起病|透析|病期|困扰|困擾|折磨|饱受|飽受|停经|停經|闭经|閉經|中风后|中風後|卒中后|梗死后)[^,，;;。]{0,8}$"
     # 中风时间最长已经五年,最短也有八个月 (not 随访时间最长5年)
     r"|(?<!随访)(?<!观察)(?<!随访时间)(?<!观察时间)(?:时间)?最[长短](?:也有|已经|已|为|达|约)?\s*$"
     r"|患(?!者|儿)[\u4e00-\u9fff]{1,6}已(?:经)?有?\s*$"
@@ -46,8 +46,9 @@ _DISEASE_DURATION_BEFORE = re.compile(
 _DURATION_NOT_FOLLOW_UP_AFTER = re.compile(
     r"^[^,，;;。]{0,3}(?<!未见)(?<!未)(?<!无)(?<!無)(?<!没有)复发|^\s*(?:来|以来|間|间)(?![^,，;;。]{0,6}随访)"
     r"|^\s*(?:前|之前|以前)(?!后)"  # 4个月前,因高血压…: when the illness began
-    r"|^[^,，;;。]{0,4}(?:困扰|困擾|折磨)"  # 被困扰的这近十年
+    r"|^[^,，;;。]{0,4}(?:困扰|困擾|折磨|不见好|不見好|不愈|未愈|难愈|難癒)"  # 被困扰的这近十年, 溃疡一年多都不见好
 )
+_BRACKETED_AFTER = re.compile(r"^\s*[(（][^)）]{0,8}$")
 _SEVERAL_TIMES = re.compile(r"多次")
 _CASE_SERIES = re.compile(r"(?:报道|報道|报告|報告)了?\s*(?:[1-3]|[一二两兩三])\s*(?:例|名)")  # 报道了2例…
 
@@ -243,15 +244,24 @@ def dose(text: str) -> DoseFacts:
     return DoseFacts(min(d.low for d in same), max(d.high for d in same), per_kg)
 
 
+def _not_follow_up(text: str, d, skipped_end: int) -> bool:
+    """An interval, an onset, a timing, how long the illness lasted, or the bracketed range of a
+    duration just skipped (停经时间平均2.7年(范围0.8至6.1年))."""
+    before = text[max(0, d.start - 14) : d.start]
+    after = text[d.end : d.end + 6]
+    return bool(_DURATION_NOT_FOLLOW_UP_BEFORE.search(before) or _DURATION_NOT_FOLLOW_UP_AFTER.search(after)
+                or _DISEASE_DURATION_BEFORE.search(before)
+                or (skipped_end >= 0 and _BRACKETED_AFTER.match(text[skipped_end : d.start])))
+
+
 def follow_up(text: str) -> float | None:
-    """Longest stated time in months, skipping intervals, onsets, timings and gestational ages."""
+    """Longest stated time in months that is a follow-up (``_not_follow_up`` says what is not)."""
     text = _TITLE.sub(lambda m: " " * len(m.group()), text)
     best = None
+    skipped_end = -1
     for d in find_durations(text):
-        before = text[max(0, d.start - 14) : d.start]
-        after = text[d.end : d.end + 6]
-        if (_DURATION_NOT_FOLLOW_UP_BEFORE.search(before) or _DURATION_NOT_FOLLOW_UP_AFTER.search(after)
-                or _DISEASE_DURATION_BEFORE.search(before)):
+        if _not_follow_up(text, d, skipped_end):
+            skipped_end = d.end
             continue
         if best is None or d.months > best:
             best = d.months

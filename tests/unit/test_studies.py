@@ -209,7 +209,9 @@ def test_fullwidth_punctuation_reads_like_halfwidth():
      ("近10年以来共收治", None),
      # how long the illness has lasted or when it began
      ("陈女士被膝关节炎困扰了近10年,一个月后随访", 1), ("中风时间最长已经五年,最短也有八个月", None),
-     ("4个月前因脑出血入院,治疗后随访1个月", 1), ("随访时间最长5年", 60)],
+     ("4个月前因脑出血入院,治疗后随访1个月", 1), ("随访时间最长5年", 60),
+     ("停经时间平均2.7年(范围0.8至6.1年)。全部病人皆完成12个月追踪", 12),
+     ("以前脚上的溃疡一年多都不见好,所有患者随访6个月", 6), ("54名中风病人(中风后3个月到5年),随访90天", 2.96)],
 )
 def test_follow_up_is_the_patients_follow_up(text, months):
     got = fields.follow_up(text)

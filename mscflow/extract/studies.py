@@ -152,8 +152,9 @@ def _row_product(by_role: dict[str, str], stated: str) -> dict:
     return {"cell_type": cell, "tissue_source": fields.tissue_source(by_role.get("cell_source") or stated, cell)}
 
 
-def _row_cells(by_role: dict[str, str], roles: tuple[str, ...]) -> list[str]:
-    return [by_role[r] for r in roles if by_role.get(r)]
+def _row_cells(table: PipeTable, row: TableRow, roles: tuple[str, ...]) -> list[str]:
+    """The row's cells of these roles, each on its own (a Route and a Dose column share a role)."""
+    return [cell for role, cell in zip(table.roles, row.cells, strict=False) if role in roles and cell and cell.strip()]
 
 
 def _row_label(by_role: dict[str, str], citation: str, marker: re.Match | None) -> str:
@@ -177,7 +178,7 @@ def _row_record(document_id: str, text: str, table: PipeTable, row: TableRow, ct
     values["design"] = fields.design(stated, primary, "single_arm", values["n_total"])
     values["follow_up_months"] = fields.follow_up(" | ".join(by_role.values()))
     if values["route"] is None:  # a route column of abbreviations (PV, HA, IT)
-        values["route"] = next((r for r in map(fields.route_of_cell, _row_cells(by_role, ("transplant", "intervention"))) if r), None)
+        values["route"] = next((r for r in map(fields.route_of_cell, _row_cells(table, row, ("transplant", "intervention"))) if r), None)
     if by_role.get("administrations"):
         values["n_administrations"] = fields.administrations_of_cell(by_role["administrations"])
     # a 参考文献 (References) column that holds the citation itself (``Connick P 等(2012)``) names

@@ -315,3 +315,10 @@ def test_more_genre_forms_of_donor_arms_and_year():
     assert c.n_total == 25 and c.n_control is None
     assert document_year("对17例RA患者进行治疗。", "10.3969/j.issn.1000-484X.2010.07.019\n正文") == 2010
     assert document_year("对17例患者进行治疗。", "2010-09-30(首次上网日期)\n2025年5月19日,记者获悉") is None
+
+
+def test_a_route_column_of_abbreviations_beside_a_dose_column():
+    table = ("| Study | Design | N | Cell source | Route | Dose | Follow-up |\n| --- | --- | --- | --- | --- | --- | --- |\n"
+             "| Nakamura 2015 | Single-arm, phase I | 10 | BM, autologous | HA | 5×10^7 cells | 12 mo |\n"
+             "| Chen 2017 | RCT | MSC 26 / SMT 27 | UC, allogeneic | PV | 0.5-1.0×10^6/kg | 3 mo |\n")
+    assert [r["route"] for r in _extract(table)] == ["hepatic_artery", "portal_vein"]

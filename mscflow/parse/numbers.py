@@ -117,7 +117,7 @@ _SCI = re.compile(_MANTISSA + _TIMES + _EXP)
 # mantissa-free powers: 10^6, 10*6, 10⁶, 10的6次方, and a bare 106 when a unit follows (106/公斤)
 _POW = re.compile(rf"(?<![\d.x×X*])10\s*(?:[*^]\s*(?P<e>1[0-2]|[3-9])(?!\d)|{_EXP_KEPT})")
 _BARE = re.compile(r"(?<![\d.x×X*^])10(?P<e>[3-9])(?=\s*(?:/|个?细胞|個細胞|cells|MSC))")
-_CN_MAG = re.compile(rf"(?P<m>{GROUPED}|{NUM}(?:\s*(?P<k>[十百千]))?|{CN_NUM})\s*(?:多|余)?\s*(?P<u>[万亿萬億])\s*(?:多|余)?\s*(?:个(?=[^,，;;。\d个]{{0,12}}(?:MSC|间充质|間充質))|个?\s*(?=(?:MSC|间充质|間充質|间质|間質|细胞|細胞|干细胞|[;;,，。、和或及与((]|$)))")
+_CN_MAG = re.compile(rf"(?P<m>{GROUPED}|{NUM}(?:\s*(?P<k>[十百千]))?|{CN_NUM})\s*(?:多|余)?\s*(?P<u>[万亿萬億])\s*(?:多|余)?\s*(?:个(?=[^,，;;。\d个]{{0,12}}(?:MSC|间充质|間充質))|个?\s*(?=(?:MSC|间充质|間充質|间质|間質|细胞|細胞|干细胞|[;;,，。、和或及与(()）]|$)))")
 _PLAIN_CELLS = re.compile(rf"(?P<m>{NUM}|{CN_NUM})\s*(?:多|余)?\s*个\s*(?=MSC|间充质干细胞)")
 _PER_KG_AFTER = re.compile(r"\s*(?:个|個)?\s*(?:细胞|細胞|MSCs?|cells?)?\s*(?:/|每)\s*(?:kg|公斤|千克)", re.IGNORECASE)
 _PER_KG_BEFORE = re.compile(r"每\s*(?:公斤|千克|kg)\s*(?:体重|體重)?\s*$", re.IGNORECASE)
@@ -267,12 +267,13 @@ def _join_ranges(text: str, doses: list[Dose]) -> list[Dose]:
 
 _UNIT_MONTHS = {"年": 12.0, "年半": 18.0, "个月": 1.0, "個月": 1.0, "月": 1.0, "周": 1 / WEEKS_PER_MONTH,
                 "週": 1 / WEEKS_PER_MONTH, "星期": 1 / WEEKS_PER_MONTH,
+                "个星期": 1 / WEEKS_PER_MONTH, "個星期": 1 / WEEKS_PER_MONTH,
                 "天": 1 / 7 / WEEKS_PER_MONTH, "日": 1 / 7 / WEEKS_PER_MONTH}
 # a median with its range, 18(6~36)个月, or a mean with its SD, (14.5±3.2)个月, before the unit
 _SPREAD = rf"(?P<spread>\s*[(（]\s*{NUM}\s*[{DASH}，,]\s*(?P<hi>{NUM})\s*[)）]|\s*±\s*{NUM}\s*[)）]?)?"
 _DUR = re.compile(
     rf"(?P<a>{NUM}|{CN_NUM}|半)(?:\s*[{DASH}]\s*(?P<b>{NUM}|{CN_NUM}))?{_SPREAD}\s*(?:多)?\s*"
-    r"(?P<u>个月|個月|年(?!\d|[零〇一二三四五六七八九十]+月)|周(?!期)|週(?!期)|星期|天|日(?!期))"  # 周期: cycles
+    r"(?P<u>个月|個月|年(?!\d|[零〇一二三四五六七八九十]+月)|周(?!期)|週(?!期)|[个個]?星期|天|日(?!期))"  # 周期: cycles
 )
 _YEAR_AT = re.compile(r"(?:19|20)\d\d\s*$")
 

@@ -90,7 +90,7 @@ def test_counts_that_are_not_doses():
     [("随访 7 年", [84]), ("96 周", [22.09]), ("4个月到7年", [4, 84]), ("5-17个月", [17]),
      ("半年后", [6]), ("42天后", [1.38]), ("一周后", [0.23]), ("10年以上", [120]), ("治疗六个月后", [6]),
      # a median with its range counts to the range's end; a mean with its SD is the mean
-     ("中位随访18(6~36)个月", [36]), ("随访(14.5±3.2)个月", [14.5]), ("随访129(100~292)d", [9.6])],
+     ("并跟进24个星期", [5.52]), ("中位随访18(6~36)个月", [36]), ("随访(14.5±3.2)个月", [14.5]), ("随访129(100~292)d", [9.6])],
 )
 def test_durations(text, months):
     assert [d.months for d in find_durations(text)] == [pytest.approx(m, abs=0.01) for m in months]
@@ -137,6 +137,7 @@ def test_years():
         ("3×10⁷个细胞", 3e7, 3e7, False),
         ("1×10的6次方个细胞/kg", 1e6, 1e6, True),  # exponent spelled out
         ("5千万个细胞", 5e7, 5e7, False),
+        ("低剂量(每次1千万个)", 1e7, 1e7, False),  # the bracket closes after the unit
         ("每千克体重2×10^6个细胞", 2e6, 2e6, True),
         ("每公斤体重一百一十万个细胞", 1.1e6, 1.1e6, True),
         ("5×10^5~1×10^6/kg", 5e5, 1e6, True),  # only the upper end carries the unit

@@ -322,3 +322,16 @@ def test_a_route_column_of_abbreviations_beside_a_dose_column():
              "| Nakamura 2015 | Single-arm, phase I | 10 | BM, autologous | HA | 5×10^7 cells | 12 mo |\n"
              "| Chen 2017 | RCT | MSC 26 / SMT 27 | UC, allogeneic | PV | 0.5-1.0×10^6/kg | 3 mo |\n")
     assert [r["route"] for r in _extract(table)] == ["hepatic_artery", "portal_vein"]
+
+
+@pytest.mark.parametrize(
+    "story",
+    ["江苏省16岁孤儿王某,13个月前摔伤致脊髓损伤,医院为其移植了自体骨髓间充质干细胞,三个月后能扶物站立。",
+     "英国医生向一名中风病人的大脑注入了干细胞,数周后他的手臂开始恢复活动。",
+     "一份脐带血慢慢地流入了8岁的白血病儿童雯雯的体内,移植后第20天造血功能恢复。",
+     "高龄八旬的黄爷爷关节疼痛多年,这次借由自体脂肪干细胞注射治疗,两周就感到改善。",
+     "脐带血被缓缓回输到脑瘫患儿吉吉(化名)的体内,半年后他已能独立行走。"],
+)
+def test_a_news_storys_one_patient_is_a_case_report(story):
+    [rec] = _extract("干细胞治疗带来希望\n" + story + "\n")
+    assert (rec["n_total"], rec["design"]) == (1, "case_report")

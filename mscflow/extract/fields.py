@@ -180,11 +180,11 @@ def cell_type(text: str) -> str:
 
 
 def tissue_source(text: str, cell: str, pooled: bool = False) -> str:
-    """Source tissue; several sources -> ``mixed``; HSC grafts name a source only when peripheral."""
+    """Source tissue; several sources -> ``mixed``; HSC grafts name a source only when it is blood."""
     vocab = _vocab("tissue_source")
     codes = vocab.codes_in(text)
-    if cell == "hsc":
-        return "peripheral_blood" if "peripheral_blood" in codes else "unspecified"
+    if cell == "hsc":  # a graft names its source only when it is blood: mobilised or cord
+        return next((c for c in ("peripheral_blood", "umbilical_cord_blood") if c in codes), "unspecified")
     if cell == "pbsc":
         return "peripheral_blood"
     narrower = {c for c in codes if vocab.attr(c, "refines") in codes}

@@ -335,3 +335,9 @@ def test_a_route_column_of_abbreviations_beside_a_dose_column():
 def test_a_news_storys_one_patient_is_a_case_report(story):
     [rec] = _extract("干细胞治疗带来希望\n" + story + "\n")
     assert (rec["n_total"], rec["design"]) == (1, "case_report")
+
+
+def test_cord_blood_grafts_name_their_source():
+    assert fields.tissue_source("白血病儿童接受脐带血造血干细胞移植", "hsc") == "umbilical_cord_blood"
+    assert fields.tissue_source("两次造血干细胞移植失败后", "hsc") == "unspecified"
+    assert fields.cell_type("自闭症患儿接受自体脐带血回输治疗") == "ucb_mnc"

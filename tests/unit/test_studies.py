@@ -257,6 +257,7 @@ def test_a_disease_stage_is_not_a_trial_phase(text, phase):
 def test_taiwan_and_haemorrhage_disease_terms():
     assert fields.disease_codes("針對退化性關節的問題") == ["osteoarthritis"]
     assert fields.disease_codes("脑出血患者") == ["stroke"]
+    assert fields.disease_codes("4年前被斩伤后,脊椎神经完全受损,胸部以下瘫痪") == ["spinal_cord_injury"]
 
 
 @pytest.mark.parametrize(

@@ -121,7 +121,10 @@ _CN_MAG = re.compile(rf"(?P<m>{GROUPED}|{NUM}(?:\s*(?P<k>[十百千]))?|{CN_NUM}
 _PLAIN_CELLS = re.compile(rf"(?P<m>{NUM}|{CN_NUM})\s*(?:多|余)?\s*个\s*(?=MSC|间充质干细胞)")
 _PER_KG_AFTER = re.compile(r"\s*(?:个|個)?\s*(?:细胞|細胞|MSCs?|cells?)?\s*(?:/|每)\s*(?:kg|公斤|千克)", re.IGNORECASE)
 _PER_KG_BEFORE = re.compile(r"每\s*(?:公斤|千克|kg)\s*(?:体重|體重)?\s*$", re.IGNORECASE)
-_PER_ML_AFTER = re.compile(r"\s*(?:个|個)?\s*(?:细胞|細胞|MSCs?|cells?)?\s*/\s*(?:mL|ml|毫升|L)\b", re.IGNORECASE)
+_PER_ML_AFTER = re.compile(r"\s*(?:个|個)?\s*(?:细胞|細胞|MSCs?|cells?)?\s*/\s*(?:mL|ml|毫升|L)(?![A-Za-z])", re.IGNORECASE)
+# sums of money written like cell counts: 捐助500万元, 提拨500万, 费用8万元
+_MONEY_AFTER = re.compile(r"\s*(?:元|圆|美元|美金|港元|港币|港幣|台币|台幣|新台币|人民币|人民幣|欧元|日元|块)")
+_MONEY_BEFORE = re.compile(r"(?:捐助|捐赠|捐贈|捐款|资助|資助|拨款|提拨|提撥|投资|投資|经费|經費|资金|資金|费用|費用|花费|花費|募集|筹集|\$|￥|港币|港幣|人民币)[^,，;;。]{0,6}$")
 _PM_TAIL = re.compile(rf"\s*±\s*{NUM}\s*(?:{_TIMES}10\s*(?:[*^]\s*)?\d{{1,2}})?")
 _TOTAL_BEFORE = re.compile(r"(?:总计|總計|总共|共计|累计|合计)[^,，;;。]{0,6}$")
 _THRESHOLD_BEFORE = re.compile(r"(?:超过|超過|多于|高于|低于|不到|少于|大于|小于)\s*$")
@@ -218,10 +221,10 @@ def find_doses(text: str) -> list[Dose]:
     """Every cell dose in text, in order, classified (single / concentration / total / threshold)."""
     doses = []
     for start, end, vals, _ in sorted(_dose_spans(text)):
-        if not vals:
-            continue
         after = text[end : end + 16]
         before = text[max(0, start - 12) : start]
+        if not vals or _MONEY_AFTER.match(after) or _MONEY_BEFORE.search(before):
+            continue
         per_kg = bool(_PER_KG_AFTER.match(after) or _PER_KG_BEFORE.search(before))
         doses.append(Dose(min(vals), max(vals), per_kg, _dose_kind(before, after), start, end))
     return _join_ranges(text, doses)

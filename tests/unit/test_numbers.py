@@ -73,6 +73,12 @@ def test_total_concentration_and_threshold_are_not_single_doses():
     assert find_doses("骨髓移植(6500MSCs/mL)") == [] or all(d.kind == "concentration" for d in find_doses("6500个细胞/mL"))
     assert [d.kind for d in find_doses("10^6或以上")] == ["threshold"]
     assert [d.kind for d in find_doses("用量超过1亿的临床研究")] == []
+    assert [d.kind for d in find_doses("单核细胞计数达到10^5个/mL以上")] == ["concentration"]
+
+
+def test_sums_of_money_are_not_doses():
+    assert find_doses("率先捐助500万元,医院也提拨500万,合计1,000万元") == []
+    assert [d.low for d in find_doses("每次5千万个细胞,费用8万元")] == [5e7]
 
 
 def test_range_across_to():

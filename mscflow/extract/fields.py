@@ -32,7 +32,8 @@ _TITLE = re.compile(r"《[^》]*》")
 _ABBR_DEF = re.compile(r"\s*[((]\s*([A-Za-z][A-Za-z\-]{1,7})\s*[))]")
 _RETRO_WINDOW = re.compile(r"纳入\s*(?:19|20)\d\d\s*年[^。]{0,12}?[至到\-]\s*(?:19|20)?\d\d")
 _DURATION_NOT_FOLLOW_UP_BEFORE = re.compile(
-    r"(?:发病|发作|病程|妊娠|孕|胎龄|相隔|间隔|每|(?<!至)(?<!随访)第|开始[^,，;;。]{0,10})[^,，;;。]{0,3}$"
+    r"(?:发病|发作|病程|妊娠|孕|胎龄|相隔|间隔|每|(?<!至)(?<!随访)第|开始[^,，;;。]{0,10}"
+    r"|过去|過去|以往|婚后|婚後|存活|等了)[^,，;;。]{0,3}$"  # 过去两年, 只能存活15年, 整整等了六年
 )
 # how long the patients have been ill, not how long they were followed: 患病9.6年, 病史8年,
 # 确诊心衰已4.1年, 糖尿病已有17年, 伤后12个月以上
@@ -46,6 +47,7 @@ _DISEASE_DURATION_BEFORE = re.compile(
 _DURATION_NOT_FOLLOW_UP_AFTER = re.compile(
     r"^[^,，;;。]{0,3}(?<!未见)(?<!未)(?<!无)(?<!無)(?<!没有)复发|^\s*(?:来|以来|間|间)(?![^,，;;。]{0,6}随访)"
     r"|^\s*(?:前|之前|以前)(?!后)"  # 4个月前,因高血压…: when the illness began
+    r"|^\s*内的?(?:死亡率|病死率|发病率)"  # 截肢后5年内的死亡率: a population's statistic (5年生存率 is a follow-up)
     r"|^[^,，;;。]{0,4}(?:困扰|困擾|折磨|不见好|不見好|不愈|未愈|难愈|難癒)"  # 被困扰的这近十年, 溃疡一年多都不见好
 )
 _BRACKETED_AFTER = re.compile(r"^\s*[(（][^)）]{0,8}$")

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from ..contracts import contract, fact_fields
 from ..parse.numbers import leading_int
+from ..parse.shape import document_shape
 from ..parse.tables import PipeTable, TableRow
 from . import fields
 from .document_study import DocumentStudy, document_counts, document_year, find_document_study
@@ -349,12 +350,19 @@ def extract_studies(document_id: str, text: str, tables: Sequence[PipeTable]) ->
     ]
     masked = [(t.char_start, t.char_end) for t in tables]
     masked += reference_spans(text)
+    if document_shape(text)[0] == "registry":  # a registry's entry or listing: its trials are registrations
+        return _in_contract_order(rows)
     prose = [_prose_record(document_id, text, s, ctx) for s in find_prose_studies(text, masked)]
     told = [(int(r["char_start"]), int(r["char_end"])) for r in rows + prose]  # incl. repeats folded below
     prose = _fold(_dedupe([p for p in prose if not _refused(text, p)]))
     prose = _with_document_study(document_id, text, masked, told, rows, prose, ctx)
     _link_clusters(rows, prose)
-    out = sorted(rows + prose, key=lambda r: (r["char_start"], r["char_end"]))
+    return _in_contract_order(rows + prose)
+
+
+def _in_contract_order(records: list[dict]) -> list[dict]:
+    """Records in text order, with the contract's columns, follow-up to two decimals."""
+    out = sorted(records, key=lambda r: (r["char_start"], r["char_end"]))
     for r in out:
         if r["follow_up_months"] is not None:
             r["follow_up_months"] = round(float(r["follow_up_months"]), 2)

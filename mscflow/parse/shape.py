@@ -18,8 +18,10 @@ from collections.abc import Callable
 
 SHAPES = ("registry", "review", "single_study", "other")
 
-_TRIAL_ID = re.compile(r"NCT\d{8}|ChiCTR[-A-Z0-9]{8,20}", re.I)
-_KV_ID = re.compile(r"^\s*[|｜]?\s*(?:注册号|註冊號|登记号|登記號|试验注册号|registration number)\s*[:：]?\s*[|｜]", re.M | re.I)
+_TRIAL_ID = re.compile(r"NCT\d{8}|ChiCTR[-A-Z0-9]{8,20}|(?<![A-Za-z])CTR\d{8}", re.I)  # CTR: China's drug-trial registry
+# the entry's id as a key and its value, on one line (注册号 | …) or the next (登记号\nCTR20252299)
+_KV_ID = re.compile(r"^\s*[|｜]?\s*(?:注册号|註冊號|登记号|登記號|试验注册号|registration number)\s*[:：]?\s*"
+                    r"(?:[|｜]|\n\s*(?:NCT|ChiCTR|CTR)\d)", re.M | re.I)
 _REVIEW_TITLE = re.compile(r"综述|綜述|进展|進展|荟萃|薈萃|[Mm]eta|系统评价|系統評價|盘点|盤點|汇总|匯總|一览|一覽|\d+\s*项(?:研究|试验|临床)")
 _AUTHOR_YEAR = re.compile(
     r"(?:[A-Z][A-Za-z'\-]+(?:[\s-]+[A-Z][A-Za-z.'\-]*)*\.?|[\u4e00-\u9fff]{2,4})\s?(?:等人?|et al\.?)\s?[(（,，]?\s*(?:19|20)\d\d"

@@ -344,3 +344,10 @@ def test_cord_blood_grafts_name_their_source():
     assert fields.tissue_source("白血病儿童接受脐带血造血干细胞移植", "hsc") == "umbilical_cord_blood"
     assert fields.tissue_source("两次造血干细胞移植失败后", "hsc") == "unspecified"
     assert fields.cell_type("自闭症患儿接受自体脐带血回输治疗") == "ucb_mnc"
+
+
+def test_a_registry_entry_is_no_study_report():
+    entry = ("人脐带间充质干细胞注射液 |进行中-招募中\n\n登记号\nCTR20250000\n适应症\n膝关节骨性关节炎\n试验专业题目\n"
+             "人脐带间充质干细胞注射液治疗膝关节骨性关节炎的多中心、随机、双盲、安慰剂对照II期临床试验\n试验分期\nII期\n"
+             "目标入组人数\n国内: 120 ;\n")
+    assert _extract(entry) == []

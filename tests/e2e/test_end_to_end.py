@@ -85,7 +85,13 @@ def test_marts_are_non_empty_commented_and_agree_with_core(built):
     by_hand = dict((d, (n, r)) for d, n, r in query(env, """
         SELECT coalesce(disease, 'unstated'), count(DISTINCT cluster_id),
                count(DISTINCT cluster_id) FILTER (WHERE design = 'rct')
-        FROM core.studies GROUP BY 1"""))
+        FROM core.studies WHERE is_human GROUP BY 1"""))
+    # the seeds' one animal study (MRL/lpr mice) is in core, flagged, and in no human-evidence mart
+    assert query(env, "SELECT count(*) FROM core.studies WHERE design = 'animal' AND NOT is_human")[0][0] >= 1
+    assert query(env, "SELECT count(*) FROM marts.human_studies WHERE design = 'animal'")[0][0] == 0
+    weak = query(env, "SELECT study_label FROM marts.human_studies WHERE study_label IN "
+                      "('法国', '韩国', '有研究显示', '有报道', '据报道', '医院报道', '医院开展')")
+    assert weak == []
     mart = {d: (n, r) for d, n, r in query(env, "SELECT disease, n_distinct_studies, n_rct FROM marts.evidence_by_disease")}
     assert mart == by_hand
     registrations = query(env, "SELECT count(*) FROM core.registrations")[0][0]

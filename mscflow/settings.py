@@ -71,6 +71,11 @@ class Settings:
         """Great Expectations Data Docs."""
         return self.data_dir / "quality"
 
+    @property
+    def report_path(self) -> Path:
+        """The evidence report: one self-contained HTML page (and its preview PNG beside it)."""
+        return self.data_dir / "report" / "evidence_report.html"
+
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Settings from the environment (or the mapping given), defaults for what is unset."""

@@ -30,6 +30,8 @@ ENVIRONMENT: dict[str, tuple[str, str]] = {
     "MSCFLOW_AUTOMATION_INTERVAL": ("30", "seconds between warehouse automation evaluations"),
     "MSCFLOW_REBUILD_CRON": ("0 3 * * *", "cron of the daily full rebuild"),
     "MSCFLOW_LOG_LEVEL": ("WARNING", "Dagster console log level of CLI runs"),
+    "MSCFLOW_FILES_URL": ("", "base URL under which the data folder is served (`make dev` serves it); empty: file:// links in the UI"),
+    "MSCFLOW_PORT": ("3000", "port of the Dagster UI started by `make dev` (the data folder is served on the next port)"),
     "DAGSTER_HOME": (str(PROJECT_ROOT / ".dagster"), "Dagster instance shared by the CLI and `make dev`"),
 }
 
@@ -50,6 +52,18 @@ class Settings:
     automation_interval: int = 30
     rebuild_cron: str = "0 3 * * *"
     log_level: str = "WARNING"
+    files_url: str = ""
+
+    def url_of(self, path: Path) -> str:
+        """A link to a file of the data folder: under ``files_url`` when the folder is served,
+        else a file:// URL."""
+        path = Path(path).resolve()
+        if self.files_url:
+            try:
+                return self.files_url.rstrip("/") + "/" + path.relative_to(self.data_dir.resolve()).as_posix()
+            except ValueError:
+                pass
+        return path.as_uri()
 
     @property
     def data_dir(self) -> Path:
@@ -92,6 +106,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         automation_interval=int(get("MSCFLOW_AUTOMATION_INTERVAL")),
         rebuild_cron=get("MSCFLOW_REBUILD_CRON"),
         log_level=get("MSCFLOW_LOG_LEVEL"),
+        files_url=get("MSCFLOW_FILES_URL"),
     )
 
 

@@ -1,5 +1,10 @@
 """Refreshes that run by themselves: a sensor on seeds/, a daily safety-net schedule, and
-the jobs they launch. Warehouse assets follow document runs through declarative automation."""
+the jobs they launch. The warehouse follows document runs: when a run that materialized the
+document assets succeeds, ``warehouse_after_documents`` requests one ``warehouse_job`` run
+(not for the CLI's runs: the CLI builds the warehouse itself, so there is never a second one).
+
+Both jobs run in one process (``in_process_executor``): a warehouse rebuild is a few seconds of
+DuckDB and Great Expectations work, and a subprocess per step would cost more than the work."""
 
 import hashlib
 import json
@@ -23,26 +28,44 @@ SETTINGS = load_settings()  # intervals and cron are fixed when the definitions 
 
 DOCUMENT_GROUPS = ("ingest", "extract")
 
+DOCUMENTS = dg.AssetSelection.groups(*DOCUMENT_GROUPS)
+# a failed document step (a file changing under the reader, a full disk freed) is tried again
+DOCUMENT_RETRY = dg.RetryPolicy(max_retries=2, delay=5, backoff=dg.Backoff.EXPONENTIAL)
+
 documents_job = dg.define_asset_job(
     "documents_job",
-    selection=dg.AssetSelection.groups(*DOCUMENT_GROUPS),
-    description="Ingest, clean and extract the selected seed documents (one run per batch).",
+    selection=DOCUMENTS,
+    executor_def=dg.in_process_executor,
+    op_retry_policy=DOCUMENT_RETRY,
+    description="Ingest, clean and extract the selected seed documents (one run per batch; a failed "
+    "step is retried twice).",
 )
 warehouse_job = dg.define_asset_job(
     "warehouse_job",
-    selection=dg.AssetSelection.all() - dg.AssetSelection.groups(*DOCUMENT_GROUPS),
-    description="Build the warehouse from the stage, run the quality gate, publish, marts.",
+    selection=dg.AssetSelection.all() - DOCUMENTS,
+    executor_def=dg.in_process_executor,
+    description="Land the store, build the SQL models, run the quality gate, publish, draw the evidence report.",
 )
 
 
-warehouse_automation = dg.AutomationConditionSensorDefinition(
-    "warehouse_automation",
-    target=dg.AssetSelection.all() - dg.AssetSelection.groups(*DOCUMENT_GROUPS),
-    default_status=dg.DefaultSensorStatus.RUNNING,
+@dg.run_status_sensor(
+    run_status=dg.DagsterRunStatus.SUCCESS,
+    request_job=warehouse_job,
     minimum_interval_seconds=SETTINGS.automation_interval,
-    description="Evaluates the warehouse assets' automation conditions: after documents update, "
-    "rebuild, gate and publish the warehouse. On by default, so `make dev` needs no clicks.",
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="After a run that updated documents succeeds (the seed sensor's, the daily "
+    "rebuild's, one from the UI), rebuild, gate and publish the warehouse: one warehouse_job run. "
+    "Runs started by the CLI are skipped: the CLI builds the warehouse itself.",
 )
+def warehouse_after_documents(context: dg.RunStatusSensorContext):
+    run = context.dagster_run
+    if run.job_name == warehouse_job.name or run.tags.get("mscflow/trigger") == "cli":
+        return dg.SkipReason(f"run {run.run_id[:8]} ({run.job_name}) is not one to follow")
+    document_keys = DOCUMENTS.resolve(context.repository_def.asset_graph) if context.repository_def else set()
+    if run.asset_selection is not None and not (set(run.asset_selection) & set(document_keys)):
+        return dg.SkipReason(f"run {run.run_id[:8]} updated no document asset")
+    return dg.RunRequest(run_key=f"wh-after-{run.run_id}",
+                         tags={"mscflow/trigger": "documents_run", "mscflow/after_run": run.run_id})
 
 
 @dg.sensor(
@@ -83,7 +106,7 @@ def cursor_digest(cursor: str) -> str:
     job=documents_job,
     default_status=dg.DefaultScheduleStatus.RUNNING,
     description="Daily safety net: re-process every seed document; the warehouse rebuild, "
-    "gate and publish follow through automation.",
+    "gate and publish follow (warehouse_after_documents).",
 )
 def daily_rebuild_schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest | dg.SkipReason:
     keys = context.instance.get_dynamic_partitions(seed_documents.name)
@@ -94,5 +117,5 @@ def daily_rebuild_schedule(context: dg.ScheduleEvaluationContext) -> dg.RunReque
 
 @dg.definitions
 def automation() -> dg.Definitions:
-    return dg.Definitions(jobs=[documents_job, warehouse_job], sensors=[seed_files_sensor, warehouse_automation],
+    return dg.Definitions(jobs=[documents_job, warehouse_job], sensors=[seed_files_sensor, warehouse_after_documents],
                           schedules=[daily_rebuild_schedule])

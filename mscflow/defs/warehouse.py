@@ -6,15 +6,18 @@ writer of the build file shares the ``duckdb_build`` pool (DuckDB allows one wri
 the gate checks the BUILD file and blocks ``published_warehouse``, which publishes atomically.
 """
 
+import base64
+import inspect
 from pathlib import Path
 
 import dagster as dg
 
 from mscflow.contracts import WAREHOUSE_TABLES
 from mscflow.ingest import list_seeds
+from mscflow.report import write_report
 from mscflow.warehouse.build import build_path, connect, land, published_counts, run_model
 from mscflow.warehouse.gate import run_gate
-from mscflow.warehouse.models import LANDING, Model, discover_models
+from mscflow.warehouse.models import LANDING, Model, discover_models, staging_sql
 from mscflow.warehouse.publish import publish_if_gated
 
 from .metadata import OWNERS
@@ -25,8 +28,17 @@ KINDS = {"duckdb", "sql"}
 LANDING_KEY = dg.AssetKey("warehouse_landing")
 # the document assets whose stored Parquet the landing reads: one per warehouse table
 STORE_ASSETS = list(WAREHOUSE_TABLES)
-AUTOMATION = dg.AutomationCondition.eager()
 MODELS = discover_models()
+
+
+def code_references(*refs: tuple[Path | str, int, str]) -> dict:
+    """``dagster/code_references``: the UI's links to the Python and SQL behind an asset."""
+    return {"dagster/code_references": dg.CodeReferencesMetadataValue(code_references=[
+        dg.LocalFileCodeReference(file_path=str(path), line_number=line, label=label) for path, line, label in refs])}
+
+
+def _line(fn) -> int:
+    return inspect.getsourcelines(fn)[1]
 
 
 def model_key(relation: str) -> dg.AssetKey:
@@ -45,7 +57,7 @@ def relation_metadata(path: Path, relation: str, rows: int) -> dict:
     return {
         "dagster/column_schema": dg.TableSchema(
             columns=[dg.TableColumn(c, t, description=m or "") for c, t, m in cols]),
-        "dagster/row_count": rows,
+        "dagster/row_count": rows,  # the whole table (a model is rebuilt whole)
         "dagster/relation_identifier": f"{path.stem}.{relation}",
         "build_file": dg.MetadataValue.path(str(path)),
     }
@@ -58,7 +70,6 @@ def relation_metadata(path: Path, relation: str, rows: int) -> dict:
     kinds={"duckdb", "parquet"},
     owners=OWNERS,
     pool=POOL,
-    automation_condition=AUTOMATION,
     description="A fresh build file holding every stored table (all current documents' "
     "Parquet files) as landing.<table>. Starts each warehouse build.",
 )
@@ -84,10 +95,12 @@ def model_asset(model: Model) -> dg.AssetsDefinition:
         kinds=KINDS,
         owners=OWNERS,
         pool=POOL,
-        automation_condition=AUTOMATION,
-        description=model.description,
+            description=model.description,
         metadata={"sql": dg.MetadataValue.md(f"```sql\n{model.sql.strip()}\n```"),
-                  "sql_file": dg.MetadataValue.path(str(model.path or "generated from mscflow/contracts"))},
+                  "sql_file": dg.MetadataValue.path(str(model.path or "generated from mscflow/contracts")),
+                  **code_references(*([(model.path, 1, "SQL model")] if model.path else
+                                      [(Path(inspect.getsourcefile(staging_sql)), _line(staging_sql),
+                                        "staging SQL, generated from the contract")]))},
     )
     def _model(context: dg.AssetExecutionContext, mscflow: MscflowConfig) -> dg.MaterializeResult:
         path = build_path(mscflow.settings())
@@ -108,15 +121,26 @@ GATE_CHECK = "quality_gate"
 # One gate run covers every table (one GX import, one Data Docs site), so it runs after the
 # marts. Its specs on the marts are blocking, which orders published_warehouse after it; a
 # blocking spec on a core table would make the marts wait for a check that waits for them (a
-# cycle), so core specs are non-blocking and any failure also fails the step, which stops the
-# publish all the same.
+# cycle), so core specs cannot carry Dagster's blocking flag. What a failure does is the same
+# for both: the gate step fails and published_warehouse is not materialized. The descriptions
+# and the ``stops_publish`` metadata say so, on core and marts alike.
+GATE_STOPS_PUBLISH = ("Stops the publish when it fails: a failed suite fails the gate step, and "
+                      "published_warehouse runs only after the gate passed on this build file.")
+
+
+def _gate_spec(m: Model) -> dg.AssetCheckSpec:
+    blocking = m.layer == "marts"
+    how = ("Blocking: marts are gated last, so Dagster can hold published_warehouse on this check."
+           if blocking else "Not marked blocking in Dagster only because the marts built from this table "
+           "run before the gate (a blocking core check would wait for them: a cycle).")
+    return dg.AssetCheckSpec(
+        GATE_CHECK, asset=model_key(m.relation), blocking=blocking,
+        description=f"pandera + Great Expectations suite of this table in the build file. {GATE_STOPS_PUBLISH} {how}",
+        metadata={"stops_publish": True, "runs_after": "every core table and mart"})
+
+
 @dg.multi_asset_check(
-    specs=[
-        dg.AssetCheckSpec(GATE_CHECK, asset=model_key(m.relation), blocking=m.layer == "marts",
-                          description="pandera + Great Expectations suite of this table in the build "
-                          "file; any failed gate check stops the publish")
-        for m in GATED
-    ],
+    specs=[_gate_spec(m) for m in GATED],
     pool=POOL,
     description="The quality gate on the build file: every core and mart table's suite "
     "(unique ids, not-null keys, vocabulary codes, ranges, referential integrity, row-count "
@@ -127,7 +151,7 @@ def warehouse_quality_gate(context: dg.AssetCheckExecutionContext, mscflow: Mscf
     seeds = set(list_seeds(settings.seeds_dir).names) if settings.seeds_dir.is_dir() else None
     report = run_gate(build_path(settings), settings.quality_dir, log=context.log.info,
                       published=settings.warehouse_path, seeds=seeds)
-    docs = str(report.data_docs_index) if report.data_docs_index else ""
+    docs = settings.url_of(report.data_docs_index) if report.data_docs_index else ""
     for m in GATED:
         outcomes = report.for_relation(m.relation)
         failed = [o for o in outcomes if not o.passed]
@@ -139,11 +163,11 @@ def warehouse_quality_gate(context: dg.AssetCheckExecutionContext, mscflow: Mscf
                 "checks_run": len(outcomes),
                 "failures": dg.MetadataValue.md(
                     "\n".join(f"- **{o.check}**: {o.detail}" for o in failed) or "none"),
-                "data_docs": dg.MetadataValue.path(docs),
+                "data_docs": dg.MetadataValue.url(docs),
             },
         )
     if not report.passed:  # fail the run too, so the CLI and the UI say the build did not publish
-        raise dg.Failure(description=report.summary(), metadata={"data_docs": dg.MetadataValue.path(docs)})
+        raise dg.Failure(description=report.summary(), metadata={"data_docs": dg.MetadataValue.url(docs)})
 
 
 @dg.asset(
@@ -152,7 +176,6 @@ def warehouse_quality_gate(context: dg.AssetCheckExecutionContext, mscflow: Mscf
     kinds={"duckdb"},
     owners=OWNERS,
     pool=POOL,
-    automation_condition=AUTOMATION,
     description="The analysts' warehouse (data/mscflow.duckdb): the gated build file, published "
     "with an atomic rename. Open readers keep working; new readers see the new data.",
 )
@@ -164,14 +187,39 @@ def published_warehouse(context: dg.AssetExecutionContext, mscflow: MscflowConfi
     return dg.MaterializeResult(metadata={
         "path": dg.MetadataValue.path(str(path)),
         "rows": dg.MetadataValue.json(counts),
-        "dagster/row_count": sum(v for k, v in counts.items() if k.startswith("core.")),
-        "data_docs": dg.MetadataValue.path(str(index)),
+        "studies": counts.get("core.studies", 0),
+        "data_docs": dg.MetadataValue.url(settings.url_of(index)),
+    })
+
+
+@dg.asset(
+    deps=[published_warehouse],
+    group_name="warehouse",
+    kinds={"html", "matplotlib"},
+    owners=OWNERS,
+    description="The evidence report: one self-contained HTML page (charts as inline SVG, no network) "
+    "drawn from the published warehouse's marts: studies and patients by disease and cell source, "
+    "doses by route, evidence over time, registry status by condition, field completeness, "
+    "document quality; each chart with its numbers and links to the studies behind them.",
+    metadata=code_references((Path(inspect.getsourcefile(write_report)), _line(write_report), "report renderer")),
+)
+def evidence_report(context: dg.AssetExecutionContext, mscflow: MscflowConfig) -> dg.MaterializeResult:
+    settings = mscflow.settings()
+    result = write_report(settings.warehouse_path, settings.report_path)
+    preview = base64.b64encode(result.preview_png).decode("ascii")
+    return dg.MaterializeResult(metadata={
+        "report": dg.MetadataValue.url(settings.url_of(result.path)),
+        "path": dg.MetadataValue.path(str(result.path)),
+        "charts": result.charts,
+        "studies": result.studies,
+        "preview": dg.MetadataValue.md(f"![studies by disease](data:image/png;base64,{preview})"),
     })
 
 
 @dg.definitions
 def warehouse() -> dg.Definitions:
     return dg.Definitions(
-        assets=[warehouse_landing, *model_assets, published_warehouse],
+        assets=dg.with_source_code_references([warehouse_landing, *model_assets, published_warehouse,
+                                               evidence_report]),
         asset_checks=[warehouse_quality_gate],
     )

@@ -19,6 +19,7 @@ warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from font", cat
 
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 PALETTE = ["#3b6ea8", "#e08a2c", "#4c9a5b", "#c4453c", "#8464a8", "#8c6d57", "#d27bb5", "#7f7f7f",
            "#b5b83a", "#3bb1c1", "#1f3d5c", "#a0522d"]
@@ -102,6 +103,7 @@ def stacked_bars(categories: Sequence[str], series: dict[str, Sequence[int]], ti
                 else:
                     ax.bar(positions, values, bottom=base, color=color, label=name)
                 base = [b + v for b, v in zip(base, values, strict=True)]
+            (ax.xaxis if horizontal else ax.yaxis).set_major_locator(MaxNLocator(integer=True))
             if horizontal:
                 ax.set_yticks(positions, labels=list(categories))
                 ax.invert_yaxis()

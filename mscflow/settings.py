@@ -26,8 +26,8 @@ ENVIRONMENT: dict[str, tuple[str, str]] = {
     "MSCFLOW_MAX_FILE_BYTES": (str(5 * 1024 * 1024), "larger seed files are quarantined as too_large"),
     "MSCFLOW_OPENCC_CONFIG": ("t2s", "OpenCC conversion to simplified Chinese"),
     "MSCFLOW_VOCAB_DIR": (str(ASSETS_DIR / "vocab"), "controlled vocabularies (YAML)"),
-    "MSCFLOW_SENSOR_INTERVAL": ("30", "seconds between seed-folder sensor ticks"),
-    "MSCFLOW_AUTOMATION_INTERVAL": ("30", "seconds between warehouse automation evaluations"),
+    "MSCFLOW_SENSOR_INTERVAL": ("5", "seconds between seed-folder sensor ticks"),
+    "MSCFLOW_AUTOMATION_INTERVAL": ("5", "seconds between checks for finished document runs (the warehouse follows them)"),
     "MSCFLOW_REBUILD_CRON": ("0 3 * * *", "cron of the daily full rebuild"),
     "MSCFLOW_LOG_LEVEL": ("WARNING", "Dagster console log level of CLI runs"),
     "MSCFLOW_FILES_URL": ("", "base URL under which the data folder is served (`make dev` serves it); empty: file:// links in the UI"),
@@ -48,8 +48,8 @@ class Settings:
     warehouse_path: Path
     max_file_bytes: int = 5 * 1024 * 1024
     opencc_config: str = "t2s"
-    sensor_interval: int = 30
-    automation_interval: int = 30
+    sensor_interval: int = 5
+    automation_interval: int = 5
     rebuild_cron: str = "0 3 * * *"
     log_level: str = "WARNING"
     files_url: str = ""

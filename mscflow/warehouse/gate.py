@@ -288,7 +288,8 @@ def _condition_text(cond: Any) -> str:
 
 
 def _run_gx(frames: dict[str, pd.DataFrame], suites: dict[str, list[Any]], gx: Any,
-            quality_dir: Path | None) -> tuple[list[CheckOutcome], Path | None]:
+            quality_dir: Path | None, run_name: str = "quality gate") -> tuple[list[CheckOutcome], Path | None]:
+    from great_expectations.core.run_identifier import RunIdentifier
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     context = gx.get_context(mode="ephemeral")
@@ -312,7 +313,8 @@ def _run_gx(frames: dict[str, pd.DataFrame], suites: dict[str, list[Any]], gx: A
             gx.ValidationDefinition(name=relation, data=batch, suite=suite))
         checkpoint = context.checkpoints.add(gx.Checkpoint(
             name=relation, validation_definitions=[definition], result_format={"result_format": "SUMMARY"}))
-        result = checkpoint.run(batch_parameters={"dataframe": frames[relation]})
+        result = checkpoint.run(batch_parameters={"dataframe": frames[relation]},
+                                run_id=RunIdentifier(run_name=run_name))
         for run in result.run_results.values():
             for r in run.results:
                 outcomes.append(CheckOutcome(relation, _check_name(r.expectation_config), bool(r.success),
@@ -415,9 +417,11 @@ def run_gate(build_file: Path, quality_dir: Path | None = None,
         outcomes.append(_comment_outcome(con))
         outcomes += _pandera_outcomes(con, [r for r in relations if r.startswith("core.")])
         outcomes += _loss_outcomes(con, published, seeds)
-    gx_outcomes, index = _run_gx(frames, {r: s for r, s in suites.items() if r in frames}, gx, quality_dir)
+    sha = file_sha256(build_file)
+    gx_outcomes, index = _run_gx(frames, {r: s for r, s in suites.items() if r in frames}, gx, quality_dir,
+                                 run_name=f"quality gate of build {sha[:12]}")
     report = GateReport(outcomes=outcomes + gx_outcomes, data_docs_index=index,
-                        build_file=build_file, build_sha256=file_sha256(build_file))
+                        build_file=build_file, build_sha256=sha)
     if quality_dir is not None:
         (quality_dir / GATE_FILE).write_text(json.dumps(report.as_dict(), indent=1, ensure_ascii=False),
                                                encoding="utf-8")

@@ -3,12 +3,7 @@ the DevTools protocol): every chart drawn, not one network request, a screenshot
 
 from __future__ import annotations
 
-import base64
-import json
 import re
-import shutil
-import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -18,8 +13,6 @@ from mscflow.settings import Settings
 from mscflow.warehouse.build import build
 from mscflow.warehouse.publish import publish
 
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1200,900"]
 SECTIONS = ("by-disease", "doses", "over-time", "registry", "completeness", "quality")
 
 
@@ -44,47 +37,6 @@ def test_the_page_is_self_contained(report: Path):
     assert report.with_suffix(".png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-class DevTools:
-    """A minimal Chrome DevTools protocol client over the page's websocket."""
-
-    def __init__(self, url: str):
-        from websockets.sync.client import connect
-
-        self.ws = connect(url, max_size=64 * 1024 * 1024)
-        self.next_id = 0
-        self.events: list[dict] = []
-
-    def call(self, method: str, **params) -> dict:
-        self.next_id += 1
-        self.ws.send(json.dumps({"id": self.next_id, "method": method, "params": params}))
-        while True:
-            msg = json.loads(self.ws.recv(timeout=60))
-            if msg.get("id") == self.next_id:
-                if "error" in msg:
-                    raise RuntimeError(f"{method}: {msg['error']}")
-                return msg.get("result", {})
-            self.events.append(msg)
-
-    def wait_for(self, method: str, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while not any(e.get("method") == method for e in self.events):
-            self.events.append(json.loads(self.ws.recv(timeout=max(0.1, deadline - time.monotonic()))))
-
-
-def _page_socket(profile: Path, proc: subprocess.Popen) -> str:
-    from urllib.request import urlopen
-
-    port_file = profile / "DevToolsActivePort"
-    deadline = time.monotonic() + 60
-    while not port_file.exists() or not port_file.read_text().strip():
-        if proc.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(f"chromium did not start: {proc.stderr.read() if proc.stderr else ''}")
-        time.sleep(0.2)
-    port = port_file.read_text().split()[0]
-    targets = json.loads(urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10).read())
-    return next(t["webSocketDebuggerUrl"] for t in targets if t["type"] == "page")
-
-
 DRAWN = """JSON.stringify({
   charts: Array.from(document.querySelectorAll('figure svg')).map(s => {
     const r = s.getBoundingClientRect();
@@ -96,32 +48,45 @@ DRAWN = """JSON.stringify({
 
 
 def test_the_report_opens_offline_in_headless_chromium(report: Path, tmp_path: Path):
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not chromium:
-        pytest.skip("chromium is not installed (apt-get install -y chromium; .ci/run installs it)")
-    profile = tmp_path / "profile"
-    proc = subprocess.Popen([chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--remote-debugging-port=0",
-                             "about:blank"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    try:
-        tools = DevTools(_page_socket(profile, proc))
-        tools.call("Network.enable")
-        tools.call("Page.enable")
-        tools.events.clear()
-        tools.call("Page.navigate", url=report.as_uri())
-        tools.wait_for("Page.loadEventFired")
-        seen = json.loads(tools.call("Runtime.evaluate", expression=DRAWN, returnByValue=True)["result"]["value"])
-        shot = tools.call("Page.captureScreenshot", format="png", captureBeyondViewport=True)
-        (tmp_path / "evidence_report.png").write_bytes(base64.b64decode(shot["data"]))
-        tools.ws.close()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-    requests = [e["params"]["request"]["url"] for e in tools.events if e.get("method") == "Network.requestWillBeSent"]
-    failed = [e for e in tools.events if e.get("method") == "Network.loadingFailed"]
-    assert requests == [report.as_uri()], f"network requests besides the page itself: {requests}"
-    assert failed == [] and seen["resources"] == []
+    from browser import visit
+
+    seen_page = visit(report, DRAWN, tmp_path / "evidence_report.png")
+    seen = seen_page.value
+    assert seen_page.requests == [report.as_uri()], f"network requests besides the page itself: {seen_page.requests}"
+    assert seen_page.failed == [] and seen["resources"] == []
     assert seen["title"] == "MSC therapy evidence report"
     assert len(seen["charts"]) == 7
     for chart in seen["charts"]:  # every chart is laid out and has drawn marks
         assert chart["w"] > 300 and chart["h"] > 100 and chart["shapes"] > 5, chart
     assert (tmp_path / "evidence_report.png").stat().st_size > 20_000
+
+
+DOCS_SEEN = """JSON.stringify({
+  images: Array.from(document.images).map(i => ({src: i.src, ok: i.complete && i.naturalWidth > 0})),
+  icons: Array.from(document.querySelectorAll('i.fas')).map(i => getComputedStyle(i, '::before').content),
+  font: getComputedStyle(document.body).fontFamily,
+  text: document.body.innerText
+})"""
+
+
+def test_data_docs_are_styled_offline_with_no_broken_image(wh_settings: Settings, tmp_path: Path):
+    from browser import visit
+
+    from mscflow.warehouse.gate import run_gate
+
+    index = run_gate(build(wh_settings).path, wh_settings.quality_dir).data_docs_index
+    page = next((wh_settings.quality_dir / "validations").rglob("*.html"))
+    seen = {}
+    for name, target in (("index", index), ("validation", page)):
+        seen[name] = visit(target, DOCS_SEEN, tmp_path / f"data_docs_{name}.png")
+        outside = [u for u in seen[name].requests if not u.startswith(wh_settings.quality_dir.as_uri())]
+        assert outside == [], f"{name}: requests outside the Data Docs folder: {outside}"
+        assert seen[name].failed == [], f"{name}: failed loads: {seen[name].failed}"
+        images = seen[name].value["images"]
+        assert images and all(i["ok"] for i in images), f"{name}: broken image: {images}"  # the logo is local
+        assert "HKGrotesk" in seen[name].value["font"]  # GX's own font, from the site's static folder
+    assert re.search(r"\b(Success|Failed)\b", seen["index"].value["text"])  # the index table is rendered
+    icons = seen["validation"].value["icons"]  # the Status column's icons draw (no icon font needed)
+    assert icons and all(c not in ("none", "normal", "") for c in icons), icons
+    text = seen["validation"].value["text"]
+    assert "Data asset: None" not in text and re.search(r"Data asset: (core|marts)\.", text)

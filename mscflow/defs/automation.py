@@ -1,7 +1,9 @@
 """Refreshes that run by themselves: a sensor on seeds/, a daily safety-net schedule, and
-the jobs they launch. The warehouse follows document runs: when a run that materialized the
-document assets succeeds, ``warehouse_after_documents`` requests one ``warehouse_job`` run
-(not for the CLI's runs: the CLI builds the warehouse itself, so there is never a second one).
+the jobs they launch. The seed sensor and the daily rebuild launch ``refresh_job``: the batch's
+documents and then the warehouse in one run. A run that updated documents by itself (a UI
+materialization of the document assets, ``documents_job``) is followed by one ``warehouse_job``
+run (``warehouse_after_documents``); the CLI's runs are not followed, since the CLI builds the
+warehouse itself: there is never a second warehouse run.
 
 Both jobs run in one process (``in_process_executor``): a warehouse rebuild is a few seconds of
 DuckDB and Great Expectations work, and a subprocess per step would cost more than the work."""
@@ -46,6 +48,16 @@ warehouse_job = dg.define_asset_job(
     executor_def=dg.in_process_executor,
     description="Land the store, build the SQL models, run the quality gate, publish, draw the evidence report.",
 )
+# What the seed sensor and the daily rebuild launch: the documents of one batch and then the
+# warehouse, in one run (one process start, one code load), so an edit is published quickly.
+refresh_job = dg.define_asset_job(
+    "refresh_job",
+    selection=dg.AssetSelection.all(),
+    executor_def=dg.in_process_executor,
+    op_retry_policy=DOCUMENT_RETRY,
+    description="Ingest, clean and extract the batch's seed documents, then build, gate and publish the "
+    "warehouse and draw the evidence report: one run per batch of seed changes.",
+)
 
 
 @dg.run_status_sensor(
@@ -53,13 +65,14 @@ warehouse_job = dg.define_asset_job(
     request_job=warehouse_job,
     minimum_interval_seconds=SETTINGS.automation_interval,
     default_status=dg.DefaultSensorStatus.RUNNING,
-    description="After a run that updated documents succeeds (the seed sensor's, the daily "
-    "rebuild's, one from the UI), rebuild, gate and publish the warehouse: one warehouse_job run. "
-    "Runs started by the CLI are skipped: the CLI builds the warehouse itself.",
+    description="After a run that updated documents by itself succeeds (documents_job, a UI "
+    "materialization of the document assets), rebuild, gate and publish the warehouse: one "
+    "warehouse_job run. refresh_job runs (the seed sensor's, the daily rebuild's) hold the warehouse "
+    "already, and runs started by the CLI are skipped: the CLI builds the warehouse itself.",
 )
 def warehouse_after_documents(context: dg.RunStatusSensorContext):
     run = context.dagster_run
-    if run.job_name == warehouse_job.name or run.tags.get("mscflow/trigger") == "cli":
+    if run.job_name in (warehouse_job.name, refresh_job.name) or run.tags.get("mscflow/trigger") == "cli":
         return dg.SkipReason(f"run {run.run_id[:8]} ({run.job_name}) is not one to follow")
     document_keys = DOCUMENTS.resolve(context.repository_def.asset_graph) if context.repository_def else set()
     if run.asset_selection is not None and not (set(run.asset_selection) & set(document_keys)):
@@ -69,7 +82,7 @@ def warehouse_after_documents(context: dg.RunStatusSensorContext):
 
 
 @dg.sensor(
-    jobs=[documents_job, warehouse_job],
+    jobs=[refresh_job, warehouse_job],
     minimum_interval_seconds=SETTINGS.sensor_interval,
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="Watches seeds/: new or changed files get a partition and one run for the whole "
@@ -86,7 +99,7 @@ def seed_files_sensor(context: dg.SensorEvaluationContext, mscflow: MscflowConfi
     cursor = json.dumps(current, sort_keys=True)
     run_key = cursor_digest(cursor)
     requests = [
-        dg.RunRequest(job_name=documents_job.name, tags={**tags, "mscflow/trigger": "seed_sensor"},
+        dg.RunRequest(job_name=refresh_job.name, tags={**tags, "mscflow/trigger": "seed_sensor"},
                       run_key=f"docs-{run_key}-{tags[RANGE_START]}-{tags[RANGE_END]}")
         for tags in document_run_tags(context.instance, changes.to_process)
     ]
@@ -103,10 +116,10 @@ def cursor_digest(cursor: str) -> str:
 
 @dg.schedule(
     cron_schedule=SETTINGS.rebuild_cron,
-    job=documents_job,
+    job=refresh_job,
     default_status=dg.DefaultScheduleStatus.RUNNING,
-    description="Daily safety net: re-process every seed document; the warehouse rebuild, "
-    "gate and publish follow (warehouse_after_documents).",
+    description="Daily safety net: re-process every seed document, then rebuild, gate and publish "
+    "the warehouse (one refresh_job run).",
 )
 def daily_rebuild_schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest | dg.SkipReason:
     keys = context.instance.get_dynamic_partitions(seed_documents.name)
@@ -117,5 +130,5 @@ def daily_rebuild_schedule(context: dg.ScheduleEvaluationContext) -> dg.RunReque
 
 @dg.definitions
 def automation() -> dg.Definitions:
-    return dg.Definitions(jobs=[documents_job, warehouse_job], sensors=[seed_files_sensor, warehouse_after_documents],
+    return dg.Definitions(jobs=[documents_job, warehouse_job, refresh_job], sensors=[seed_files_sensor, warehouse_after_documents],
                           schedules=[daily_rebuild_schedule])

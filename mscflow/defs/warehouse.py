@@ -85,35 +85,46 @@ def warehouse_landing(context: dg.AssetExecutionContext, mscflow: MscflowConfig)
     })
 
 
-def model_asset(model: Model) -> dg.AssetsDefinition:
-    """One asset per SQL model: create the view/table and its comments in the build file."""
-
-    @dg.asset(
+def model_spec(model: Model) -> dg.AssetSpec:
+    """One asset per SQL model (its key, the deps its SQL reads, its header as description)."""
+    return dg.AssetSpec(
         key=model_key(model.relation),
         deps=sorted({model_key(d) for d in model.deps}, key=lambda k: k.to_user_string()),
         group_name=f"warehouse_{model.layer}",
         kinds=KINDS,
         owners=OWNERS,
-        pool=POOL,
-            description=model.description,
+        description=model.description,
         metadata={"sql": dg.MetadataValue.md(f"```sql\n{model.sql.strip()}\n```"),
                   "sql_file": dg.MetadataValue.path(str(model.path or "generated from mscflow/contracts")),
                   **code_references(*([(model.path, 1, "SQL model")] if model.path else
                                       [(Path(inspect.getsourcefile(staging_sql)), _line(staging_sql),
                                         "staging SQL, generated from the contract")]))},
     )
-    def _model(context: dg.AssetExecutionContext, mscflow: MscflowConfig) -> dg.MaterializeResult:
-        path = build_path(mscflow.settings())
-        if not path.exists():
-            raise dg.Failure(f"no build file at {path}: materialize warehouse_landing first")
-        with connect(path) as con:
-            rows = run_model(con, model)
-        return dg.MaterializeResult(metadata=relation_metadata(path, model.relation, rows))
-
-    return _model
 
 
-model_assets = [model_asset(m) for m in MODELS]
+MODEL_BY_KEY = {model_key(m.relation): m for m in MODELS}
+
+
+# Every SQL model is its own asset, and they are built in one step (DuckDB runs each in
+# milliseconds; a step per model cost more than the work). A subset can be materialized alone.
+@dg.multi_asset(specs=[model_spec(m) for m in MODELS], can_subset=True, pool=POOL, name="warehouse_models")
+def warehouse_models(context: dg.AssetExecutionContext, mscflow: MscflowConfig):
+    """Create each selected model's view or table and its comments in the build file, in
+    dependency order; each model's materialization carries its column schema and row count."""
+    path = build_path(mscflow.settings())
+    if not path.exists():
+        raise dg.Failure(f"no build file at {path}: materialize warehouse_landing first")
+    selected = [m for m in MODELS if model_key(m.relation) in context.selected_asset_keys]
+    counts = {}
+    with connect(path) as con:
+        for model in selected:  # MODELS is in dependency order
+            counts[model.relation] = run_model(con, model)
+    for model in selected:
+        yield dg.MaterializeResult(asset_key=model_key(model.relation),
+                                   metadata=relation_metadata(path, model.relation, counts[model.relation]))
+
+
+model_assets = [warehouse_models]
 GATED = [m for m in MODELS if m.layer in ("core", "marts")]
 GATE_CHECK = "quality_gate"
 

@@ -48,9 +48,17 @@ def _stop(proc: subprocess.Popen) -> None:
 
 
 def main() -> int:
+    import dagster as dg  # only when it runs: the module itself stays free of Dagster
+
     from .runner import ensure_dagster_home  # the instance's dagster.yaml, as the CLI writes it
 
     ensure_dagster_home()
+    # create the instance's storages now: the webserver and the daemon starting at once on a
+    # fresh DAGSTER_HOME race to create the same SQLite tables ("alembic_version already exists")
+    with dg.DagsterInstance.get() as instance:
+        instance.get_runs(limit=1)
+        instance.get_dynamic_partitions("seed_documents")
+        instance.all_instigator_state()
     settings = load_settings()
     port = int(env("MSCFLOW_PORT"))
     files = _serve_files(settings.data_dir, port + 1)

@@ -35,6 +35,9 @@ def _print_summary(summary, settings, changes=None, as_json: bool = False) -> No
         "seconds": summary.seconds,
         "failures": summary.failures,
         "skipped": {s.name: s.reason for s in summary.skipped},
+        "report": str(settings.report_path) if summary.published and settings.report_path.exists() else None,
+        "not_published": None if summary.published or not summary.failures
+        else _why_not_published(summary.failures, settings),
     }
     if changes is not None:
         data = {**changes.as_dict(), **data}

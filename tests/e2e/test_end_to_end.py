@@ -71,6 +71,9 @@ def test_build_publishes_the_contract_and_quarantines_bad_files(built):
     reasons = dict(query(env, "SELECT source_path, reason FROM core.quarantine"))
     assert reasons == {"x_empty.txt": "empty_file", "y_binary.txt": "binary_file", "z_large.txt": "too_large"}
     assert summary["skipped"] == {".000_aa6cdcf6a1fedf25.txt.swp": "hidden_file"}  # and the summary says so
+    report = Path(summary["report"])  # the evidence report, written by the build
+    assert report.exists() and report.read_text(encoding="utf-8").count("<svg") == 7
+    assert summary["not_published"] is None
 
 
 def test_marts_are_non_empty_commented_and_agree_with_core(built):

@@ -127,3 +127,20 @@ def test_shell_opens_the_published_file_read_only(published: Settings):
     command = out.stdout.split()
     assert str(published.warehouse_path) in command
     assert "--read-only" in command or "-readonly" in command
+
+
+def test_a_build_that_stops_before_publish_says_not_published(tmp_path: Path, capsys):
+    from mscflow.cli.main import _print_summary
+    from mscflow.cli.runner import RunSummary
+
+    settings = Settings(seeds_dir=tmp_path / "s", warehouse_path=tmp_path / "w" / "mscflow.duckdb")
+    gate = RunSummary(failures=["warehouse_quality_gate: quality gate FAILED: 1 of 90 checks",
+                                "check quality_gate on core/studies failed"])
+    _print_summary(gate, settings)
+    err = capsys.readouterr().err
+    assert "not published: the quality gate failed (1 check(s)); see " in err
+    assert str(settings.quality_dir / "index.html") in err and "unchanged" in err
+    step = RunSummary(failures=["document run 1234 failed"])
+    _print_summary(step, settings)
+    lines = [line for line in capsys.readouterr().err.splitlines() if line.startswith("not published: ")]
+    assert lines == ["not published: document run 1234 failed"]

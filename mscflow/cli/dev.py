@@ -65,7 +65,8 @@ def main() -> int:
     files_url = f"http://127.0.0.1:{port + 1}"
     bin_dir = Path(sys.executable).parent
     dg = str(bin_dir / "dg") if (bin_dir / "dg").exists() else "dg"
-    child_env = {**os.environ, "MSCFLOW_FILES_URL": files_url, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
+    child_env = {**os.environ, "MSCFLOW_FILES_URL": files_url}
+    child_env["PATH"] = f"{bin_dir}{os.pathsep}{child_env.get('PATH', '')}"  # dg runs this venv's dagster
     proc = subprocess.Popen([dg, "dev", "--port", str(port), "--host", "127.0.0.1"], cwd=PROJECT_ROOT,
                             env=child_env, start_new_session=True)
     print(f"Dagster UI: http://127.0.0.1:{port}   evidence report and Data Docs: {files_url}/", flush=True)

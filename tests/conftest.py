@@ -63,10 +63,10 @@ DOC_B = hashlib.sha256(b"b").hexdigest()
 def _doc(sha: str, name: str, text: str, **counts: int) -> dict:
     base = dict(
         document_id=sha[:16], source_path=name, sha256=sha, encoding="utf_8", encoding_confidence=1.0,
-        size_bytes=len(text.encode()), script="simplified", title=text.split("\n")[0], clean_text=text,
+        size_bytes=len(text.encode()), script="simplified", document_shape="other", shape_evidence="", title=text.split("\n")[0], clean_text=text,
         n_chars_raw=len(text) + 10, n_chars_clean=len(text), n_pinyin_removed=0, n_html_tags=0,
         n_html_entities=0, n_chrome_lines=0, n_damaged_spans=0, n_chars_converted=0,
-        n_chars_normalized=0, n_blocks=3, n_sentences=2, damaged_spans="[]",
+        n_chars_normalized=0, n_layout_repairs=0, n_blocks=3, n_sentences=2, damaged_spans="[]",
         offset_map=json.dumps([[0, 0, len(text)]]), chrome_removed="[]",
     )
     base.update(counts)
@@ -131,10 +131,10 @@ def landing_frames() -> dict[str, dict[str, pd.DataFrame]]:
         "registrations": {
             "a.txt": pd.DataFrame(),
             "b.txt": pd.DataFrame([
-                dict(nct_id="NCT00000000", document_id=b, row_number=1, title="t0", status="unknown",
+                dict(nct_id="NCT00000000", registry="clinicaltrials_gov", document_id=b, row_number=1, title="t0", status="unknown",
                      conditions="肝硬化", interventions="生物:脐带间充质干细胞 药品:保守治疗", sponsor="青岛大学",
                      study_type="interventional", evidence_text="row 1", char_start=50, char_end=70),
-                dict(nct_id="NCT00000001", document_id=b, row_number=2, title="t1", status="completed",
+                dict(nct_id="NCT00000001", registry="clinicaltrials_gov", document_id=b, row_number=2, title="t1", status="completed",
                      conditions="肝硬化", interventions="生物:脂肪干细胞", sponsor="青岛大学",
                      study_type="interventional", evidence_text="row 2", char_start=80, char_end=100),
             ]),
@@ -154,7 +154,7 @@ def write_store(store_dir: Path, frames: dict[str, dict[str, pd.DataFrame]] | No
             store.write_frame(store_dir, table, key, frame)
 
 
-CORE_TABLES = ("documents", "quarantine", "table_rows", "studies", "registrations", "references")
+CORE_TABLES = ("documents", "quarantine", "table_rows", "studies", "study_values", "registrations", "references")
 
 
 def require_contracts() -> None:

@@ -17,6 +17,7 @@ import pandera.errors as pa_errors
 from ..contracts import REPAIR, contract
 from ..contracts.frames import empty_frame, frame_for, schema_message
 from ..contracts.quarantine import FAILED_CHECK, INVALID
+from ..parse.shape import document_shape
 from .invariants import broken_invariants
 from .pipeline import CleanDocument, clean_document
 from .textmap import encode_runs
@@ -36,6 +37,7 @@ def document_record(raw: Mapping, clean: CleanDocument) -> dict:
         "encoding_confidence": raw["encoding_confidence"],
         "size_bytes": raw["size_bytes"],
         "script": clean.script,
+        **dict(zip(("document_shape", "shape_evidence"), document_shape(clean.text), strict=True)),
         "title": clean.title,
         "clean_text": clean.text,
         "n_chars_raw": len(raw["text"]),

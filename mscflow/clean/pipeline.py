@@ -9,6 +9,7 @@ from .chrome import ChromeLine, remove_chrome
 from .damage import DamagedSpan, find_damaged_spans
 from .html import strip_html
 from .normalize import normalize_chars, normalize_newlines, tidy_whitespace
+from .pdf import repair_pdf_layout
 from .pinyin import remove_readings
 from .script import detect_script, to_simplified
 from .textmap import TextMap
@@ -40,6 +41,8 @@ def clean_document(raw: str, opencc_config: str = "t2s") -> CleanDocument:
     script = detect_script(tm.text, opencc_config)
     tm, n_converted = to_simplified(tm, opencc_config)
     tm, n_normalized = normalize_chars(tm)
+    tm, n_tags_late, _ = strip_html(tm)  # a tag written in full-width letters shows only now
+    tm, n_layout = repair_pdf_layout(tm)
     # Conversion can expose a reading only after normalisation (full-width parentheses)
     tm, n_pinyin_late = remove_readings(tm)
     tm, chrome = remove_chrome(tm)
@@ -50,12 +53,13 @@ def clean_document(raw: str, opencc_config: str = "t2s") -> CleanDocument:
     title = _title(tm.text, blocks)
     repairs = {
         "n_pinyin_removed": n_pinyin + n_pinyin_late,
-        "n_html_tags": n_tags,
+        "n_html_tags": n_tags + n_tags_late,
         "n_html_entities": n_entities,
         "n_chrome_lines": len(chrome),
         "n_damaged_spans": len(damaged),
         "n_chars_converted": n_converted,
         "n_chars_normalized": n_normalized,
+        "n_layout_repairs": n_layout,
     }
     return CleanDocument(
         text=tm.text,

@@ -4,13 +4,14 @@ from ``CONTRACTS`` (see ``base.Contract``)."""
 
 from __future__ import annotations
 
-from .base import FACT, REPAIR, Contract, Ordered
+from .base import FACT, PRODUCT, REPAIR, Contract, Ordered
 from .documents import DocumentsSchema
 from .quarantine import QuarantineSchema
 from .raw_documents import RawDocumentsSchema
 from .references import ReferencesSchema
 from .registrations import RegistrationsSchema
 from .studies import StudiesSchema
+from .study_values import StudyValuesSchema
 from .table_rows import TableRowsSchema
 
 SPAN = Ordered("char_start", "char_end", strict=True)
@@ -28,13 +29,15 @@ CONTRACTS: dict[str, Contract] = {
                  preview=("document_id", "table_index", "row_index", "n_cells")),
         Contract("studies", StudiesSchema, key=("study_id",), ordered=(Ordered("dose_low", "dose_high"), SPAN),
                  preview=("label", "disease", "design", "n_total", "dose_low", "route")),
+        Contract("study_values", StudyValuesSchema, key=("study_id", "field"), ordered=(Ordered("char_start", "char_end"),),
+                 preview=("field", "value", "rule")),
         Contract("registrations", RegistrationsSchema, key=("document_id", "nct_id"),
                  preview=("nct_id", "status", "study_type")),
         Contract("references", ReferencesSchema, key=("reference_id",), preview=("marker", "year", "doi")),
     )
 }
 WAREHOUSE_TABLES: tuple[str, ...] = tuple(n for n, c in CONTRACTS.items() if c.in_warehouse)
-EXTRACTED_TABLES: tuple[str, ...] = ("table_rows", "studies", "registrations", "references")
+EXTRACTED_TABLES: tuple[str, ...] = ("table_rows", "studies", "study_values", "registrations", "references")
 
 
 def contract(name: str) -> Contract:
@@ -52,4 +55,4 @@ def fact_fields(table: str = "studies") -> tuple[str, ...]:
     return contract(table).columns_with(FACT)
 
 
-__all__ = ["fact_fields", "CONTRACTS", "EXTRACTED_TABLES", "FACT", "REPAIR", "WAREHOUSE_TABLES", "Contract", "Ordered", "contract"]
+__all__ = ["PRODUCT", "fact_fields", "CONTRACTS", "EXTRACTED_TABLES", "FACT", "REPAIR", "WAREHOUSE_TABLES", "Contract", "Ordered", "contract"]

@@ -15,6 +15,8 @@ import pandera.pandas as pa
 
 # column roles, set as ``pa.Field(metadata=...)``
 FACT = {"role": "fact"}  # a field of gold/SCHEMA.md: read from the text, scored against the gold
+# a fact about the cells given (whose, how, how much): read from the sentences that give them
+PRODUCT = {"role": "fact", "aspect": "product"}
 REPAIR = {"role": "repair"}  # a count of one kind of cleaning repair
 
 # pandera dtype -> DuckDB type of the staging cast
@@ -72,6 +74,10 @@ class Contract:
     def columns_with(self, role: dict) -> tuple[str, ...]:
         """Columns whose Field metadata carries ``role`` (e.g. ``FACT``)."""
         return tuple(n for n, c in self.schema.columns.items() if (c.metadata or {}).get("role") == role["role"])
+
+    def columns_about(self, aspect: str) -> tuple[str, ...]:
+        """Columns whose Field metadata names this ``aspect`` (e.g. ``product``)."""
+        return tuple(n for n, c in self.schema.columns.items() if (c.metadata or {}).get("aspect") == aspect)
 
     @cached_property
     def descriptions(self) -> dict[str, str]:

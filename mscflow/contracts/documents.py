@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandera.pandas as pa
 from pandera.typing import Series
 
+from ..parse.shape import SHAPES
 from .base import REPAIR
 
 SCRIPTS = ["traditional", "simplified", "mixed", "none"]
@@ -22,6 +23,8 @@ class DocumentsSchema(pa.DataFrameModel):
     encoding_confidence: Series[float] = pa.Field(ge=0, le=1, description="Confidence of the encoding detection, 0..1 (1 for BOM or strict UTF-8)")
     size_bytes: Series[int] = pa.Field(ge=1, description="Raw file size in bytes")
     script: Series[str] = pa.Field(isin=SCRIPTS, description="Script of the raw text before conversion: traditional | simplified | mixed | none")
+    document_shape: Series[str] = pa.Field(isin=list(SHAPES), description="What kind of document it is: " + " | ".join(SHAPES) + " (mscflow/parse/shape.py)")
+    shape_evidence: Series[str] = pa.Field(description="The signal the shape was read from, e.g. 'a structured abstract (目的/方法)'; empty for other")
     title: Series[str] = pa.Field(description="First heading (or first sentence) of the clean text")
     clean_text: Series[str] = pa.Field(description="Cleaned simplified text; char_start/char_end of extracted rows index into it")
     n_chars_raw: Series[int] = pa.Field(ge=1, description="Characters in the decoded raw text")
@@ -33,6 +36,7 @@ class DocumentsSchema(pa.DataFrameModel):
     n_damaged_spans: Series[int] = pa.Field(metadata=REPAIR, ge=0, description="Damaged spans (mojibake, U+FFFD, stray ?) kept in the text and located")
     n_chars_converted: Series[int] = pa.Field(metadata=REPAIR, ge=0, description="Characters changed by OpenCC traditional -> simplified conversion")
     n_chars_normalized: Series[int] = pa.Field(metadata=REPAIR, ge=0, description="Characters rewritten by normalisation (full-width alphanumerics, dashes, x signs, spaces)")
+    n_layout_repairs: Series[int] = pa.Field(metadata=REPAIR, ge=0, description="PDF layout repairs: page numbers and running headers removed, wrapped lines joined, whitespace tables turned into rows, ligatures")
     n_blocks: Series[int] = pa.Field(ge=0, description="Blocks in the clean text (headings, paragraphs, list items, tables)")
     n_sentences: Series[int] = pa.Field(ge=0, description="Sentences in the clean text's non-table blocks")
     damaged_spans: Series[str] = pa.Field(description="JSON list of damaged spans: [{start, end, kind, text}] into clean_text")

@@ -10,6 +10,7 @@ from pandera.typing import Series
 
 from ..parse.vocab import load_vocab
 
+REGISTRIES = ("clinicaltrials_gov", "chictr")
 STATUS_CODES = load_vocab("registration_status").codes
 STUDY_TYPE_CODES = load_vocab("registration_study_type").codes
 
@@ -17,7 +18,8 @@ STUDY_TYPE_CODES = load_vocab("registration_study_type").codes
 class RegistrationsSchema(pa.DataFrameModel):
     """Registered trials listed in the articles' tables, one row per trial and document."""
 
-    nct_id: Series[str] = pa.Field(str_matches=r"^NCT\d{8}$", description="ClinicalTrials.gov identifier: NCT and eight digits")
+    nct_id: Series[str] = pa.Field(str_matches=r"^(?:NCT\d{8}|ChiCTR(?:[A-Z]{2,4}-)?\d{8,10})$", description="Trial identifier on its registry: NCT and eight digits (ClinicalTrials.gov) or ChiCTR and digits (Chinese Clinical Trial Registry)")
+    registry: Series[str] = pa.Field(isin=list(REGISTRIES), description="Registry of the identifier: " + " | ".join(REGISTRIES))
     document_id: Series[str] = pa.Field(str_matches=r"^[0-9a-f]{16}$", description="Document whose table lists the trial (core.documents.document_id)")
     row_number: Series[int] = pa.Field(ge=1, description="The listing's own row number when it has one, else the 1-based row position in the table")
     title: Series[str] = pa.Field(nullable=True, description="Trial title as listed (simplified Chinese, machine-translated in the source)")

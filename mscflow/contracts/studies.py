@@ -11,7 +11,7 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from ..parse.vocab import load_vocab
-from .base import FACT
+from .base import FACT, PRODUCT
 
 
 def _codes(name: str) -> list[str]:
@@ -23,7 +23,7 @@ class StudiesSchema(pa.DataFrameModel):
 
     study_id: Series[str] = pa.Field(unique=True, str_matches=r"^[0-9a-f]{16}$", description="Content-derived id: first 16 hex of sha256(document_id|kind|char_start|char_end)")
     document_id: Series[str] = pa.Field(str_matches=r"^[0-9a-f]{16}$", description="Document the study is told in (core.documents.document_id)")
-    kind: Series[str] = pa.Field(isin=["table_row", "prose"], description="table_row: a row of a pipe table; prose: a study told in running text")
+    kind: Series[str] = pa.Field(isin=["table_row", "prose", "document"], description="table_row: a row of a table; prose: a study told in running text; document: the study a whole document reports (an abstract, a news item, a case report), its facts gathered across the document")
     label: Series[str] = pa.Field(description="How the article names the study (authors and year, trial heading, or the opening words)")
     evidence_text: Series[str] = pa.Field(description="The simplified table row or sentence(s) the fields were read from")
     char_start: Series[int] = pa.Field(ge=0, description="Start of the evidence in core.documents.clean_text (0-based, inclusive)")
@@ -42,11 +42,11 @@ class StudiesSchema(pa.DataFrameModel):
     n_control: Series[pd.Int64Dtype] = pa.Field(metadata=FACT, nullable=True, ge=1, le=100_000, description="Patients in the control or placebo arm, where stated")
     cell_type: Series[str] = pa.Field(metadata=FACT, isin=_codes("cell_type"), description="Cell product code: msc, mpc, hsc, pbsc, bm_mnc, ucb_mnc, treg_msc, other")
     tissue_source: Series[str] = pa.Field(metadata=FACT, isin=_codes("tissue_source"), description="Source tissue code (bone_marrow, adipose, umbilical_cord, ...); mixed for several; unspecified when not stated")
-    donor: Series[str] = pa.Field(metadata=FACT, nullable=True, isin=_codes("donor"), description="autologous or allogeneic; null when not stated")
-    route: Series[str] = pa.Field(metadata=FACT, nullable=True, isin=_codes("route"), description="Route code (assets/vocab/routes.yaml); null when the article says only infusion/transplant")
-    dose_low: Series[float] = pa.Field(metadata=FACT, nullable=True, ge=1e3, le=1e10, description="Smallest single dose in cells (cells/kg body weight when dose_per_kg)")
-    dose_high: Series[float] = pa.Field(metadata=FACT, nullable=True, ge=1e3, le=1e10, description="Largest single dose in cells (cells/kg when dose_per_kg); equals dose_low for one level")
-    dose_per_kg: Series[pd.BooleanDtype] = pa.Field(metadata=FACT, nullable=True, description="True when the dose is per kg body weight; null when there is no dose")
+    donor: Series[str] = pa.Field(metadata=PRODUCT, nullable=True, isin=_codes("donor"), description="autologous or allogeneic; null when not stated")
+    route: Series[str] = pa.Field(metadata=PRODUCT, nullable=True, isin=_codes("route"), description="Route code (assets/vocab/routes.yaml); null when the article says only infusion/transplant")
+    dose_low: Series[float] = pa.Field(metadata=PRODUCT, nullable=True, ge=1e3, le=1e10, description="Smallest single dose in cells (cells/kg body weight when dose_per_kg)")
+    dose_high: Series[float] = pa.Field(metadata=PRODUCT, nullable=True, ge=1e3, le=1e10, description="Largest single dose in cells (cells/kg when dose_per_kg); equals dose_low for one level")
+    dose_per_kg: Series[pd.BooleanDtype] = pa.Field(metadata=PRODUCT, nullable=True, description="True when the dose is per kg body weight; null when there is no dose")
     n_administrations: Series[pd.Int64Dtype] = pa.Field(metadata=FACT, nullable=True, ge=1, le=100, description="How many times cells were given to a patient (highest stated schedule)")
     follow_up_months: Series[float] = pa.Field(metadata=FACT, nullable=True, ge=0, le=240, description="Longest follow-up stated, in months (weeks/4.345, years*12)")
     year: Series[pd.Int64Dtype] = pa.Field(metadata=FACT, nullable=True, ge=1950, le=2030, description="Year the study was reported or published, as stated")

@@ -26,6 +26,8 @@ DESCRIPTIONS = {
     "studies": "One record per clinical study the articles describe, from trial-table rows and "
     "from prose, each with evidence text, clean and raw character spans, and the fields of "
     "gold/SCHEMA.md (codes from assets/vocab). Lands as core.studies.",
+    "study_values": "Every filled field of every study with its own provenance: the span of the mention "
+    "that states it in the clean and the raw text, and the rule that read it. Lands as core.study_values.",
     "registrations": "Trial-registry rows (NCT number, title, status, conditions, interventions, "
     "sponsor, study type) from tables that list registered trials. Lands as core.registrations.",
     "references": "Reference-list entries (authors, title, journal, year, DOI, PMID). Lands as core.references.",

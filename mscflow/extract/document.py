@@ -19,9 +19,10 @@ from ..clean.textmap import TextMap, decode_runs
 from ..contracts import EXTRACTED_TABLES, contract
 from ..contracts.frames import empty_frame, frame_for
 from ..parse.tables import PipeTable, find_tables, table_row_records
+from .provenance import study_values
 from .references import extract_references
 from .registrations import extract_registrations
-from .studies import extract_studies
+from .studies import extract_studies, fold_punctuation
 
 
 @dataclass
@@ -36,7 +37,7 @@ class Extraction:
 
 def add_raw_spans(records: list[dict], doc: Mapping) -> list[dict]:
     """Raw-file offsets of each record's clean span, so evidence can be shown in the seed."""
-    tm = TextMap(doc["clean_text"], decode_runs(json.loads(doc["offset_map"])))
+    tm = _text_map(doc)
     for r in records:
         r["raw_start"], r["raw_end"] = tm.raw_span(int(r["char_start"]), int(r["char_end"]))
     return records
@@ -46,12 +47,20 @@ def extract_records(doc: Mapping) -> dict[str, list[dict]]:
     """table -> records for one cleaned document (raises on an extractor bug)."""
     document_id, text = doc["document_id"], doc["clean_text"]
     tables: list[PipeTable] = find_tables(text)
+    tm = _text_map(doc)
+    studies = add_raw_spans(extract_studies(document_id, text, tables), doc)
+    folded = fold_punctuation(text)  # the field rules read half-width punctuation; one char for one
     return {
         "table_rows": table_row_records(document_id, tables),
-        "studies": add_raw_spans(extract_studies(document_id, text, tables), doc),
+        "studies": studies,
+        "study_values": [v for s in studies for v in study_values(s, folded, tm.raw_span)],
         "registrations": extract_registrations(document_id, text, tables),
         "references": extract_references(document_id, text),
     }
+
+
+def _text_map(doc: Mapping) -> TextMap:
+    return TextMap(doc["clean_text"], decode_runs(json.loads(doc["offset_map"])))
 
 
 def extract_document(doc: Mapping) -> Extraction:

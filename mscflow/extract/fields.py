@@ -32,9 +32,18 @@ _TITLE = re.compile(r"《[^》]*》")
 _ABBR_DEF = re.compile(r"\s*[((]\s*([A-Za-z][A-Za-z\-]{1,7})\s*[))]")
 _RETRO_WINDOW = re.compile(r"纳入\s*(?:19|20)\d\d\s*年[^。]{0,12}?[至到\-]\s*(?:19|20)?\d\d")
 _DURATION_NOT_FOLLOW_UP_BEFORE = re.compile(
-    r"(?:发病|发作|病程|妊娠|孕|胎龄|相隔|间隔|每|第|开始[^,，;;。]{0,10})[^,，;;。]{0,3}$"
+    r"(?:发病|发作|病程|妊娠|孕|胎龄|相隔|间隔|每|(?<!至)(?<!随访)第|开始[^,，;;。]{0,10})[^,，;;。]{0,3}$"
 )
-_DURATION_NOT_FOLLOW_UP_AFTER = re.compile(r"^[^,，;;。]{0,3}(?<!未见)(?<!未)(?<!无)(?<!無)(?<!没有)复发")
+# how long the patients have been ill, not how long they were followed: 患病9.6年, 病史8年,
+# 确诊心衰已4.1年, 糖尿病已有17年, 伤后12个月以上
+_DISEASE_DURATION_BEFORE = re.compile(
+    r"(?:病程|病史|患病|罹病|罹患|确诊|確診|诊断|已有|已患|伤后|傷後|损伤后|发病后|起病|透析|病期)[^,，;;。]{0,8}$"
+    r"|患(?!者|儿)[\u4e00-\u9fff]{1,6}已(?:经)?有?\s*$"
+)
+# a relapse time (…3个月复发) or a span of the field's history (20年来, 近10年以来)
+_DURATION_NOT_FOLLOW_UP_AFTER = re.compile(
+    r"^[^,，;;。]{0,3}(?<!未见)(?<!未)(?<!无)(?<!無)(?<!没有)复发|^\s*(?:来|以来|間|间)(?![^,，;;。]{0,6}随访)"
+)
 _SEVERAL_TIMES = re.compile(r"多次")
 _CASE_SERIES = re.compile(r"(?:报道|報道|报告|報告)了?\s*(?:[1-3]|[一二两兩三])\s*(?:例|名)")  # 报道了2例…
 
@@ -135,7 +144,8 @@ def phase(text: str) -> str | None:
 
 
 def cell_type(text: str) -> str:
-    """The cell product named most often (first named on a tie); ``msc`` by default."""
+    """The cell product named most often (first named on a tie); ``msc`` when none is named more
+    precisely than 干细胞 (the genre's convention, docs/extraction.md)."""
     hits = _vocab("cell_type").find(text)
     if not hits:
         return "msc"
@@ -164,9 +174,17 @@ def tissue_source(text: str, cell: str, pooled: bool = False) -> str:
     return "mixed" if pooled else "unspecified"
 
 
+_REINFUSION = ("回输", "回輸")
+_DONOR_TISSUES = ("umbilical_cord", "placenta")  # always another person's
+
+
 def donor(text: str) -> str | None:
-    """``autologous`` / ``allogeneic`` when the text says only one of them."""
-    codes = _vocab("donor").codes_in(text)
+    """``autologous`` / ``allogeneic`` when the text says only one of them. 回输 (infused back)
+    says autologous only of the patient's own tissue: the genre writes "UC-MSC回输" too."""
+    hits = _vocab("donor").find(text)
+    if hits and all(h.term in _REINFUSION for h in hits) and set(_DONOR_TISSUES) & set(_vocab("tissue_source").codes_in(text)):
+        return None
+    codes = list(dict.fromkeys(h.code for h in hits))
     return codes[0] if len(codes) == 1 else None
 
 
@@ -205,7 +223,8 @@ def follow_up(text: str) -> float | None:
     for d in find_durations(text):
         before = text[max(0, d.start - 14) : d.start]
         after = text[d.end : d.end + 6]
-        if _DURATION_NOT_FOLLOW_UP_BEFORE.search(before) or _DURATION_NOT_FOLLOW_UP_AFTER.search(after):
+        if (_DURATION_NOT_FOLLOW_UP_BEFORE.search(before) or _DURATION_NOT_FOLLOW_UP_AFTER.search(after)
+                or _DISEASE_DURATION_BEFORE.search(before)):
             continue
         if best is None or d.months > best:
             best = d.months
@@ -234,12 +253,15 @@ def year(text: str) -> int | None:
 
 _ENROL_BEFORE = re.compile(r"(?:共|共有|总共|纳入了?|收纳了?|招募了?|招收了?|入组|涉及|包括|包含|选择|收治|分析了?)[^,，;;。]{0,6}$")
 _ENROL_AFTER = re.compile(r"^[^,，;;。]{0,12}(?:被纳入|入组|参与)")
+# an enrolment verb right before the count, and patients after it: the study's total
+_ENROLLED_BEFORE = re.compile(r"(?:共|共计|总共)?(?:纳入|入组|招募|招收|收治|入选|募集)了?\s*$")
+_PATIENTS = re.compile(r"患者|患儿|病人|受试者|志愿者|儿童|成人|人群")
 # "47名…患者中,28名…" / "527名…患者的资料,其中53名…": the count the arms are taken from
 _SPLIT_AFTER = re.compile(
     r"^[^,，;;。]{0,32}?(?:(?:患者|病人|受试者|女性|儿童|个体)中\s*[,，]|[,，]\s*其中|被?(?:随机)?(?:分为|分成|分配到))"
 )
 _CONTROL = re.compile(
-    r"对照组|作为对照|安慰剂组|未接受|非\w{0,6}组|生理盐水"
+    r"对照组|作为对照|安慰剂组|未接受|非\w{0,6}组|生理盐水|(?:常规|标准|传统|康复)(?:药物|内科|综合)?(?:治疗|疗法|训练)?组|假手术|sham"
     r"|(?:单纯|單純|单用|單用)(?![^,，;;。]{0,6}(?:MSC|干细胞|間充質|间充质))[^,，;;。]{0,6}[组組]"
     r"|(?:仅|只)接受|(?:接受|给予|使用)了?安慰剂|(?:接受|采用|给予)[^,，;;。]{0,6}(?:常规|标准)[^,，;;。]{0,4}(?:治疗|护理|疗法)"
 )
@@ -252,14 +274,17 @@ _GROUP_BEFORE = re.compile(r"[组組]\s*$")
 _LIST_CUT = re.compile(r"[、,，;；]|和|及|与|與")
 _OPEN_BRACKET = re.compile(r"[((]")
 # "治疗组与对照组各十五名": both arms have the stated size
+# two named groups, one of them a control, with one size: 治疗组与对照组各15名, 对照组和观察组各50例
 _EACH_ARM = re.compile(
-    r"[组組]\s*(?:与|與|和|及|、)\s*(?:对照|對照|安慰剂|安慰劑)[组組]\s*各\s*(\d+|[一二两兩三四五六七八九十百]+)\s*(?:名|例|位|人)"
+    r"[^,，;;。、与與和及]{1,10}[组組]\s*(?:与|與|和|及|、)\s*[^,，;;。]{1,10}?[组組]\s*各\s*"
+    r"(\d+|[一二两兩三四五六七八九十百]+)\s*(?:名|例|位|人)"
 )
 
 
 # "将60例患者分为两组,每组30例" with a placebo or control arm: both arms have that size
 _TWO_GROUPS_EACH = re.compile(
     r"(?:(?:分为|分成|分配到|分配为)\s*(?:两|兩|2)\s*[组組][^。;;]{0,4}?[,，]?\s*(?:每|各)\s*[组組]"
+    r"|(?:分为|分成|分配到|分配至)[^,，;;。]{1,12}[组組](?:和|与|及|、)[^,，;;。]{1,12}[组組][,，]?\s*(?:每|各)\s*[组組]"
     r"|(?<![分成到为])(?:两|兩|2)\s*[组組]\s*各)"  # "…与 PRP 对照,两组各 12 例": a controlled pair of that size
     r"\s*(\d+|[一二两兩三四五六七八九十百]+)\s*(?:名|例|位|人)"
 )
@@ -291,7 +316,7 @@ def _is_group_size(text: str, c: Value) -> bool:
 def _each_arm_counts(text: str, found: list[Value]) -> Counts | None:
     """``治疗组与对照组各十五名``: both arms have that size; the total is the one the rest of the
     text states, else twice the arm."""
-    each = _EACH_ARM.search(text)
+    each = next((m for m in _EACH_ARM.finditer(text) if re.search(r"对照|對照|安慰剂|安慰劑", m.group())), None)
     if not each:
         return None
     arm = parse_number(each.group(1))
@@ -382,12 +407,16 @@ class _ArmTally:
 
 
 def _count_role(text: str, c: Value, segment: str, predicate: str, tally: _ArmTally, has_control: bool) -> str | None:
-    """First that applies: the total the arms are split from (``47名…患者中,28名…``), a control
-    arm, a treatment arm (a group, or what a compared arm received: ``36名接受…``), the enrolled
-    total (``纳入了48名``); a total only before any arm."""
+    """First that applies: the total the arms are split from (``47名…患者中,28名…``), the
+    enrolled total said so (``共纳入了96名…患者``), a control arm, a treatment arm (a group, or
+    what a compared arm received: ``36名接受…``), the enrolled total (``纳入了48名``); a total only
+    before any arm."""
     before_arms = tally.total is None and tally.first_arm_at is None
     if before_arms and _SPLIT_AFTER.search(text[c.end : c.end + 40]):
         return "total"
+    if (before_arms and _ENROLLED_BEFORE.search(text[max(0, c.start - 8) : c.start]) and _PATIENTS.search(predicate)
+            and not _GROUP.search(text[_clause_bounds(text, c.start, c.end)[0] : c.start])):
+        return "total"  # not "治疗组招募了17名": that is an arm
     if _is_control(segment):
         return "control"
     if _GROUP.search(segment) or (has_control and (_TREATMENT_GROUP.search(predicate) or _ADD_ON.search(predicate))):
@@ -451,12 +480,27 @@ def counts(text: str) -> Counts:
     if not found:
         return Counts(None, None, None)
     stated = _each_arm_counts(text, found) or _two_groups_each_counts(text, found)
-    if stated is not None:
-        return stated
-    found = [c for c in found if not _is_group_size(text, c)]
-    if not found:
-        return Counts(None, None, None)
-    return _resolved_counts(text, found, _tally_arms(text, found))
+    if stated is None:
+        found = [c for c in found if not _is_group_size(text, c)]
+        if not found:
+            return Counts(None, None, None)
+        stated = _resolved_counts(text, found, _tally_arms(text, found))
+    return _all_treated_when_control_got_cells(text, stated)
+
+
+# the arm called control received cells too (对照组应用脐带间充质干细胞治疗, 观察组…联合…)
+_CONTROL_GOT_CELLS = re.compile(
+    r"(?:对照|對照)[组組][^,，;;。]{0,6}(?<![未不无無])(?:应用|應用|采用|採用|接受|给予|給予|使用|输注|輸注|注射|行)"
+    r"[^,，;;。]{0,12}(?:干细胞|幹細胞|MSC|间充质|間充質)"
+)
+
+
+def _all_treated_when_control_got_cells(text: str, found: Counts) -> Counts:
+    """Both arms received cells: every patient is in the cell-therapy arm(s), as the schema counts."""
+    if found.n_control is None or not _CONTROL_GOT_CELLS.search(text):
+        return found
+    total = found.n_total or (found.n_treatment or 0) + found.n_control
+    return Counts(total, total, None)
 
 
 def _first_count(text: str, found: list) -> int | None:
@@ -475,3 +519,48 @@ def _first_count(text: str, found: list) -> int | None:
                 break
         return total
     return None
+
+
+# --- table cells ------------------------------------------------------------------------------
+# Cells say in a few characters what prose says in a sentence: "40(20/20)", "MSC 15 / control 15",
+# "PV", "1 or 2 injections".
+
+_CELL_ARMS_BRACKET = re.compile(r"^\s*(\d{1,5})\s*[(（]\s*(\d{1,5})\s*[/／]\s*(\d{1,5})\s*[)）]")
+_CELL_ARMS_NAMED = re.compile(
+    r"(?:MSCs?|[A-Z]{2}-MSCs?|cells?|treated|treatment|细胞|干细胞|治疗组?|细胞组|试验组)\D{0,8}?(\d{1,5})\s*[/／,;，、]\s*"
+    r"(?:control|controls|placebo|SMT|standard|sham|usual care|对照组?|安慰剂组?|常规治疗组?|假手术组?)\D{0,8}?(\d{1,5})",
+    re.I,
+)
+
+
+def cell_arms(cell: str) -> Counts | None:
+    """Arm sizes a count cell writes without words: ``40(20/20)`` (total, cells, control) or
+    ``MSC 15 / control 15`` (cells, control; the total is their sum)."""
+    m = _CELL_ARMS_BRACKET.match(cell)
+    if m and int(m.group(2)) + int(m.group(3)) == int(m.group(1)):
+        return Counts(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    m = _CELL_ARMS_NAMED.search(cell)
+    if m:
+        t, c = int(m.group(1)), int(m.group(2))
+        return Counts(t + c, t, c)
+    return None
+
+
+def route_of_cell(cell: str) -> str | None:
+    """A route cell that is only an abbreviation (``PV``, ``HA``, ``IT``): the route whose
+    ``cell_terms`` list it. Only whole cells: ``HA`` in running text is hyaluronic acid."""
+    body = re.sub(r"[\s.,;，、]+$", "", cell.strip())
+    vocab = _vocab("route")
+    return next((code for code in vocab.codes if body in (vocab.attr(code, "cell_terms") or [])), None)
+
+
+_CELL_NUMBERS = re.compile(r"(?<![\d.])(\d{1,2})(?![\d.])")
+
+
+def administrations_of_cell(cell: str) -> int | None:
+    """An injections cell: ``3``, ``4 (weekly)``, ``1 or 2 injections`` (the highest stated)."""
+    stated = administrations(cell)
+    if stated is not None:
+        return stated
+    numbers = [int(n) for n in _CELL_NUMBERS.findall(cell) if 0 < int(n) <= 50]
+    return max(numbers) if numbers else None

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from ..parse.numbers import find_counts, find_doses, find_percents
 from ..parse.vocab import load_vocab
 from . import fields
+from .negatives import ends_a_study
 
 _SENTENCE_END = re.compile(r"[。!?!?]")
 _CLAUSE_SPLIT = re.compile(r"[;;::、]")
@@ -34,8 +35,13 @@ _AUTHOR = re.compile(
     r"|[A-Z][A-Za-z'\-]+\s?et\s?al"
     r"|(?:(?:^|[,,。;;\s])[\u4e00-\u9fff]{1,3}|(?<![A-Za-z])[A-Z][A-Za-z'\-]+(?:\s[A-Z][A-Za-z'\-]+)?)\s?等"
     r"\s?(?:[((]\s*(?:19|20)\d\d\s*[))])?"  # "Lee等(2020)报告": a cited year between the authors and the verb
-    r"(?=报道|报告|回顾|进行|开展|首次|率先|研究|发现|招募|比较|进一步|纳入|证实|描述)"
+    r"(?=报道|报告|回顾|进行|开展|首次|率先|研究|发现|招募|比较|进一步|纳入|证实|描述|探讨|观察|评价|评估|分析|对比"
+    r"|总结|选取|选择|收集|应用|采用|使用|在)"
+    # a lone author who studies a treatment: "艾某·某某对…进行了研究", "张某对…的疗效进行了观察"
+    r"|(?:^|[,,。;;\s])[\u4e00-\u9fff·]{2,9}对[^。;;]{2,60}?进行了?(?:研究|观察|分析|评价|探讨)"
 )
+# the article's own study, told in the first person: "我们招募了18名…", "本研究共纳入…"
+_OWN = re.compile(r"(?:我们|本研究|本试验|本课题组|笔者|作者)(?:共|先后)?(?:招募|纳入|选取|收集|入组|选择|募集|收治)了?")
 _INSTITUTION = re.compile(
     r"(?:医院|大学|医学院|研究所|研究中心|医学中心|团队|课题组)[^,,。;;]{0,24}?(?:开展|报道|报告|发表|完成|进行|回顾)"
 )
@@ -170,6 +176,7 @@ def anchor_of(sentence: str) -> tuple[str, str] | None:
         return None
     for kind, rx in (
         ("author", _AUTHOR),
+        ("own", _OWN),
         ("institution", _INSTITUTION),
         ("review", _REVIEW),
         ("determiner", _DETERMINER),
@@ -386,6 +393,8 @@ def _read_sentence(r: _Reader, li: int, a: int, b: int) -> None:
         r.studies.extend(survey)
         r.current = None
         return  # the previous sentence and year stay as they were
+    if r.current is not None and ends_a_study(sentence):
+        r.current = None
     anchor = _opening_anchor(r.text, sentence, r.current)
     year = fields.year(sentence)
     start = a

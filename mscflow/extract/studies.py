@@ -18,6 +18,8 @@ from ..contracts import contract, fact_fields
 from ..parse.numbers import leading_int
 from ..parse.tables import PipeTable, TableRow
 from . import fields
+from .document_study import DocumentStudy, document_counts, document_year, find_document_study
+from .negatives import candidate_refusal
 from .prose import ProseStudy, find_prose_studies
 from .references import reference_spans
 
@@ -121,7 +123,7 @@ def _joined(by_role: dict[str, str], roles: tuple[str, ...]) -> str:
 def _both_arms(by_role: dict[str, str], count_cell: str) -> fields.Counts | None:
     """Arm sizes from the count cell, else an "Arms" column (machine-translated 手臂), else the
     intervention column (``…与 PRP 注射对照,两组各 12 例``); only a cell that states both arms."""
-    arms = fields.counts(count_cell)
+    arms = fields.cell_arms(count_cell) or fields.counts(count_cell)
     for role in ("design", "intervention"):
         if (arms.n_treatment is None or arms.n_control is None) and by_role.get(role):
             arms = fields.counts(by_role[role])
@@ -150,6 +152,10 @@ def _row_product(by_role: dict[str, str], stated: str) -> dict:
     return {"cell_type": cell, "tissue_source": fields.tissue_source(by_role.get("cell_source") or stated, cell)}
 
 
+def _row_cells(by_role: dict[str, str], roles: tuple[str, ...]) -> list[str]:
+    return [by_role[r] for r in roles if by_role.get(r)]
+
+
 def _row_label(by_role: dict[str, str], citation: str, marker: re.Match | None) -> str:
     """The study cell; else a citation that is more than a bare marker; else recipients and marker."""
     return by_role.get("study") or ("" if _MARKER.fullmatch(citation.strip()) else citation) or " ".join(
@@ -170,6 +176,10 @@ def _row_record(document_id: str, text: str, table: PipeTable, row: TableRow, ct
     values.update(_row_product(by_role, stated))
     values["design"] = fields.design(stated, primary, "single_arm", values["n_total"])
     values["follow_up_months"] = fields.follow_up(" | ".join(by_role.values()))
+    if values["route"] is None:  # a route column of abbreviations (PV, HA, IT)
+        values["route"] = next((r for r in map(fields.route_of_cell, _row_cells(by_role, ("transplant", "intervention"))) if r), None)
+    if by_role.get("administrations"):
+        values["n_administrations"] = fields.administrations_of_cell(by_role["administrations"])
     # a 参考文献 (References) column that holds the citation itself (``Connick P 等(2012)``) names
     # the study when no study column does; a bare marker (``【045】``) gives no year
     citation = by_role.get("study") or by_role.get("reference", "")
@@ -273,6 +283,49 @@ def _fold(records: list[dict]) -> list[dict]:
     return kept
 
 
+_FIRST_SENTENCE = re.compile(r"[^。!?！？]*[。!?！？]?")
+
+
+def _refused(text: str, record: dict) -> bool:
+    """A prose candidate whose opening sentence is a plan, animal work, a population's statistics
+    or a trial's eligibility criteria (``negatives.candidate_refusal``)."""
+    passage = text[int(record["char_start"]) : int(record["char_end"])]
+    opening = _FIRST_SENTENCE.match(passage).group()
+    return candidate_refusal(opening, passage) is not None
+
+
+def _document_record(document_id: str, text: str, study: DocumentStudy, ctx: fields.DocContext) -> dict:
+    """The document's own study: fields from its study sentences, counts from its enrolment."""
+    values = _common_fields(study.study_text, ctx)
+    if study.product_text.count("。") >= 1:  # the cells as the sentences that give them say
+        product = _common_fields(study.product_text, ctx)
+        values.update({k: product[k] for k in contract("studies").columns_about("product") if product[k] is not None})
+        if product["tissue_source"] not in ("unspecified", "mixed"):
+            values["tissue_source"] = product["tissue_source"]
+    c = document_counts(study.count_text)
+    values.update(n_total=c.n_total, n_treatment=c.n_treatment, n_control=c.n_control)
+    values["design"] = fields.design(study.study_text, None, "single_arm", c.n_total, controlled=c.n_control is not None)
+    values["year"] = document_year(study.study_text, text)
+    return _record(document_id, "document", study.label, text, study.start, study.end, **values)
+
+
+def _with_document_study(document_id: str, text: str, masked: list[tuple[int, int]], told: list[tuple[int, int]],
+                         rows: list[dict], prose: list[dict], ctx: fields.DocContext) -> list[dict]:
+    """Add the document's own study when enrolment sentences belong to no study found so far
+    (``told``: every span a table row or a prose candidate covers); the fragments it explains
+    (a headline, a lead without figures) fold into it."""
+    study = find_document_study(text, masked, rows + prose, told)
+    if study is None:
+        return prose
+    kept = [p for p in prose if p not in study.absorbed]
+    record = _document_record(document_id, text, study, ctx)
+    same = next((p for p in kept if p["n_total"] is not None and p["n_total"] == record["n_total"]), None)
+    if same is not None:  # the document tells a study found already, again: one study, more facts
+        _fill_missing(same, record)
+        return kept
+    return [*kept, record]
+
+
 def _link_clusters(rows: list[dict], prose: list[dict]) -> None:
     """A prose study and a table row with the same disease and patient count are one study."""
     for p in prose:
@@ -296,7 +349,9 @@ def extract_studies(document_id: str, text: str, tables: Sequence[PipeTable]) ->
     masked = [(t.char_start, t.char_end) for t in tables]
     masked += reference_spans(text)
     prose = [_prose_record(document_id, text, s, ctx) for s in find_prose_studies(text, masked)]
-    prose = _fold(_dedupe(prose))
+    told = [(int(r["char_start"]), int(r["char_end"])) for r in rows + prose]  # incl. repeats folded below
+    prose = _fold(_dedupe([p for p in prose if not _refused(text, p)]))
+    prose = _with_document_study(document_id, text, masked, told, rows, prose, ctx)
     _link_clusters(rows, prose)
     out = sorted(rows + prose, key=lambda r: (r["char_start"], r["char_end"]))
     for r in out:

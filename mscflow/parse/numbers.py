@@ -18,6 +18,7 @@ _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CN_BIG = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_000}
 CN_NUM = "[零〇一二两兩三四五六七八九十百千]+"
 NUM = r"\d+(?:\.\d+)?"
+GROUPED = r"\d{1,3}(?:,\d{3})+"  # 2,500 (thousands written with a separator)
 DASH = "-‐‑‒–—―−~～至到"
 _RANGE_SEP = rf"\s*[{DASH}]\s*"
 
@@ -116,7 +117,7 @@ _SCI = re.compile(_MANTISSA + _TIMES + _EXP)
 # mantissa-free powers: 10^6, 10*6, 10⁶, 10的6次方, and a bare 106 when a unit follows (106/公斤)
 _POW = re.compile(rf"(?<![\d.x×X*])10\s*(?:[*^]\s*(?P<e>1[0-2]|[3-9])(?!\d)|{_EXP_KEPT})")
 _BARE = re.compile(r"(?<![\d.x×X*^])10(?P<e>[3-9])(?=\s*(?:/|个?细胞|個細胞|cells|MSC))")
-_CN_MAG = re.compile(rf"(?P<m>{NUM}(?:\s*(?P<k>[十百千]))?|{CN_NUM})\s*(?:多|余)?\s*(?P<u>[万亿萬億])\s*(?:多|余)?\s*(?:个(?=[^,，;;。\d个]{{0,12}}(?:MSC|间充质|間充質))|个?\s*(?=(?:MSC|间充质|間充質|细胞|細胞|干细胞|[;;,，。、和或及与]|$)))")
+_CN_MAG = re.compile(rf"(?P<m>{GROUPED}|{NUM}(?:\s*(?P<k>[十百千]))?|{CN_NUM})\s*(?:多|余)?\s*(?P<u>[万亿萬億])\s*(?:多|余)?\s*(?:个(?=[^,，;;。\d个]{{0,12}}(?:MSC|间充质|間充質))|个?\s*(?=(?:MSC|间充质|間充質|间质|間質|细胞|細胞|干细胞|[;;,，。、和或及与((]|$)))")
 _PLAIN_CELLS = re.compile(rf"(?P<m>{NUM}|{CN_NUM})\s*(?:多|余)?\s*个\s*(?=MSC|间充质干细胞)")
 _PER_KG_AFTER = re.compile(r"\s*(?:个|個)?\s*(?:细胞|細胞|MSCs?|cells?)?\s*(?:/|每)\s*(?:kg|公斤|千克)", re.IGNORECASE)
 _PER_KG_BEFORE = re.compile(r"每\s*(?:公斤|千克|kg)\s*(?:体重|體重)?\s*$", re.IGNORECASE)
@@ -267,8 +268,10 @@ def _join_ranges(text: str, doses: list[Dose]) -> list[Dose]:
 _UNIT_MONTHS = {"年": 12.0, "年半": 18.0, "个月": 1.0, "個月": 1.0, "月": 1.0, "周": 1 / WEEKS_PER_MONTH,
                 "週": 1 / WEEKS_PER_MONTH, "星期": 1 / WEEKS_PER_MONTH,
                 "天": 1 / 7 / WEEKS_PER_MONTH, "日": 1 / 7 / WEEKS_PER_MONTH}
+# a median with its range, 18(6~36)个月, or a mean with its SD, (14.5±3.2)个月, before the unit
+_SPREAD = rf"(?P<spread>\s*[(（]\s*{NUM}\s*[{DASH}，,]\s*(?P<hi>{NUM})\s*[)）]|\s*±\s*{NUM}\s*[)）]?)?"
 _DUR = re.compile(
-    rf"(?P<a>{NUM}|{CN_NUM}|半)(?:\s*[{DASH}]\s*(?P<b>{NUM}|{CN_NUM}))?\s*(?:多)?\s*"
+    rf"(?P<a>{NUM}|{CN_NUM}|半)(?:\s*[{DASH}]\s*(?P<b>{NUM}|{CN_NUM}))?{_SPREAD}\s*(?:多)?\s*"
     r"(?P<u>个月|個月|年(?!\d|[零〇一二三四五六七八九十]+月)|周|週|星期|天|日(?!期))"
 )
 _YEAR_AT = re.compile(r"(?:19|20)\d\d\s*$")
@@ -291,7 +294,7 @@ def find_durations(text: str) -> list[Duration]:
             vb = parse_number(b) if b else None
             if va is None:
                 continue
-            value = max(va, vb or 0.0)
+            value = max(va, vb or 0.0, float(m.group("hi") or 0))
         if unit == "年" and (value >= 1900 or _YEAR_AT.search(text[: m.start()])):
             continue
         if unit == "日" and text[m.start() - 1 : m.start()] == "月":
@@ -303,13 +306,41 @@ def find_durations(text: str) -> list[Duration]:
         if unit == "年" and text[m.end() : m.end() + 1] == "半":
             value += 0.5
         out.append(Duration(round(value * _UNIT_MONTHS[unit], 2), m.start(), m.end()))
+    out.extend(_english_durations(text, out))
+    return sorted(out, key=lambda d: d.start)
+
+
+_ENGLISH_UNIT_MONTHS = {"d": 1 / 7 / WEEKS_PER_MONTH, "wk": 1 / WEEKS_PER_MONTH, "mo": 1.0, "yr": 12.0}
+_EN_DUR = re.compile(
+    rf"(?<![A-Za-z0-9.])(?P<a>{NUM})(?:\s*[{DASH}]\s*(?P<b>{NUM}))?{_SPREAD}\s*"
+    r"(?P<u>days?|d|weeks?|wks?|w|months?|mos?|m|years?|yrs?|y)(?![A-Za-z])"
+)
+_EN_UNIT = {"day": "d", "days": "d", "d": "d", "week": "wk", "weeks": "wk", "wk": "wk", "wks": "wk", "w": "wk",
+            "month": "mo", "months": "mo", "mo": "mo", "mos": "mo", "m": "mo", "year": "yr", "years": "yr",
+            "yr": "yr", "yrs": "yr", "y": "yr"}
+
+
+def _english_durations(text: str, found: list[Duration]) -> list[Duration]:
+    """``12 wk``, ``3 mo``, ``2 yr``, ``28 d``, ``24 weeks`` (English units, as tables and
+    abstracts write them); a bare ``m`` only right after the digits (``10 m`` is a distance)."""
+    out = []
+    taken = [(d.start, d.end) for d in found]
+    for m in _EN_DUR.finditer(text):
+        if any(a < m.end() and m.start() < b for a, b in taken):
+            continue
+        unit = m.group("u").lower()
+        if unit == "m" and (m.group().rstrip()[-2:-1].isspace() or m.group("spread")):
+            continue  # "10 m", "(345±76)m" are metres walked; months written "m" touch their number
+        value = max(float(m.group("a")), float(m.group("b") or 0), float(m.group("hi") or 0))
+        out.append(Duration(round(value * _ENGLISH_UNIT_MONTHS[_EN_UNIT[unit]], 2), m.start(), m.end()))
     return out
+
 
 
 # --- counts -------------------------------------------------------------------------------------
 
 _COUNT = re.compile(
-    rf"(?:n\s*=\s*(?P<n>\d+))|(?P<c>\d+|{CN_NUM})\s*(?P<u>名|例|位|对|人(?![次群民类體体口员員工数數均]))(?!\s*[/每])"
+    rf"(?:n\s*=\s*(?P<n>\d+))|(?P<c>\d+|{CN_NUM})\s*(?P<u>名|例|位|对|人(?![次群民类體体口员員工数數均]))(?!\s*[/每次])"
 )
 
 

@@ -173,8 +173,17 @@ def header_role(header: str) -> str:
 
 
 def header_roles(header: Iterable[str]) -> tuple[str, ...]:
-    """Roles for a whole header (see ``header_role``)."""
-    return tuple(header_role(h) for h in header)
+    """Roles for a whole header (see ``header_role``). A header word that renders two roles
+    (``状况``: Status or Conditions) takes its alternative when the role it names is taken by
+    another column and the alternative is free (vocabulary ``alternatives``)."""
+    header = list(header)
+    roles = [header_role(h) for h in header]
+    vocab = load_vocab("table_headers")
+    for i, (cell, role) in enumerate(zip(header, roles, strict=True)):
+        alternative = (vocab.attr(role, "alternatives") or {}).get(_NOISE.sub("", cell)) if role != UNKNOWN else None
+        if alternative and roles.count(role) > 1 and alternative not in roles:
+            roles[i] = alternative
+    return tuple(roles)
 
 
 # --- column roles from cell content -------------------------------------------------------------

@@ -125,6 +125,7 @@ def _suites(gxe: Any, con: duckdb.DuckDBPyConnection) -> dict[str, list[Any]]:
     from great_expectations.expectations.row_conditions import Column
 
     doc_ids = [r[0] for r in con.execute("SELECT document_id FROM core.documents").fetchall()]
+    study_ids = [r[0] for r in con.execute("SELECT study_id FROM core.studies").fetchall()]
     landed = {
         t: int(con.execute(f"SELECT count(*) FROM {quote_relation(f'{LANDING}.{t}')}").fetchone()[0])
         for (t,) in con.execute(
@@ -155,8 +156,9 @@ def _suites(gxe: Any, con: duckdb.DuckDBPyConnection) -> dict[str, list[Any]]:
         return column_expectations(CONTRACTS[table], gxe)
 
     core = {f"core.{t}": [reconciles(t), *derived(t)] for t in WAREHOUSE_TABLES}
-    for table in ("table_rows", "studies", "registrations", "references"):
+    for table in ("table_rows", "studies", "study_values", "registrations", "references"):
         core[f"core.{table}"].append(belongs())
+    core["core.study_values"].append(in_set("study_id", study_ids, "Referential integrity: every value belongs to a study in core.studies"))
     return {
         **core,
         "marts.evidence_by_disease": [
@@ -346,7 +348,7 @@ def _published_figures(published: Path) -> dict[str, Any] | None:
         return None  # no readable published file: nothing to compare with
 
 
-PER_DOCUMENT = ("table_rows", "studies", "registrations", "references")
+PER_DOCUMENT = ("table_rows", "studies", "study_values", "registrations", "references")
 
 
 def _figures(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:

@@ -66,6 +66,13 @@ def test_chrome_rules_positive_and_negative():
         "干细胞 2023年03月17日 21:29 im": "post_meta", "咨询热线:400-800-6688": "phone",
         "服务热线：400-800-6688 工作时间：周一至周五 8:30-17:30": "phone",
         "发布时间:2024-05-16 来源:某某干细胞医学中心 阅读量:3271": "post_meta",
+        "来源:某健康网 发布日期:2024-03-18 浏览次数:2316次 【字体:大 中 小】": "post_meta",
+        "【字体:大 中 小】": "font_size", "上一篇:夏季如何预防中暑 下一篇:近视防控": "prev_next",
+        "某某网 - 首页 | 新闻 | 医学前沿 | 专家访谈": "site_navigation", "责任编辑:周某": "editor",
+        "相关新闻": "related_links", "繁 | 简 | EN": "language_switch", "点击上方蓝字关注我们": "wechat",
+        "END": "wechat", "通信作者:李某,E-mail:li@hospital.example": "email",
+        "某医院 | 三级甲等综合医院 | 预约挂号:0794-8120120": "contact_bar", "摘要点击次数: 1023": "journal_portal",
+        "此回答对您有帮助吗? 是(3) 否(0)": "qa_furniture", "上一页 1 2 3 下一页": "pager",
     }
     for line, rule in positives.items():
         assert match_rule(line) == rule, line
@@ -74,9 +81,17 @@ def test_chrome_rules_positive_and_negative():
         "TOP患者的数量很多", "共招募了45名患者,电话随访12个月。", "相关研究表明干细胞治疗安全有效,且患者生活质量明显提高。",
         "2023年11月22日,一项关于膝骨关节炎干细胞注射临床试验的荟萃分析发表于期刊。",
         "时间:2024年5月起,共入组30名患者,随访12个月,结果显示安全性良好并且疗效确切,详见下文的统计表。",
+        "随访时间:12个月,治疗时间:4周", "| 1 | 2 | 3 |", "治疗组 | 对照组 | 合计", "研究共纳入了96名患者,编辑:无",
+        "END期肾病患者纳入了30例,结果显示肾功能稳定。",
     ]
     for line in negatives:
         assert match_rule(line) is None, line
+
+
+def test_related_links_take_their_bulleted_items_with_them():
+    doc = clean_document("正文。\n相关新闻\n· 干细胞治疗糖尿病:12名患者停用胰岛素\n· 另一条新闻\n正文再续。")
+    assert doc.text == "正文。\n正文再续。"
+    assert [c.rule for c in doc.chrome] == ["related_links"] * 3
 
 
 def test_chrome_removal_is_recorded():
@@ -219,3 +234,62 @@ def test_full_html_page_keeps_the_article_and_maps_back_to_the_page():
     start = text.index("该研究共入组")
     raw_start, raw_end = doc.raw_span(start, start + 10)
     assert PAGE[raw_start:raw_end] == "该研究共入组24例患"
+
+
+PDF = """某某再生医学杂志 2021年8月 第11卷 第4期                     · 301 ·
+Chin J Regen Med, Aug 2021, Vol.11, No.4
+·临床研究·
+鞘内移植脐带间充质干细胞治疗慢性脊髓损伤的随机对照
+II期试验
+【摘要】 目的:评价鞘内移植脐带间充质干细胞治疗慢性脊髓损伤的安全性。方
+法:将66例患者随机分为MSC组(n=3
+4)和对照组(n=32),随访12个月,观察运动评分的变化及不良事件发生情况,结果良好。
+Abstract: Objective To evaluate the safety of intra-
+thecal umbilical cord cells in chronic spinal
+cord injury, measured over twelve months of follow-up in both groups.
+表1 两组基线资料
+指标                 MSC组(n=34)     对照组(n=32)     P值
+年龄(岁)             36.2±9.8        38.0±10.4        0.47
+男性[例(%)]          25(73.5)        24(75.0)         0.89
+                                                                · 302 ·
+某某再生医学杂志 2021年8月 第11卷 第4期
+续表1
+指标                 MSC组(n=34)     对照组(n=32)     P值
+伤后时间(月)         27.4±11.3       25.9±12.1        0.61
+1 资料与方法
+共纳入66例患者,男49例,女17例,年龄18~55岁,损伤平面位于胸段,均为完全性损伤,病程均超过一年。
+"""
+
+
+def test_pdf_text_is_rejoined_and_its_tables_and_furniture_handled():
+    doc = clean_document(PDF)
+    text = doc.text
+    assert "方法:将66例患者随机分为MSC组(n=34)和对照组(n=32)" in text  # a number split by the wrap, rejoined
+    assert "intrathecal umbilical cord cells in chronic spinal cord injury" in text  # hyphen and wrap
+    assert "随机对照II期试验" in text
+    assert "· 302 ·" not in text and text.count("第11卷") == 1  # page furniture gone, first banner kept
+    assert "年龄(岁) | 36.2±9.8 | 38.0±10.4 | 0.47" in text
+    assert text.count("指标 | MSC组(n=34)") == 1 and "续表" not in text  # the continued table has one header
+    assert doc.repairs["n_layout_repairs"] > 0
+    start = text.index("共纳入66例")
+    assert PDF[slice(*doc.raw_span(start, start + 6))] == "共纳入66例"
+
+
+def test_web_text_is_not_taken_for_pdf(seed_texts):
+    from mscflow.clean.pdf import looks_like_pdf
+
+    assert not any(looks_like_pdf(clean_document(t).text) for t in seed_texts.values())
+
+
+def test_document_shapes_are_read_from_the_text():
+    from mscflow.parse.shape import document_shape
+
+    abstract = "某研究\n【摘要】 目的:评价脐带间充质干细胞的疗效。方法:纳入40例患者。结果:改善。"
+    assert document_shape(abstract) == ("single_study", "a structured abstract (目的/方法)")
+    case = "某医院病例\n患儿,男,9岁,因腹泻入院,给予间充质干细胞输注。"
+    assert document_shape(case)[0] == "single_study"
+    review = "间充质干细胞治疗肝硬化的临床研究进展\n张三等人(2019)报道…李四等人(2020)报道…Smith等(2021)报道…"
+    assert document_shape(review)[0] == "review"
+    listing = "注册项目\n| 标题 | NCT 编号 | 状态 |\n|---|---|---|\n| a | NCT00000001 | 招募 |\n| b | NCT00000002 | 招募 |\n| c | NCT00000003 | 完成 |"
+    assert document_shape(listing)[0] == "registry"
+    assert document_shape("干细胞是什么?一种细胞。") == ("other", "")

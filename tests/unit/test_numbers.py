@@ -88,10 +88,16 @@ def test_counts_that_are_not_doses():
 @pytest.mark.parametrize(
     ("text", "months"),
     [("随访 7 年", [84]), ("96 周", [22.09]), ("4个月到7年", [4, 84]), ("5-17个月", [17]),
-     ("半年后", [6]), ("42天后", [1.38]), ("一周后", [0.23]), ("10年以上", [120]), ("治疗六个月后", [6])],
+     ("半年后", [6]), ("42天后", [1.38]), ("一周后", [0.23]), ("10年以上", [120]), ("治疗六个月后", [6]),
+     # a median with its range counts to the range's end; a mean with its SD is the mean
+     ("中位随访18(6~36)个月", [36]), ("随访(14.5±3.2)个月", [14.5]), ("随访129(100~292)d", [9.6])],
 )
 def test_durations(text, months):
     assert [d.months for d in find_durations(text)] == [pytest.approx(m, abs=0.01) for m in months]
+
+
+def test_metres_walked_with_their_sd_are_not_months():
+    assert find_durations("6 min步行距离[(345±76)m比(286±104)m]") == []
 
 
 def test_calendar_dates_are_not_durations():

@@ -114,3 +114,25 @@ def test_schema_rejects_bad_codes():
     bad = frame.assign(nct_id=["NCT0123"], status=["paused"])
     with pytest.raises(pandera.errors.SchemaErrors):
         REGISTRATIONS.schema.validate(bad, lazy=True)
+
+
+def test_key_value_registry_entries_and_chictr_ids():
+    text = ("【条目 1】\n| 注册号: | ChiCTR2100012345 |\n| 注册题目: | 脐带间充质干细胞治疗卵巢功能不全 |\n"
+            "| 研究疾病: | 早发性卵巢功能不全 |\n| 研究类型: | 干预性研究 |\n| 招募状态: | 正在招募 |\n| 申办者: | 某妇产医院 |\n\n"
+            "试验信息\n注册号 | NCT01234567\n在其它机构的注册号 | ChiCTR1900099999\n状态 | 已完成\n研究类型 | 干预性研究\n")
+    got = {r["nct_id"]: r for r in _extract(text)}
+    assert set(got) == {"ChiCTR2100012345", "NCT01234567"}  # the second id of one entry is the same trial
+    a = got["ChiCTR2100012345"]
+    assert (a["registry"], a["status"], a["study_type"], a["conditions"], a["sponsor"]) == (
+        "chictr", "recruiting", "interventional", "早发性卵巢功能不全", "某妇产医院")
+    assert got["NCT01234567"]["registry"] == "clinicaltrials_gov" and got["NCT01234567"]["status"] == "completed"
+    for r in got.values():
+        assert text[r["char_start"] : r["char_end"]] == r["evidence_text"] and r["nct_id"] in r["evidence_text"]
+    REGISTRATIONS.schema.validate(frame_for(REGISTRATIONS, list(got.values())).frame)
+
+
+def test_a_header_word_for_two_roles_takes_the_free_one():
+    from mscflow.parse.tables import header_roles
+
+    assert header_roles(["地位", "状况"]) == ("status", "condition")
+    assert header_roles(["状况", "条件"]) == ("status", "condition")

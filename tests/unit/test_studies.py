@@ -8,6 +8,7 @@ import pytest
 from mscflow.contracts import contract
 from mscflow.eval import SEED_GOLD, process_files
 from mscflow.eval.scoring import score_studies
+from mscflow.extract import fields
 from mscflow.extract.studies import extract_studies, study_id
 from mscflow.parse.tables import find_tables
 
@@ -199,3 +200,41 @@ def test_fullwidth_punctuation_reads_like_halfwidth():
     recs = extract_studies("x", text, find_tables(text))
     assert len(recs) == 1 and (recs[0]["n_total"], recs[0]["n_treatment"], recs[0]["n_control"]) == (60, 30, 30)
     assert recs[0]["char_end"] <= len(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "months"),
+    [("本文总结了20年来的研究成果,随访48周", 11.05),  # the field's history is not a follow-up
+     ("患者病程(6.2±3.1)年,中位随访时间18(6~36)个月", 36),  # an illness duration with its SD is not either
+     ("近10年以来共收治", None)],
+)
+def test_follow_up_is_the_patients_follow_up(text, months):
+    got = fields.follow_up(text)
+    assert got == (pytest.approx(months, abs=0.01) if months is not None else None)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("选取100例患者,随机分组,即对照组和观察组各50例,对照组给予常规治疗", (100, 50, 50)),
+     ("治疗组与对照组各十五名", (30, 15, 15)),
+     # the arm called control received cells too: all 100 are in the cell-therapy arms
+     ("选取100例患者,即对照组和观察组各50例,对照组应用脐带间充质干细胞治疗,观察组联合利妥昔单抗", (100, 100, None)),
+     ("60例患者分为观察组和对照组各30例,对照组未接受干细胞治疗", (60, 30, 30))],
+)
+def test_each_arm_counts_in_either_order(text, expected):
+    c = fields.counts(text)
+    assert (c.n_total, c.n_treatment, c.n_control) == expected
+
+
+def test_taiwan_writes_msc_as_interstitial_stem_cells():
+    assert fields.cell_type("骨髓間質幹細胞治療中風的研究") == "msc"
+    assert fields.cell_type("462名患者接受干细胞治疗") == "msc"  # plain 干细胞 in this genre
+
+
+@pytest.mark.parametrize(
+    ("text", "donor"),
+    [("以外周静脉回输方式接受UC-MSC治疗", None),  # cord cells infused "back" are still a donor's
+     ("骨髓间充质干细胞回输", "autologous"), ("自体脐带血细胞回输", "autologous"), ("同种异体脐带MSC", "allogeneic")],
+)
+def test_reinfusion_says_autologous_only_of_the_patients_own_tissue(text, donor):
+    assert fields.donor(text) == donor

@@ -129,25 +129,16 @@ GATED = [m for m in MODELS if m.layer in ("core", "marts")]
 GATE_CHECK = "quality_gate"
 
 
-# One gate run covers every table (one GX import, one Data Docs site), so it runs after the
-# marts. Its specs on the marts are blocking, which orders published_warehouse after it; a
-# blocking spec on a core table would make the marts wait for a check that waits for them (a
-# cycle), so core specs cannot carry Dagster's blocking flag. What a failure does is the same
-# for both: the gate step fails and published_warehouse is not materialized. The descriptions
-# and the ``stops_publish`` metadata say so, on core and marts alike.
-GATE_STOPS_PUBLISH = ("Stops the publish when it fails: a failed suite fails the gate step, and "
-                      "published_warehouse runs only after the gate passed on this build file.")
-
-
+# One gate run covers every table (one GX import, one Data Docs site). It runs after the
+# warehouse_models step, which builds core and marts together, and every spec is blocking: a
+# failed suite on any core table or mart stops everything downstream in the run, the publish
+# and the report included (and the step fails, so the CLI says "not published").
 def _gate_spec(m: Model) -> dg.AssetCheckSpec:
-    blocking = m.layer == "marts"
-    how = ("Blocking: marts are gated last, so Dagster can hold published_warehouse on this check."
-           if blocking else "Not marked blocking in Dagster only because the marts built from this table "
-           "run before the gate (a blocking core check would wait for them: a cycle).")
     return dg.AssetCheckSpec(
-        GATE_CHECK, asset=model_key(m.relation), blocking=blocking,
-        description=f"pandera + Great Expectations suite of this table in the build file. {GATE_STOPS_PUBLISH} {how}",
-        metadata={"stops_publish": True, "runs_after": "every core table and mart"})
+        GATE_CHECK, asset=model_key(m.relation), blocking=True,
+        description="pandera + Great Expectations suite of this table in the build file. Blocking: when "
+        "it fails, published_warehouse and evidence_report do not run and the published file stays as it was.",
+        metadata={"stops_publish": True, "runs_after": "every core table and mart (one gate run)"})
 
 
 @dg.multi_asset_check(

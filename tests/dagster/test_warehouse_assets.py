@@ -62,3 +62,11 @@ def test_good_build_publishes_with_metadata(wh_settings: Settings, wh_data):
     assert meta["dagster/row_count"].value == 2
     assert any(c.name == "share_table_rows_with_study" and c.description
                for c in meta["dagster/column_schema"].schema.columns)
+
+
+def test_every_gate_check_is_labelled_blocking_as_it_behaves():
+    """A failed gate suite on any core table or mart stops the publish: every spec says so."""
+    specs = list(wh.warehouse_quality_gate.check_specs)
+    assert {s.asset_key for s in specs} == {wh.model_key(m.relation) for m in wh.GATED}
+    assert all(s.blocking for s in specs)
+    assert all(s.metadata.get("stops_publish") is True for s in specs)

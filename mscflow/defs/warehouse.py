@@ -14,7 +14,6 @@ import dagster as dg
 
 from mscflow.contracts import WAREHOUSE_TABLES
 from mscflow.ingest import list_seeds
-from mscflow.report import write_report
 from mscflow.warehouse.build import build_path, connect, land, published_counts, run_model
 from mscflow.warehouse.gate import run_gate
 from mscflow.warehouse.models import LANDING, Model, discover_models, staging_sql
@@ -41,19 +40,30 @@ def _line(fn) -> int:
     return inspect.getsourcelines(fn)[1]
 
 
+REPORT_SOURCE = Path(__file__).resolve().parents[1] / "report" / "evidence.py"  # imported when it runs (matplotlib)
+
+
+def _line_of(path: Path, text: str) -> int:
+    return next((i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if line.startswith(text)), 1)
+
+
 def model_key(relation: str) -> dg.AssetKey:
     """``core.studies`` -> AssetKey(["core", "studies"]); landing tables -> the landing asset."""
     schema, name = relation.split(".", 1)
     return LANDING_KEY if schema == LANDING else dg.AssetKey([schema, name])
 
 
-def relation_metadata(path: Path, relation: str, rows: int) -> dict:
-    """Column schema with the warehouse's own comments, row count and where the table lives."""
+def relation_metadata(path: Path, relation: str, rows: int, con=None) -> dict:
+    """Column schema with the warehouse's own comments, row count and where the table lives
+    (read through ``con`` when given, else from the file opened read-only)."""
     schema, name = relation.split(".", 1)
-    with connect(path, read_only=True) as con:
-        cols = con.execute(
-            "SELECT column_name, data_type, comment FROM duckdb_columns() "
-            "WHERE schema_name = ? AND table_name = ? ORDER BY column_index", [schema, name]).fetchall()
+    query = ("SELECT column_name, data_type, comment FROM duckdb_columns() "
+             "WHERE schema_name = ? AND table_name = ? ORDER BY column_index")
+    if con is None:
+        with connect(path, read_only=True) as own:
+            cols = own.execute(query, [schema, name]).fetchall()
+    else:
+        cols = con.execute(query, [schema, name]).fetchall()
     return {
         "dagster/column_schema": dg.TableSchema(
             columns=[dg.TableColumn(c, t, description=m or "") for c, t, m in cols]),
@@ -115,13 +125,11 @@ def warehouse_models(context: dg.AssetExecutionContext, mscflow: MscflowConfig):
     if not path.exists():
         raise dg.Failure(f"no build file at {path}: materialize warehouse_landing first")
     selected = [m for m in MODELS if model_key(m.relation) in context.selected_asset_keys]
-    counts = {}
     with connect(path) as con:
-        for model in selected:  # MODELS is in dependency order
-            counts[model.relation] = run_model(con, model)
-    for model in selected:
-        yield dg.MaterializeResult(asset_key=model_key(model.relation),
-                                   metadata=relation_metadata(path, model.relation, counts[model.relation]))
+        built = [(model, run_model(con, model)) for model in selected]  # MODELS is in dependency order
+        results = [dg.MaterializeResult(asset_key=model_key(m.relation), metadata=relation_metadata(path, m.relation, n, con))
+                   for m, n in built]
+    yield from results
 
 
 model_assets = [warehouse_models]
@@ -203,9 +211,11 @@ def published_warehouse(context: dg.AssetExecutionContext, mscflow: MscflowConfi
     "drawn from the published warehouse's marts: studies and patients by disease and cell source, "
     "doses by route, evidence over time, registry status by condition, field completeness, "
     "document quality; each chart with its numbers and links to the studies behind them.",
-    metadata=code_references((Path(inspect.getsourcefile(write_report)), _line(write_report), "report renderer")),
+    metadata=code_references((REPORT_SOURCE, _line_of(REPORT_SOURCE, "def write_report"), "report renderer")),
 )
 def evidence_report(context: dg.AssetExecutionContext, mscflow: MscflowConfig) -> dg.MaterializeResult:
+    from mscflow.report import write_report
+
     settings = mscflow.settings()
     result = write_report(settings.warehouse_path, settings.report_path)
     preview = base64.b64encode(result.preview_png).decode("ascii")

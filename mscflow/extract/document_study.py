@@ -18,27 +18,23 @@ from dataclasses import dataclass
 
 from ..parse.shape import document_shape
 from . import fields
+from .negatives import sentence_refusal as refusal
 
 # a sentence ends at a Chinese full stop, or an ASCII one that a Chinese sentence follows
 _SENTENCE = re.compile(r"(?:[^。!?！？\n.]|\.(?![\u4e00-\u9fff]))+(?:[。!?！？]+|\.(?=[\u4e00-\u9fff]))?")
-NOT_STUDY: dict[str, re.Pattern[str]] = {
-    "future": re.compile(r"计划(?!书)(?:[于在将要]|开展|启动|进行|纳入|招募|联合|明年|今年|年内|中的)|(?<!模)拟(?:开展|进行|启动|纳入|招募)|筹备|即将|将(?:于|联合|开展|启动|进行)|下一步|有待|仍需|尚需|还需"
-                         r"|未来|今后|预计\s*\d{4}|planned|will be"),
-    "animal": re.compile(r"大鼠|小鼠|裸鼠|家兔|兔模型|犬|猪|羊|猕猴|动物|模型中|模型上|造模|\d+\s*只(?!有)|in rats|in mice|porcine|murine"),
-    "population": re.compile(r"据统计|患病率|发病率|病死率|死亡率约|约有|感染者约|超过\s*\d+(?:\.\d+)?\s*[万亿]|\d+(?:\.\d+)?\s*[万亿]\s*(?:例|名|人)"),
-    "literature": re.compile(r"文献报道|研究表明|研究显示|有研究|既往研究|多项研究|荟萃分析|系统评价|综述|\[\d{1,3}(?:\s*[-–,]\s*\d{1,3})*\]"),
-    "criteria": re.compile(r"^\s*(?:\d[.\d]*\s*)?(?:纳入标准|排除标准|入选标准|inclusion criteria|exclusion criteria)", re.I),
-    "totals": re.compile(r"累计|已(?:为|服务|接诊)[^。]{0,10}\d+\s*余?(?:例|名|位|人)次?|首例"),
-}
+_N = r"(?:\d+|[两三四五六七八九十百]{1,4}|一百[零一二三四五六七八九十]*)"  # a head count, digits or numerals
 ENROL = re.compile(
-    r"(?:纳入|入组|招募|收治|选取|选择|收集|筛选|入选|募集|共有|共|对|将)[^。;；]{0,40}?\d+\s*(?:例|名|位|人)"
-    r"|\d+\s*(?:例|名|位)[^。;；]{0,30}?(?:患者|患儿|病人|受试者|志愿者)"
-    r"|(?:治疗组|干细胞组|MSC组|移植组|观察组|试验组|细胞组)[^。;；]{0,6}?\d+\s*(?:例|名|位|人)"
+    rf"(?:纳入|入组|招募|收治|选取|选择|收集|筛选|入选|募集|共有|共|对|将)[^。;；]{{0,40}}?{_N}\s*(?:例|名|位|人)"
+    rf"|{_N}\s*(?:例|名|位)[^。;；]{{0,30}}?(?:患者|患儿|病人|受试者|志愿者)"
+    rf"|(?:治疗组|干细胞组|MSC组|移植组|观察组|试验组|细胞组)[^。;；]{{0,6}}?{_N}\s*(?:例|名|位|人)"
+    r"|治疗了?\s*\d+\s*(?:例|名)"  # "…移植治疗42例严重下肢缺血": the patients are the disease's
 )
 CASE = re.compile(  # one patient: "患儿,男,9岁", "一名36岁男性患者", "59岁陈女士"
     r"(?:患者|患儿|病人)\s*[,，]\s*(?:男|女)\s*[,，]\s*\d{1,3}\s*(?:岁|月龄|个月)"
     r"|(?:一|1)\s*(?:名|例|位)\s*\d{1,3}\s*岁的?(?:男性|女性|男|女)?(?:患者|患儿|病人)"
     r"|\d{1,3}\s*岁的?[\u4e00-\u9fff]{1,2}(?:女士|先生|老人|男子|女子|阿姨|大爷|大妈|伯伯|奶奶|爷爷|小朋友|宝宝)"
+    # a story's patient by a pseudonym first: "武阿姨(化名)今年60岁", "廖女士今年47岁"
+    r"|[\u4e00-\u9fff](?:女士|先生|阿姨|大爷|大妈|伯伯|奶奶|爷爷|老伯)\s*(?:[((]化名[))])?\s*[,，]?\s*(?:今年|现年)\s*\d{1,3}\s*岁"
 )
 COMPLETERS = re.compile(r"完成(?:了)?(?:全部)?(?:随访|治疗|研究|试验)|失访|脱落|退出")
 CLOSING_HEADING = re.compile(r"^\s*(?:\d{1,2}\s*)?(?:讨论|討論|展望|结语|小结|参考文献|參考文獻|Discussion|References?)\s*$", re.I)
@@ -55,7 +51,7 @@ class Sentence:
     start: int
     end: int
     text: str
-    refusal: str | None  # why it is not a study sentence (a key of NOT_STUDY), None when it is
+    refusal: str | None  # why it is not a study sentence (a key of SENTENCE_REFUSALS), None when it is
 
 
 def prose_zone(text: str, masked: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
@@ -81,9 +77,6 @@ def sentences(lines: list[tuple[int, int, str]]) -> list[Sentence]:
     return out
 
 
-def refusal(sentence: str) -> str | None:
-    """The first reason the sentence is not about the document's own study, or None."""
-    return next((name for name, rx in NOT_STUDY.items() if rx.search(sentence)), None)
 
 
 def is_enrolment(s: Sentence) -> bool:
@@ -203,18 +196,19 @@ PUBLISHED = re.compile(
 REPRINT = re.compile(r"(?:原载于|原载|刊于|引用本文|本文引用格式)[^。\n]{0,60}?" + _YEAR)
 BANNER_YEAR = re.compile(r"(?:杂志|雜誌|学报|學報|期刊|Journal)[^\n]{0,30}?" + _YEAR + r"|" + _YEAR + r"\s*,\s*Vol"
                          r"|" + _YEAR + r"\s*年\s*(?:第\s*)?\d{1,2}\s*期")
-DATE_FIELD = re.compile(r"(?:出版日期|出版时间|发表日期|发表时间|发布日期|发布时间|刊出日期)\s*[:：]?\s*" + _YEAR)
-DATED_LEAD = re.compile(r"(?:^|[。\n])\s*" + _YEAR + r"\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*[,，]")
-PAGE_DATE = re.compile(r"(?<!\d)" + _YEAR + r"[-/.]\d{1,2}[-/.]\d{1,2}(?!\d)")
+# a Chinese journal's DOI carries its issue: 10.3969/j.issn.1000-484X.2010.07.019
+DOI_YEAR = re.compile(r"j\.issn\.\d{4}-\d{3}[\dXx]\." + _YEAR + r"\.\d{1,2}\.\d{2,4}")
+DATE_FIELD = re.compile(r"(?:出版日期|出版时间|发表日期|发表时间|刊出日期)\s*[:：]?\s*" + _YEAR)
 
 
 def document_year(study_text: str, text: str) -> int | None:
     """The year the study was reported, the first of: as its own text says it was published;
-    a reprint or citation note; the journal's banner or issue (2021年7期); a publication-date
-    field; a dated lead (2025年5月19日,…); the page's date near its top."""
+    a reprint or citation note; a journal DOI's issue; the journal's banner or issue (2021年7期); a publication-date
+    field. A news item's dateline or a page's posting date is when the page was written, not
+    when the study was reported (docs/extraction.md)."""
     head = "\n".join(text.split("\n")[:6])
-    for rx, where in ((PUBLISHED, study_text), (REPRINT, text), (BANNER_YEAR, head), (DATE_FIELD, text),
-                      (BANNER_YEAR, text), (DATED_LEAD, study_text), (PAGE_DATE, head)):
+    for rx, where in ((PUBLISHED, study_text), (REPRINT, text), (DOI_YEAR, text), (BANNER_YEAR, head), (DATE_FIELD, text),
+                      (BANNER_YEAR, text)):
         m = rx.search(where)
         if m:
             return int(next(g for g in m.groups() if g))

@@ -37,13 +37,18 @@ _DURATION_NOT_FOLLOW_UP_BEFORE = re.compile(
 # how long the patients have been ill, not how long they were followed: 患病9.6年, 病史8年,
 # 确诊心衰已4.1年, 糖尿病已有17年, 伤后12个月以上
 _DISEASE_DURATION_BEFORE = re.compile(
-    r"(?:病程|病史|患病|罹病|罹患|确诊|確診|诊断|已有|已患|伤后|傷後|损伤后|发病后|起病|透析|病期)[^,，;;。]{0,8}$"
+    r"(?:病程|病史|患病|罹病|罹患|确诊|確診|诊断|已有|已患|伤后|傷後|损伤后|发病后|起病|透析|病期|困扰|困擾|折磨|饱受|飽受|停经|停經|闭经|閉經|中风后|中風後|卒中后|梗死后)[^,，;;。]{0,8}$"
+    # 中风时间最长已经五年,最短也有八个月 (not 随访时间最长5年)
+    r"|(?<!随访)(?<!观察)(?<!随访时间)(?<!观察时间)(?:时间)?最[长短](?:也有|已经|已|为|达|约)?\s*$"
     r"|患(?!者|儿)[\u4e00-\u9fff]{1,6}已(?:经)?有?\s*$"
 )
 # a relapse time (…3个月复发) or a span of the field's history (20年来, 近10年以来)
 _DURATION_NOT_FOLLOW_UP_AFTER = re.compile(
     r"^[^,，;;。]{0,3}(?<!未见)(?<!未)(?<!无)(?<!無)(?<!没有)复发|^\s*(?:来|以来|間|间)(?![^,，;;。]{0,6}随访)"
+    r"|^\s*(?:前|之前|以前)(?!后)"  # 4个月前,因高血压…: when the illness began
+    r"|^[^,，;;。]{0,4}(?:困扰|困擾|折磨|不见好|不見好|不愈|未愈|难愈|難癒)"  # 被困扰的这近十年, 溃疡一年多都不见好
 )
+_BRACKETED_AFTER = re.compile(r"^\s*[(（][^)）]{0,8}$")
 _SEVERAL_TIMES = re.compile(r"多次")
 _CASE_SERIES = re.compile(r"(?:报道|報道|报告|報告)了?\s*(?:[1-3]|[一二两兩三])\s*(?:例|名)")  # 报道了2例…
 
@@ -137,10 +142,27 @@ def design(text: str, primary: str | None = None, default: str = "single_arm", n
     return default
 
 
+# a disease's stage names the patients, not the trial: 关节退化为二到三期, 处于III期, III期压疮患者
+_STAGE_BEFORE = re.compile(r"(?:为|為|分期|处于|處於|属于|屬於|达到|達到|[到至~～]\s*)\s*$")
+_STAGE_AFTER = re.compile(r"^\s*(?:[到至~～]|的?(?:患者|病人|患儿|患兒|病例)|[\u4e00-\u9fff]{0,4}(?:压疮|壓瘡|肿瘤|腫瘤|癌|高血压|肾病|腎病))")
+
+
+_TRIAL_AFTER = re.compile(
+    r"^[^,，;;。]{0,4}(?:临床|臨床|试验|試驗|研究|人体|人體|随机|隨機|双盲|雙盲|开放|開放|对照|對照|安慰|trial|study)", re.I
+)
+
+
+def _is_trial_phase(text: str, m: Match) -> bool:
+    before, after = text[max(0, m.start - 3) : m.start], text[m.end : m.end + 8]
+    if _STAGE_AFTER.search(after):
+        return False
+    return not _STAGE_BEFORE.search(before) or bool(_TRIAL_AFTER.search(after))
+
+
 def phase(text: str) -> str | None:
-    """The stated phase; a list of two phases (``I期和II期``) is a general statement, not one."""
-    codes = _vocab("phase").codes_in(text)
-    return codes[0] if codes else None
+    """The stated phase of the trial, not a disease stage."""
+    hits = [m for m in _vocab("phase").find(text) if _is_trial_phase(text, m)]
+    return hits[0].code if hits else None
 
 
 def cell_type(text: str) -> str:
@@ -188,9 +210,15 @@ def donor(text: str) -> str | None:
     return codes[0] if len(codes) == 1 else None
 
 
+# a vessel named by a diagnostic or another procedure is not how the cells went in:
+# 肝动脉、脾动脉造影, 经颈静脉肝内门体分流术 (TIPS)
+_NOT_DELIVERY_AFTER = re.compile(r"^[^,，;;。]{0,10}?(?:造影|成像|分流)")
+
+
 def route(text: str, fallback: str | None = None) -> str | None:
     """First specific route stated; procedures and bare local injection only when alone."""
-    codes = _vocab("route").codes_in(text)
+    hits = [m for m in _vocab("route").find(text) if not _NOT_DELIVERY_AFTER.search(text[m.end : m.end + 14])]
+    codes = list(dict.fromkeys(m.code for m in hits))
     specific = [c for c in codes if c not in DEMOTED_ROUTES]
     if specific:
         return specific[0]
@@ -216,15 +244,24 @@ def dose(text: str) -> DoseFacts:
     return DoseFacts(min(d.low for d in same), max(d.high for d in same), per_kg)
 
 
+def _not_follow_up(text: str, d, skipped_end: int) -> bool:
+    """An interval, an onset, a timing, how long the illness lasted, or the bracketed range of a
+    duration just skipped (停经时间平均2.7年(范围0.8至6.1年))."""
+    before = text[max(0, d.start - 14) : d.start]
+    after = text[d.end : d.end + 6]
+    return bool(_DURATION_NOT_FOLLOW_UP_BEFORE.search(before) or _DURATION_NOT_FOLLOW_UP_AFTER.search(after)
+                or _DISEASE_DURATION_BEFORE.search(before)
+                or (skipped_end >= 0 and _BRACKETED_AFTER.match(text[skipped_end : d.start])))
+
+
 def follow_up(text: str) -> float | None:
-    """Longest stated time in months, skipping intervals, onsets, timings and gestational ages."""
+    """Longest stated time in months that is a follow-up (``_not_follow_up`` says what is not)."""
     text = _TITLE.sub(lambda m: " " * len(m.group()), text)
     best = None
+    skipped_end = -1
     for d in find_durations(text):
-        before = text[max(0, d.start - 14) : d.start]
-        after = text[d.end : d.end + 6]
-        if (_DURATION_NOT_FOLLOW_UP_BEFORE.search(before) or _DURATION_NOT_FOLLOW_UP_AFTER.search(after)
-                or _DISEASE_DURATION_BEFORE.search(before)):
+        if _not_follow_up(text, d, skipped_end):
+            skipped_end = d.end
             continue
         if best is None or d.months > best:
             best = d.months
@@ -258,7 +295,7 @@ _ENROLLED_BEFORE = re.compile(r"(?:共|共计|总共)?(?:纳入|入组|招募|�
 _PATIENTS = re.compile(r"患者|患儿|病人|受试者|志愿者|儿童|成人|人群")
 # "47名…患者中,28名…" / "527名…患者的资料,其中53名…": the count the arms are taken from
 _SPLIT_AFTER = re.compile(
-    r"^[^,，;;。]{0,32}?(?:(?:患者|病人|受试者|女性|儿童|个体)中\s*[,，]|[,，]\s*其中|被?(?:随机)?(?:分为|分成|分配到))"
+    r"^[^,，;;。]{0,32}?(?:(?:患者|病人|受试者|女性|儿童|个体)中\s*[,，]|[,，]\s*其中|被?(?:随机)?(?:分为|分成|分配到|分入|分配入))"
 )
 _CONTROL = re.compile(
     r"对照组|作为对照|安慰剂组|未接受|非\w{0,6}组|生理盐水|(?:常规|标准|传统|康复)(?:药物|内科|综合)?(?:治疗|疗法|训练)?组|假手术|sham"

@@ -7,16 +7,40 @@ from __future__ import annotations
 
 import re
 
-_CELLS = re.compile(r"MSC|干细胞|間充質|间充质|细胞|細胞|stem cell", re.I)
+# a treatment given: a sentence that names one tells a study's result, not a population's statistic
+_TREATED = re.compile(r"MSC|干细胞|間充質|间充质|细胞|細胞|stem cell|移植|输注|注射|回输", re.I)
+
+# a notice that a study starts or recruits, not a study that was done
+RECRUITMENT = re.compile(r"(?:面向社会|公开|正在|现|现在|目前)招募|招募[^。]{0,24}(?:免费|志愿者)|免费接受"
+                         r"|启动[^。,，]{0,30}(?:临床研究|临床试验|研究项目|试验项目)|研究计划")
 
 # a candidate whose opening sentence says one of these is no study (a named rule each)
 CANDIDATE_REFUSALS: dict[str, re.Pattern[str]] = {
     "future_plan": re.compile(r"计划(?!书)(?:[于在将要]|开展|启动|进行|纳入|招募|联合|明年|今年|年内|中的)|筹备|即将|(?<!模)拟(?:开展|进行|启动|纳入|招募)|下一步|将于|将(?:联合|开展|启动)|预计\s*\d{4}\s*年|planned|will enrol", re.I),
+    "recruitment": RECRUITMENT,
     "animal_work": re.compile(r"大鼠|小鼠|裸鼠|家兔|兔模型|[犬猪羊]|猕猴|动物模型|模型中|模型上|造模|\d+\s*只(?!有)|\bin (?:rats|mice)\b|porcine|murine", re.I),
     "eligibility": re.compile(r"^\s*(?:纳入标准|排除标准|入选标准)"),
 }
 _POPULATION = re.compile(r"患病率|发病率|病死率|死亡率|生存率|感染者|约有|据统计|超过\s*\d+(?:\.\d+)?\s*[万亿]|\d+(?:\.\d+)?\s*[万亿]\s*(?:例|名|人)")
 _REVIEW_WORDS = re.compile(r"篇|项(?:研究|试验|RCT)|文献|数据库|检索|[Mm]eta|荟萃|系统评价")
+
+
+# a sentence of a document that says one of these is not about the document's own study
+SENTENCE_REFUSALS: dict[str, re.Pattern[str]] = {
+    "future": re.compile(r"计划(?!书)(?:[于在将要]|开展|启动|进行|纳入|招募|联合|明年|今年|年内|中的)|(?<!模)拟(?:开展|进行|启动|纳入|招募)|筹备|即将|将(?:于|联合|开展|启动|进行)|下一步|有待|仍需|尚需|还需"
+                         r"|未来|今后|预计\s*\d{4}|planned|will be"),
+    "recruitment": RECRUITMENT,
+    "animal": re.compile(r"大鼠|小鼠|裸鼠|家兔|兔模型|犬|猪|羊|猕猴|动物|模型中|模型上|造模|\d+\s*只(?!有)|in rats|in mice|porcine|murine"),
+    "population": re.compile(r"据统计|患病率|发病率|病死率|死亡率约|约有|感染者约|超过\s*\d+(?:\.\d+)?\s*[万亿]|\d+(?:\.\d+)?\s*[万亿]\s*(?:例|名|人)"),
+    "literature": re.compile(r"文献报道|研究表明|研究显示|有研究|既往研究|多项研究|荟萃分析|系统评价|综述|\[\d{1,3}(?:\s*[-–,]\s*\d{1,3})*\]"),
+    "criteria": re.compile(r"^\s*(?:\d[.\d]*\s*)?(?:纳入标准|排除标准|入选标准|inclusion criteria|exclusion criteria)", re.I),
+    "totals": re.compile(r"累计|已(?:为|服务|接诊)[^。]{0,10}\d+\s*余?(?:例|名|位|人)次?|首例"),
+}
+
+
+def sentence_refusal(sentence: str) -> str | None:
+    """The first reason a document's sentence is not about the document's own study, or None."""
+    return next((name for name, rx in SENTENCE_REFUSALS.items() if rx.search(sentence)), None)
 
 
 def candidate_refusal(opening: str, passage: str) -> str | None:
@@ -25,7 +49,7 @@ def candidate_refusal(opening: str, passage: str) -> str | None:
     for name, rx in CANDIDATE_REFUSALS.items():
         if rx.search(opening) and not (name == "eligibility" and _REVIEW_WORDS.search(passage)):
             return name
-    if _POPULATION.search(opening) and not _CELLS.search(opening):
+    if _POPULATION.search(opening) and not _TREATED.search(opening):
         return "population_statistic"
     return None
 

@@ -36,18 +36,28 @@ _AUTHOR = re.compile(
     r"|(?:(?:^|[,,。;;\s])[\u4e00-\u9fff]{1,3}|(?<![A-Za-z])[A-Z][A-Za-z'\-]+(?:\s[A-Z][A-Za-z'\-]+)?)\s?等"
     r"\s?(?:[((]\s*(?:19|20)\d\d\s*[))])?"  # "Lee等(2020)报告": a cited year between the authors and the verb
     r"(?=报道|报告|回顾|进行|开展|首次|率先|研究|发现|招募|比较|进一步|纳入|证实|描述|探讨|观察|评价|评估|分析|对比"
-    r"|总结|选取|选择|收集|应用|采用|使用|在)"
+    r"|总结|统计(?!学)|选取|选择|收集|应用|采用|使用|在)"
     # a lone author who studies a treatment: "艾某·某某对…进行了研究", "张某对…的疗效进行了观察"
     r"|(?:^|[,,。;;\s])[\u4e00-\u9fff·]{2,9}对[^。;;]{2,60}?进行了?(?:研究|观察|分析|评价|探讨)"
 )
 # the article's own study, told in the first person: "我们招募了18名…", "本研究共纳入…"
 _OWN = re.compile(r"(?:我们|本研究|本试验|本课题组|笔者|作者)(?:共|先后)?(?:招募|纳入|选取|收集|入组|选择|募集|收治)了?")
+# the reporting centre's own series ("本中心自2018年1月起,对23例…", "我院收治的40例…") is the
+# document's own study: it ends a cited study the introduction was telling
+_OWN_SERIES = re.compile(r"(?:本中心|本院|我院|我科|本科室)[^。;；]{0,20}?(?:招募|纳入|选取|收集|入组|选择|募集|收治|对\s*\d+\s*例)")
 _INSTITUTION = re.compile(
     r"(?:医院|大学|医学院|研究所|研究中心|医学中心|团队|课题组)[^,,。;;]{0,24}?(?:开展|报道|报告|发表|完成|进行|回顾)"
 )
 _DETERMINER = re.compile(
     r"(?<!第)(?<!之前的)(?<!上述的)(?<!上述)(?:一项|一个|另一项|另一个|另一)[^,,。;;]{0,30}?(?:研究|试验|实验|调查)"
 )
+# scholars named by their country or school: "意大利学者对55例…", "日本研究人员报告…" ("有学者" is generic)
+_SCHOLARS = re.compile(
+    r"(?<!有)(?<!部分)(?<!一些)(?<!不少)[\u4e00-\u9fff]{2,5}(?:学者|研究者|研究人员|科学家)"
+    r"(?=对|报道|报告|发现|开展|进行|在|将|纳入|招募|使用|采用|应用|统计|分析)"
+)
+# one of the trials an article counts off: "在第一项试验中…", "第二项试验是随机双盲试验"
+_ORDINAL_TRIAL = re.compile(r"第[一二三四五六七八九十\d]{1,2}项(?:临床)?(?:研究|试验|实验)")
 _REPORTED = re.compile(r"据报道|有报道|有研究(?:显示|表明|发现)|(?:个案|病例|個案)(?:报告|报道|報告|報道)")
 # a trial known by its acronym (e.g. "ABCDE研究", "XYZW试验"); disease and cell abbreviations
 # (``MSC研究``, ``COPD试验``) are not names
@@ -62,6 +72,7 @@ _MULTI_MARKER = re.compile(r"\[\d{1,3}\s*[-,,–]\s*\d{1,3}[^\]]*\]")
 _GENERIC = re.compile(
     r"注册|登记注册|clinicaltrials|项目|不等|范围|大量|多项|(?:I|II|Ⅰ|Ⅱ)期和(?:II|III|Ⅱ|Ⅲ)期"
     r"|有学者|一般认为"  # an unnamed scholar's view or received opinion, not a study
+    r"|(?:国内|国外|国际)(?:研究|学者)?[^,，。;；]{0,4}(?:已取得|取得了|尚无|尚未|较少|较多)"  # the state of a field
     r"|(?:需要|仍需|有待)(?:更多|更大|大样本|多中心)[^,,。;;]{0,20}(?:试验|研究)"  # future work, not a study
     r"|(?:未来|今后|将来)[^,,。;;]{0,4}(?:需要|仍需|有待|应当|应)[^。;;]{0,40}(?:试验|研究)"
 )
@@ -85,7 +96,7 @@ class ProseStudy:
     start: int
     end: int
     label: str
-    anchor_kind: str  # author | institution | heading | marker | determiner | reported | phase | review | dose
+    anchor_kind: str  # author | own | institution | scholars | ordinal | heading | marker | determiner | reported | region | phase | review | dose
     year_hint: int | None = None
     route_hint: str | None = None
     disease_hint: str | None = None  # the disease of the section heading the study sits under
@@ -162,7 +173,39 @@ def _sentences(line: _Line) -> list[tuple[int, int]]:
         s = e
     if s < line.end:
         out.append((s, line.end))
-    return [(a, b) for a, b in out if line.text[a - line.start : b - line.start].strip()]
+    spans = [(a, b) for a, b in out if line.text[a - line.start : b - line.start].strip()]
+    return [part for a, b in spans for part in _joined_studies(line.text, line.start, a, b)]
+
+
+# a clause that may open a second study in the same sentence: ",而意大利学者对55例…", ";另有X等…"
+_JOINING_CLAUSE = re.compile(r"[,，;；]\s*(?:而|另外|此外|另有|同时)?\s*")
+_CLAUSE_OPENERS = ("author", "scholars", "region", "institution")
+
+
+def _opens_study(clause: str) -> bool:
+    """The clause starts with a study's own anchor and counts its patients."""
+    head = clause[:40]
+    for kind, rx in (("author", _AUTHOR), ("scholars", _SCHOLARS), ("region", _REGION), ("institution", _INSTITUTION)):
+        m = rx.search(head)
+        if m and kind in _CLAUSE_OPENERS and len(head[: m.start()].strip(",，;； ")) <= 2:
+            return bool(find_counts(clause[: _SENTENCE_END.search(clause + "。").start()]))
+    return False
+
+
+def _joined_studies(line_text: str, offset: int, a: int, b: int) -> list[tuple[int, int]]:
+    """Two studies told in one sentence ("X等报告32例…,而意大利学者对55例…"): a clause that opens
+    a study of its own, after one that counted patients, starts a second sentence."""
+    sentence = line_text[a - offset : b - offset]
+    if anchor_of(sentence) is None:
+        return [(a, b)]
+    out, start = [], a
+    for m in _JOINING_CLAUSE.finditer(sentence):
+        cut = a + m.end()
+        if _opens_study(sentence[m.end() :]) and find_counts(line_text[start - offset : a + m.start() - offset]):
+            out.append((start, cut))
+            start = cut
+    out.append((start, b))
+    return out
 
 
 def _trim(s: str) -> str:
@@ -182,6 +225,8 @@ def anchor_of(sentence: str) -> tuple[str, str] | None:
         ("determiner", _DETERMINER),
         ("reported", _REPORTED),
         ("region", _REGION),
+        ("scholars", _SCHOLARS),
+        ("ordinal", _ORDINAL_TRIAL),
         ("phase", _PHASE_STUDY),
     ):
         m = rx.search(sentence)
@@ -393,7 +438,7 @@ def _read_sentence(r: _Reader, li: int, a: int, b: int) -> None:
         r.studies.extend(survey)
         r.current = None
         return  # the previous sentence and year stay as they were
-    if r.current is not None and ends_a_study(sentence):
+    if r.current is not None and (ends_a_study(sentence) or _OWN_SERIES.search(sentence)):
         r.current = None
     anchor = _opening_anchor(r.text, sentence, r.current)
     year = fields.year(sentence)

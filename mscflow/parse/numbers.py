@@ -272,7 +272,7 @@ _UNIT_MONTHS = {"年": 12.0, "年半": 18.0, "个月": 1.0, "個月": 1.0, "月"
 _SPREAD = rf"(?P<spread>\s*[(（]\s*{NUM}\s*[{DASH}，,]\s*(?P<hi>{NUM})\s*[)）]|\s*±\s*{NUM}\s*[)）]?)?"
 _DUR = re.compile(
     rf"(?P<a>{NUM}|{CN_NUM}|半)(?:\s*[{DASH}]\s*(?P<b>{NUM}|{CN_NUM}))?{_SPREAD}\s*(?:多)?\s*"
-    r"(?P<u>个月|個月|年(?!\d|[零〇一二三四五六七八九十]+月)|周|週|星期|天|日(?!期))"
+    r"(?P<u>个月|個月|年(?!\d|[零〇一二三四五六七八九十]+月)|周(?!期)|週(?!期)|星期|天|日(?!期))"  # 周期: cycles
 )
 _YEAR_AT = re.compile(r"(?:19|20)\d\d\s*$")
 
@@ -320,6 +320,9 @@ _EN_UNIT = {"day": "d", "days": "d", "d": "d", "week": "wk", "weeks": "wk", "wk"
             "yr": "yr", "yrs": "yr", "y": "yr"}
 
 
+_DISTANCE_BEFORE = re.compile(r"距离|距離|行走|步行|长度|長度|身高|高度|跑")
+
+
 def _english_durations(text: str, found: list[Duration]) -> list[Duration]:
     """``12 wk``, ``3 mo``, ``2 yr``, ``28 d``, ``24 weeks`` (English units, as tables and
     abstracts write them); a bare ``m`` only right after the digits (``10 m`` is a distance)."""
@@ -329,8 +332,9 @@ def _english_durations(text: str, found: list[Duration]) -> list[Duration]:
         if any(a < m.end() and m.start() < b for a, b in taken):
             continue
         unit = m.group("u").lower()
-        if unit == "m" and (m.group().rstrip()[-2:-1].isspace() or m.group("spread")):
-            continue  # "10 m", "(345±76)m" are metres walked; months written "m" touch their number
+        if unit == "m" and (m.group().rstrip()[-2:-1].isspace() or m.group("spread")
+                            or _DISTANCE_BEFORE.search(text[max(0, m.start() - 20) : m.start()])):
+            continue  # "10 m", "(345±76)m", "行走距离由50m延长到120m" are metres walked
         value = max(float(m.group("a")), float(m.group("b") or 0), float(m.group("hi") or 0))
         out.append(Duration(round(value * _ENGLISH_UNIT_MONTHS[_EN_UNIT[unit]], 2), m.start(), m.end()))
     return out

@@ -96,8 +96,10 @@ def test_durations(text, months):
     assert [d.months for d in find_durations(text)] == [pytest.approx(m, abs=0.01) for m in months]
 
 
-def test_metres_walked_with_their_sd_are_not_months():
+def test_metres_walked_and_treatment_cycles_are_not_durations():
     assert find_durations("6 min步行距离[(345±76)m比(286±104)m]") == []
+    assert find_durations("行走距离由术前的50m延长到120m") == []
+    assert find_durations("动员干细胞治疗2-3周期后") == []
 
 
 def test_calendar_dates_are_not_durations():

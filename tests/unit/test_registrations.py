@@ -136,3 +136,4 @@ def test_a_header_word_for_two_roles_takes_the_free_one():
 
     assert header_roles(["地位", "状况"]) == ("status", "condition")
     assert header_roles(["状况", "条件"]) == ("status", "condition")
+    assert header_roles(["试验现状", "适应症"]) == ("status", "condition")  # a registry page's key|value entry

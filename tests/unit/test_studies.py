@@ -206,7 +206,12 @@ def test_fullwidth_punctuation_reads_like_halfwidth():
     ("text", "months"),
     [("本文总结了20年来的研究成果,随访48周", 11.05),  # the field's history is not a follow-up
      ("患者病程(6.2±3.1)年,中位随访时间18(6~36)个月", 36),  # an illness duration with its SD is not either
-     ("近10年以来共收治", None)],
+     ("近10年以来共收治", None),
+     # how long the illness has lasted or when it began
+     ("陈女士被膝关节炎困扰了近10年,一个月后随访", 1), ("中风时间最长已经五年,最短也有八个月", None),
+     ("4个月前因脑出血入院,治疗后随访1个月", 1), ("随访时间最长5年", 60),
+     ("停经时间平均2.7年(范围0.8至6.1年)。全部病人皆完成12个月追踪", 12),
+     ("以前脚上的溃疡一年多都不见好,所有患者随访6个月", 6), ("54名中风病人(中风后3个月到5年),随访90天", 2.96)],
 )
 def test_follow_up_is_the_patients_follow_up(text, months):
     got = fields.follow_up(text)
@@ -238,3 +243,75 @@ def test_taiwan_writes_msc_as_interstitial_stem_cells():
 )
 def test_reinfusion_says_autologous_only_of_the_patients_own_tissue(text, donor):
     assert fields.donor(text) == donor
+
+
+@pytest.mark.parametrize(
+    ("text", "phase"),
+    [("病患的关节退化为二到三期,接受干细胞注射", None), ("纳入III期压疮患者20例", None),
+     ("MSC-HF试验为II期随机双盲安慰剂对照研究", "II"), ("一项I期剂量递增临床试验", "I"), ("I/IIa期", "I/II")],
+)
+def test_a_disease_stage_is_not_a_trial_phase(text, phase):
+    assert fields.phase(text) == phase
+
+
+def test_taiwan_and_haemorrhage_disease_terms():
+    assert fields.disease_codes("針對退化性關節的問題") == ["osteoarthritis"]
+    assert fields.disease_codes("脑出血患者") == ["stroke"]
+
+
+@pytest.mark.parametrize(
+    ("text", "route"),
+    [("行腹腔干、肝动脉、脾动脉造影,经导管注入胰周动脉", "intra_arterial"),  # angiography is not the route
+     ("同时行经颈静脉肝内门体分流术和自体骨髓干细胞移植", None),  # nor is a TIPS
+     ("下肢肌肉局部注射", "intramuscular"), ("以自体脂肪干细胞脑部移植治疗", "intracerebral")],
+)
+def test_route_is_how_the_cells_went_in(text, route):
+    assert fields.route(text) == route
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["某医院启动干细胞治疗肝硬化临床研究\n6月17日,该院正式启动脐带间充质干细胞治疗肝硬化临床研究项目,"
+     "并面向社会招募80名肝硬化患者免费接受干细胞治疗。\n",
+     "医院与公司签署合作意向书,双方将在完成第一期人体试验研究计划之后,招募30名患者进行第二期试验。\n"],
+)
+def test_a_launch_or_a_recruitment_notice_is_no_study(text):
+    assert _extract(text) == []
+
+
+def test_two_studies_in_one_sentence_and_counted_off_trials_are_each_a_study():
+    joined = ("Lowe等报告32例急性髓细胞白血病在初次缓解期进行自体骨髓移植,3年无复发生存率35%,"
+              "而意大利学者对55例急性粒细胞白血病也进行自体骨髓移植,8年生存率49%。\n"
+              "Cahn等统计了111例50岁以上的患者接受自体骨髓移植的疗效,其4年无白血病生存率34%。\n")
+    assert [r["n_total"] for r in _extract(joined)] == [32, 55, 111]
+    counted = ("两项人类试验是为了验证安全性。\n在第一项试验中,15名体弱的患者接受了骨髓间充质干细胞输注,"
+               "六个月后所有患者都改善了。第二项试验是随机双盲试验,30名病人分成三组,第一组接受1亿MSC,第二组2亿,第三组是安慰剂。\n")
+    first, second = _extract(counted)
+    assert (first["n_total"], first["design"]) == (15, "single_arm") and second["design"] == "rct"
+    # a statistics method list is no author
+    assert _extract("采用卡方检验、Kaplan-Meier等统计学方法分析。\n") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "n_total"),
+    [("自体骨髓干细胞移植治疗严重下肢缺血\n目的:观察疗效。方法:应用自体骨髓干细胞移植治疗42例严重慢性下肢缺血性疾病,"
+      "随访6个月。结果:疼痛缓解率85%。\n", 42),
+     ("干细胞治疗中风获突破\n研究团队共收集六名中风患者,以自体干细胞直接注射入脑部,半年后五名患者改善。\n", 6),
+     ("膝关节退化有新解\n武阿姨(化名)今年60岁,膝盖疼痛多年,接受了自体脂肪间充质干细胞关节腔注射,三个月后疼痛明显减轻。\n", 1),
+     # the centre's own series after an introduction that cites others' work
+     ("肛瘘手术趋向微创化[3]。其中干细胞移植是目前研究热点,国外研究已取得良好疗效。"
+      "本中心自2018年1月起,对23例复杂性肛瘘患者进行自体脂肪干细胞移植治疗,结果报告如下。\n", 23)],
+)
+def test_a_pages_own_study_in_the_forms_news_and_abstracts_use(text, n_total):
+    [rec] = _extract(text)
+    assert rec["n_total"] == n_total
+
+
+def test_more_genre_forms_of_donor_arms_and_year():
+    from mscflow.extract.document_study import document_year
+
+    assert fields.donor("接受了年龄在20到45岁的捐赠者所捐赠骨髓中提取的MSC") == "allogeneic"
+    c = fields.counts("25例脑瘫患儿被随机分入实验组和对照组,实验组接受干细胞移植")
+    assert c.n_total == 25 and c.n_control is None
+    assert document_year("对17例RA患者进行治疗。", "10.3969/j.issn.1000-484X.2010.07.019\n正文") == 2010
+    assert document_year("对17例患者进行治疗。", "2010-09-30(首次上网日期)\n2025年5月19日,记者获悉") is None

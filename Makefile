@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export DAGSTER_HOME ?= $(CURDIR)/.dagster
 
-.PHONY: run test dev lint bench lock clean
+.PHONY: run test dev lint bench lock clean duckdb1
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PY) -m venv $(VENV)
@@ -21,9 +21,14 @@ run: $(STAMP)  ## materialize every asset from seeds/ and publish data/mscflow.d
 test: $(STAMP)  ## the whole test suite (prints the extraction scores)
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
-dev: $(STAMP)  ## Dagster UI + daemon: sensors, schedules and automation are live
-	$(BIN)/python -c "from mscflow.cli.runner import ensure_dagster_home; ensure_dagster_home()"
-	$(BIN)/dagster dev -w workspace.yaml
+# `make dev PORT=3100` (or MSCFLOW_PORT): the UI on that port, the data folder (evidence report,
+# Data Docs) on the next one. Ctrl-C stops every process it started (mscflow/cli/dev.py).
+PORT ?=
+dev: $(STAMP)  ## dg dev (UI + daemon: sensors and schedules live) and the report/Data Docs server
+	$(if $(PORT),MSCFLOW_PORT=$(PORT)) $(BIN)/python -m mscflow.cli.dev
+
+duckdb1:  ## a DuckDB 1.x client in .venv-duckdb1/ (the test suite makes it on first use too)
+	$(PY) -m venv .venv-duckdb1 && .venv-duckdb1/bin/python -m pip install --quiet duckdb==1.1.3
 
 lint: $(STAMP)
 	$(BIN)/ruff check mscflow tests

@@ -26,10 +26,12 @@ ENVIRONMENT: dict[str, tuple[str, str]] = {
     "MSCFLOW_MAX_FILE_BYTES": (str(5 * 1024 * 1024), "larger seed files are quarantined as too_large"),
     "MSCFLOW_OPENCC_CONFIG": ("t2s", "OpenCC conversion to simplified Chinese"),
     "MSCFLOW_VOCAB_DIR": (str(ASSETS_DIR / "vocab"), "controlled vocabularies (YAML)"),
-    "MSCFLOW_SENSOR_INTERVAL": ("30", "seconds between seed-folder sensor ticks"),
-    "MSCFLOW_AUTOMATION_INTERVAL": ("30", "seconds between warehouse automation evaluations"),
+    "MSCFLOW_SENSOR_INTERVAL": ("5", "seconds between seed-folder sensor ticks"),
+    "MSCFLOW_AUTOMATION_INTERVAL": ("5", "seconds between checks for finished document runs (the warehouse follows them)"),
     "MSCFLOW_REBUILD_CRON": ("0 3 * * *", "cron of the daily full rebuild"),
     "MSCFLOW_LOG_LEVEL": ("WARNING", "Dagster console log level of CLI runs"),
+    "MSCFLOW_FILES_URL": ("", "base URL under which the data folder is served (`make dev` serves it); empty: file:// links in the UI"),
+    "MSCFLOW_PORT": ("3000", "port of the Dagster UI started by `make dev` (the data folder is served on the next port)"),
     "DAGSTER_HOME": (str(PROJECT_ROOT / ".dagster"), "Dagster instance shared by the CLI and `make dev`"),
 }
 
@@ -46,10 +48,22 @@ class Settings:
     warehouse_path: Path
     max_file_bytes: int = 5 * 1024 * 1024
     opencc_config: str = "t2s"
-    sensor_interval: int = 30
-    automation_interval: int = 30
+    sensor_interval: int = 5
+    automation_interval: int = 5
     rebuild_cron: str = "0 3 * * *"
     log_level: str = "WARNING"
+    files_url: str = ""
+
+    def url_of(self, path: Path) -> str:
+        """A link to a file of the data folder: under ``files_url`` when the folder is served,
+        else a file:// URL."""
+        path = Path(path).resolve()
+        if self.files_url:
+            try:
+                return self.files_url.rstrip("/") + "/" + path.relative_to(self.data_dir.resolve()).as_posix()
+            except ValueError:
+                pass
+        return path.as_uri()
 
     @property
     def data_dir(self) -> Path:
@@ -71,6 +85,11 @@ class Settings:
         """Great Expectations Data Docs."""
         return self.data_dir / "quality"
 
+    @property
+    def report_path(self) -> Path:
+        """The evidence report: one self-contained HTML page (and its preview PNG beside it)."""
+        return self.data_dir / "report" / "evidence_report.html"
+
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Settings from the environment (or the mapping given), defaults for what is unset."""
@@ -87,6 +106,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         automation_interval=int(get("MSCFLOW_AUTOMATION_INTERVAL")),
         rebuild_cron=get("MSCFLOW_REBUILD_CRON"),
         log_level=get("MSCFLOW_LOG_LEVEL"),
+        files_url=get("MSCFLOW_FILES_URL"),
     )
 
 

@@ -111,12 +111,11 @@ def materialize_documents(instance: dg.DagsterInstance, defs: dg.Definitions, ke
                           summary: RunSummary, progress: Callable[[str], None] = _quiet) -> None:
     if not keys:
         return
-    doc_assets = [a for a in defs.assets if _is_document_asset(a)]
+    job = defs.resolve_job_def("documents_job")  # a named job, as the sensor's runs
     for tags in document_run_tags(instance, keys):
         progress(f"documents {tags[RANGE_START]} .. {tags[RANGE_END]}: ingest, clean, extract ...")
-        result = dg.materialize(
-            doc_assets, instance=instance, resources=defs.resources, raise_on_error=False,
-            run_config=_quiet_config(settings), tags=_run_tags(tags),
+        result = job.execute_in_process(
+            instance=instance, raise_on_error=False, run_config=_quiet_config(settings), tags=_run_tags(tags),
         )
         summary.run_ids.append(result.run_id)
         if not result.success:
@@ -127,13 +126,11 @@ def materialize_documents(instance: dg.DagsterInstance, defs: dg.Definitions, ke
 def materialize_warehouse(instance: dg.DagsterInstance, defs: dg.Definitions, settings: Settings,
                           summary: RunSummary, progress: Callable[[str], None] = _quiet) -> None:
     others = [a for a in (defs.assets or []) if not _is_document_asset(a)]
-    checks = list(defs.asset_checks or [])
     if not others:
         return
-    progress("warehouse: land, build models, quality gate, publish ...")
-    result = dg.materialize(
-        [*others, *checks], instance=instance, resources=defs.resources, raise_on_error=False,
-        run_config=_quiet_config(settings), tags=_run_tags(),
+    progress("warehouse: land, build models, quality gate, publish, evidence report ...")
+    result = defs.resolve_job_def("warehouse_job").execute_in_process(
+        instance=instance, raise_on_error=False, run_config=_quiet_config(settings), tags=_run_tags(),
     )
     summary.run_ids.append(result.run_id)
     # published only when the publish asset itself materialized (it runs after the gate)

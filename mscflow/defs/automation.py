@@ -1,5 +1,12 @@
 """Refreshes that run by themselves: a sensor on seeds/, a daily safety-net schedule, and
-the jobs they launch. Warehouse assets follow document runs through declarative automation."""
+the jobs they launch. The seed sensor and the daily rebuild launch ``refresh_job``: the batch's
+documents and then the warehouse in one run. A run that updated documents by itself (a UI
+materialization of the document assets, ``documents_job``) is followed by one ``warehouse_job``
+run (``warehouse_after_documents``); the CLI's runs are not followed, since the CLI builds the
+warehouse itself: there is never a second warehouse run.
+
+Both jobs run in one process (``in_process_executor``): a warehouse rebuild is a few seconds of
+DuckDB and Great Expectations work, and a subprocess per step would cost more than the work."""
 
 import hashlib
 import json
@@ -23,30 +30,59 @@ SETTINGS = load_settings()  # intervals and cron are fixed when the definitions 
 
 DOCUMENT_GROUPS = ("ingest", "extract")
 
+DOCUMENTS = dg.AssetSelection.groups(*DOCUMENT_GROUPS)
+# a failed document step (a file changing under the reader, a full disk freed) is tried again
+DOCUMENT_RETRY = dg.RetryPolicy(max_retries=2, delay=5, backoff=dg.Backoff.EXPONENTIAL)
+
 documents_job = dg.define_asset_job(
     "documents_job",
-    selection=dg.AssetSelection.groups(*DOCUMENT_GROUPS),
-    description="Ingest, clean and extract the selected seed documents (one run per batch).",
+    selection=DOCUMENTS,
+    executor_def=dg.in_process_executor,
+    op_retry_policy=DOCUMENT_RETRY,
+    description="Ingest, clean and extract the selected seed documents (one run per batch; a failed "
+    "step is retried twice).",
 )
 warehouse_job = dg.define_asset_job(
     "warehouse_job",
-    selection=dg.AssetSelection.all() - dg.AssetSelection.groups(*DOCUMENT_GROUPS),
-    description="Build the warehouse from the stage, run the quality gate, publish, marts.",
+    selection=dg.AssetSelection.all() - DOCUMENTS,
+    executor_def=dg.in_process_executor,
+    description="Land the store, build the SQL models, run the quality gate, publish, draw the evidence report.",
+)
+# What the seed sensor and the daily rebuild launch: the documents of one batch and then the
+# warehouse, in one run (one process start, one code load), so an edit is published quickly.
+refresh_job = dg.define_asset_job(
+    "refresh_job",
+    selection=dg.AssetSelection.all(),
+    executor_def=dg.in_process_executor,
+    op_retry_policy=DOCUMENT_RETRY,
+    description="Ingest, clean and extract the batch's seed documents, then build, gate and publish the "
+    "warehouse and draw the evidence report: one run per batch of seed changes.",
 )
 
 
-warehouse_automation = dg.AutomationConditionSensorDefinition(
-    "warehouse_automation",
-    target=dg.AssetSelection.all() - dg.AssetSelection.groups(*DOCUMENT_GROUPS),
-    default_status=dg.DefaultSensorStatus.RUNNING,
+@dg.run_status_sensor(
+    run_status=dg.DagsterRunStatus.SUCCESS,
+    request_job=warehouse_job,
     minimum_interval_seconds=SETTINGS.automation_interval,
-    description="Evaluates the warehouse assets' automation conditions: after documents update, "
-    "rebuild, gate and publish the warehouse. On by default, so `make dev` needs no clicks.",
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="After a run that updated documents by itself succeeds (documents_job, a UI "
+    "materialization of the document assets), rebuild, gate and publish the warehouse: one "
+    "warehouse_job run. refresh_job runs (the seed sensor's, the daily rebuild's) hold the warehouse "
+    "already, and runs started by the CLI are skipped: the CLI builds the warehouse itself.",
 )
+def warehouse_after_documents(context: dg.RunStatusSensorContext):
+    run = context.dagster_run
+    if run.job_name in (warehouse_job.name, refresh_job.name) or run.tags.get("mscflow/trigger") == "cli":
+        return dg.SkipReason(f"run {run.run_id[:8]} ({run.job_name}) is not one to follow")
+    document_keys = DOCUMENTS.resolve(context.repository_def.asset_graph) if context.repository_def else set()
+    if run.asset_selection is not None and not (set(run.asset_selection) & set(document_keys)):
+        return dg.SkipReason(f"run {run.run_id[:8]} updated no document asset")
+    return dg.RunRequest(run_key=f"wh-after-{run.run_id}",
+                         tags={"mscflow/trigger": "documents_run", "mscflow/after_run": run.run_id})
 
 
 @dg.sensor(
-    jobs=[documents_job, warehouse_job],
+    jobs=[refresh_job, warehouse_job],
     minimum_interval_seconds=SETTINGS.sensor_interval,
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="Watches seeds/: new or changed files get a partition and one run for the whole "
@@ -63,7 +99,7 @@ def seed_files_sensor(context: dg.SensorEvaluationContext, mscflow: MscflowConfi
     cursor = json.dumps(current, sort_keys=True)
     run_key = cursor_digest(cursor)
     requests = [
-        dg.RunRequest(job_name=documents_job.name, tags={**tags, "mscflow/trigger": "seed_sensor"},
+        dg.RunRequest(job_name=refresh_job.name, tags={**tags, "mscflow/trigger": "seed_sensor"},
                       run_key=f"docs-{run_key}-{tags[RANGE_START]}-{tags[RANGE_END]}")
         for tags in document_run_tags(context.instance, changes.to_process)
     ]
@@ -80,10 +116,10 @@ def cursor_digest(cursor: str) -> str:
 
 @dg.schedule(
     cron_schedule=SETTINGS.rebuild_cron,
-    job=documents_job,
+    job=refresh_job,
     default_status=dg.DefaultScheduleStatus.RUNNING,
-    description="Daily safety net: re-process every seed document; the warehouse rebuild, "
-    "gate and publish follow through automation.",
+    description="Daily safety net: re-process every seed document, then rebuild, gate and publish "
+    "the warehouse (one refresh_job run).",
 )
 def daily_rebuild_schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest | dg.SkipReason:
     keys = context.instance.get_dynamic_partitions(seed_documents.name)
@@ -94,5 +130,5 @@ def daily_rebuild_schedule(context: dg.ScheduleEvaluationContext) -> dg.RunReque
 
 @dg.definitions
 def automation() -> dg.Definitions:
-    return dg.Definitions(jobs=[documents_job, warehouse_job], sensors=[seed_files_sensor, warehouse_automation],
+    return dg.Definitions(jobs=[documents_job, warehouse_job, refresh_job], sensors=[seed_files_sensor, warehouse_after_documents],
                           schedules=[daily_rebuild_schedule])

@@ -2,7 +2,9 @@
 
 import dagster as dg
 import pandas as pd
+import pyarrow.parquet as pq
 
+from mscflow import store
 from mscflow.contracts import Contract
 
 OWNERS = ["team:mscflow"]
@@ -35,7 +37,9 @@ def frames_metadata(
     its document, on its own materialization.
 
     Returns the run-level totals for the Output (a single-run backfill materializes many
-    partitions in one step)."""
+    partitions in one step): the rows of this run and of the whole table (every stored
+    document's rows once this run's are stored). A partition's ``dagster/row_count`` is its
+    document's; the table's is ``rows_in_table`` here and ``dagster/row_count`` on core.<table>."""
     for key, frame in frames.items():
         preview = frame[list(contract.preview)] if contract.preview and len(frame) else frame
         text = preview.head(8).to_markdown(index=False) if len(preview) else "_no rows_"
@@ -49,4 +53,25 @@ def frames_metadata(
             meta["extraction_error"] = dg.MetadataValue.md(f"```\n{error}\n```")
             context.log.error(f"{key}: extraction failed, document left without rows: {error.splitlines()[0]}")
         context.add_asset_metadata(meta, asset_key=asset_key, partition_key=key)
-    return {"rows_in_run": int(sum(len(f) for f in frames.values())), "documents_in_run": len(frames)}
+    in_run = int(sum(len(f) for f in frames.values()))
+    totals = {"rows_in_run": in_run, "documents_in_run": len(frames)}
+    table = asset_key or context.asset_key.path[-1]
+    store_dir = _store_dir(context)
+    if store_dir is not None:
+        totals["rows_in_table"] = in_run + _stored_rows(store_dir, table, exclude=set(frames))
+    return totals
+
+
+def _store_dir(context: dg.AssetExecutionContext):
+    try:
+        return context.resources.mscflow.settings().store_dir
+    except (AttributeError, dg.DagsterInvariantViolationError):
+        return None
+
+
+def _stored_rows(store_dir, table: str, exclude: set[str]) -> int:
+    """Rows stored for ``table`` by documents other than ``exclude`` (read from Parquet footers)."""
+    skip = {store.store_file(store_dir, table, k) for k in exclude}
+    folder = store_dir / table
+    files = [f for f in folder.glob("*.parquet") if f not in skip] if folder.is_dir() else []
+    return int(sum(pq.read_metadata(f).num_rows for f in files))

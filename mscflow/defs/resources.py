@@ -35,6 +35,7 @@ class MscflowConfig(dg.ConfigurableResource):
             automation_interval=base.automation_interval,
             rebuild_cron=base.rebuild_cron,
             log_level=base.log_level,
+            files_url=base.files_url,
         )
 
 

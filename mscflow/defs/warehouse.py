@@ -6,6 +6,8 @@ writer of the build file shares the ``duckdb_build`` pool (DuckDB allows one wri
 the gate checks the BUILD file and blocks ``published_warehouse``, which publishes atomically.
 """
 
+import base64
+import inspect
 from pathlib import Path
 
 import dagster as dg
@@ -14,7 +16,7 @@ from mscflow.contracts import WAREHOUSE_TABLES
 from mscflow.ingest import list_seeds
 from mscflow.warehouse.build import build_path, connect, land, published_counts, run_model
 from mscflow.warehouse.gate import run_gate
-from mscflow.warehouse.models import LANDING, Model, discover_models
+from mscflow.warehouse.models import LANDING, Model, discover_models, staging_sql
 from mscflow.warehouse.publish import publish_if_gated
 
 from .metadata import OWNERS
@@ -25,8 +27,24 @@ KINDS = {"duckdb", "sql"}
 LANDING_KEY = dg.AssetKey("warehouse_landing")
 # the document assets whose stored Parquet the landing reads: one per warehouse table
 STORE_ASSETS = list(WAREHOUSE_TABLES)
-AUTOMATION = dg.AutomationCondition.eager()
 MODELS = discover_models()
+
+
+def code_references(*refs: tuple[Path | str, int, str]) -> dict:
+    """``dagster/code_references``: the UI's links to the Python and SQL behind an asset."""
+    return {"dagster/code_references": dg.CodeReferencesMetadataValue(code_references=[
+        dg.LocalFileCodeReference(file_path=str(path), line_number=line, label=label) for path, line, label in refs])}
+
+
+def _line(fn) -> int:
+    return inspect.getsourcelines(fn)[1]
+
+
+REPORT_SOURCE = Path(__file__).resolve().parents[1] / "report" / "evidence.py"  # imported when it runs (matplotlib)
+
+
+def _line_of(path: Path, text: str) -> int:
+    return next((i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if line.startswith(text)), 1)
 
 
 def model_key(relation: str) -> dg.AssetKey:
@@ -35,17 +53,21 @@ def model_key(relation: str) -> dg.AssetKey:
     return LANDING_KEY if schema == LANDING else dg.AssetKey([schema, name])
 
 
-def relation_metadata(path: Path, relation: str, rows: int) -> dict:
-    """Column schema with the warehouse's own comments, row count and where the table lives."""
+def relation_metadata(path: Path, relation: str, rows: int, con=None) -> dict:
+    """Column schema with the warehouse's own comments, row count and where the table lives
+    (read through ``con`` when given, else from the file opened read-only)."""
     schema, name = relation.split(".", 1)
-    with connect(path, read_only=True) as con:
-        cols = con.execute(
-            "SELECT column_name, data_type, comment FROM duckdb_columns() "
-            "WHERE schema_name = ? AND table_name = ? ORDER BY column_index", [schema, name]).fetchall()
+    query = ("SELECT column_name, data_type, comment FROM duckdb_columns() "
+             "WHERE schema_name = ? AND table_name = ? ORDER BY column_index")
+    if con is None:
+        with connect(path, read_only=True) as own:
+            cols = own.execute(query, [schema, name]).fetchall()
+    else:
+        cols = con.execute(query, [schema, name]).fetchall()
     return {
         "dagster/column_schema": dg.TableSchema(
             columns=[dg.TableColumn(c, t, description=m or "") for c, t, m in cols]),
-        "dagster/row_count": rows,
+        "dagster/row_count": rows,  # the whole table (a model is rebuilt whole)
         "dagster/relation_identifier": f"{path.stem}.{relation}",
         "build_file": dg.MetadataValue.path(str(path)),
     }
@@ -58,7 +80,6 @@ def relation_metadata(path: Path, relation: str, rows: int) -> dict:
     kinds={"duckdb", "parquet"},
     owners=OWNERS,
     pool=POOL,
-    automation_condition=AUTOMATION,
     description="A fresh build file holding every stored table (all current documents' "
     "Parquet files) as landing.<table>. Starts each warehouse build.",
 )
@@ -74,49 +95,62 @@ def warehouse_landing(context: dg.AssetExecutionContext, mscflow: MscflowConfig)
     })
 
 
-def model_asset(model: Model) -> dg.AssetsDefinition:
-    """One asset per SQL model: create the view/table and its comments in the build file."""
-
-    @dg.asset(
+def model_spec(model: Model) -> dg.AssetSpec:
+    """One asset per SQL model (its key, the deps its SQL reads, its header as description)."""
+    return dg.AssetSpec(
         key=model_key(model.relation),
         deps=sorted({model_key(d) for d in model.deps}, key=lambda k: k.to_user_string()),
         group_name=f"warehouse_{model.layer}",
         kinds=KINDS,
         owners=OWNERS,
-        pool=POOL,
-        automation_condition=AUTOMATION,
         description=model.description,
         metadata={"sql": dg.MetadataValue.md(f"```sql\n{model.sql.strip()}\n```"),
-                  "sql_file": dg.MetadataValue.path(str(model.path or "generated from mscflow/contracts"))},
+                  "sql_file": dg.MetadataValue.path(str(model.path or "generated from mscflow/contracts")),
+                  **code_references(*([(model.path, 1, "SQL model")] if model.path else
+                                      [(Path(inspect.getsourcefile(staging_sql)), _line(staging_sql),
+                                        "staging SQL, generated from the contract")]))},
     )
-    def _model(context: dg.AssetExecutionContext, mscflow: MscflowConfig) -> dg.MaterializeResult:
-        path = build_path(mscflow.settings())
-        if not path.exists():
-            raise dg.Failure(f"no build file at {path}: materialize warehouse_landing first")
-        with connect(path) as con:
-            rows = run_model(con, model)
-        return dg.MaterializeResult(metadata=relation_metadata(path, model.relation, rows))
-
-    return _model
 
 
-model_assets = [model_asset(m) for m in MODELS]
+MODEL_BY_KEY = {model_key(m.relation): m for m in MODELS}
+
+
+# Every SQL model is its own asset, and they are built in one step (DuckDB runs each in
+# milliseconds; a step per model cost more than the work). A subset can be materialized alone.
+@dg.multi_asset(specs=[model_spec(m) for m in MODELS], can_subset=True, pool=POOL, name="warehouse_models")
+def warehouse_models(context: dg.AssetExecutionContext, mscflow: MscflowConfig):
+    """Create each selected model's view or table and its comments in the build file, in
+    dependency order; each model's materialization carries its column schema and row count."""
+    path = build_path(mscflow.settings())
+    if not path.exists():
+        raise dg.Failure(f"no build file at {path}: materialize warehouse_landing first")
+    selected = [m for m in MODELS if model_key(m.relation) in context.selected_asset_keys]
+    with connect(path) as con:
+        built = [(model, run_model(con, model)) for model in selected]  # MODELS is in dependency order
+        results = [dg.MaterializeResult(asset_key=model_key(m.relation), metadata=relation_metadata(path, m.relation, n, con))
+                   for m, n in built]
+    yield from results
+
+
+model_assets = [warehouse_models]
 GATED = [m for m in MODELS if m.layer in ("core", "marts")]
 GATE_CHECK = "quality_gate"
 
 
-# One gate run covers every table (one GX import, one Data Docs site), so it runs after the
-# marts. Its specs on the marts are blocking, which orders published_warehouse after it; a
-# blocking spec on a core table would make the marts wait for a check that waits for them (a
-# cycle), so core specs are non-blocking and any failure also fails the step, which stops the
-# publish all the same.
+# One gate run covers every table (one GX import, one Data Docs site). It runs after the
+# warehouse_models step, which builds core and marts together, and every spec is blocking: a
+# failed suite on any core table or mart stops everything downstream in the run, the publish
+# and the report included (and the step fails, so the CLI says "not published").
+def _gate_spec(m: Model) -> dg.AssetCheckSpec:
+    return dg.AssetCheckSpec(
+        GATE_CHECK, asset=model_key(m.relation), blocking=True,
+        description="pandera + Great Expectations suite of this table in the build file. Blocking: when "
+        "it fails, published_warehouse and evidence_report do not run and the published file stays as it was.",
+        metadata={"stops_publish": True, "runs_after": "every core table and mart (one gate run)"})
+
+
 @dg.multi_asset_check(
-    specs=[
-        dg.AssetCheckSpec(GATE_CHECK, asset=model_key(m.relation), blocking=m.layer == "marts",
-                          description="pandera + Great Expectations suite of this table in the build "
-                          "file; any failed gate check stops the publish")
-        for m in GATED
-    ],
+    specs=[_gate_spec(m) for m in GATED],
     pool=POOL,
     description="The quality gate on the build file: every core and mart table's suite "
     "(unique ids, not-null keys, vocabulary codes, ranges, referential integrity, row-count "
@@ -127,7 +161,7 @@ def warehouse_quality_gate(context: dg.AssetCheckExecutionContext, mscflow: Mscf
     seeds = set(list_seeds(settings.seeds_dir).names) if settings.seeds_dir.is_dir() else None
     report = run_gate(build_path(settings), settings.quality_dir, log=context.log.info,
                       published=settings.warehouse_path, seeds=seeds)
-    docs = str(report.data_docs_index) if report.data_docs_index else ""
+    docs = settings.url_of(report.data_docs_index) if report.data_docs_index else ""
     for m in GATED:
         outcomes = report.for_relation(m.relation)
         failed = [o for o in outcomes if not o.passed]
@@ -139,11 +173,11 @@ def warehouse_quality_gate(context: dg.AssetCheckExecutionContext, mscflow: Mscf
                 "checks_run": len(outcomes),
                 "failures": dg.MetadataValue.md(
                     "\n".join(f"- **{o.check}**: {o.detail}" for o in failed) or "none"),
-                "data_docs": dg.MetadataValue.path(docs),
+                "data_docs": dg.MetadataValue.url(docs),
             },
         )
     if not report.passed:  # fail the run too, so the CLI and the UI say the build did not publish
-        raise dg.Failure(description=report.summary(), metadata={"data_docs": dg.MetadataValue.path(docs)})
+        raise dg.Failure(description=report.summary(), metadata={"data_docs": dg.MetadataValue.url(docs)})
 
 
 @dg.asset(
@@ -152,7 +186,6 @@ def warehouse_quality_gate(context: dg.AssetCheckExecutionContext, mscflow: Mscf
     kinds={"duckdb"},
     owners=OWNERS,
     pool=POOL,
-    automation_condition=AUTOMATION,
     description="The analysts' warehouse (data/mscflow.duckdb): the gated build file, published "
     "with an atomic rename. Open readers keep working; new readers see the new data.",
 )
@@ -164,14 +197,41 @@ def published_warehouse(context: dg.AssetExecutionContext, mscflow: MscflowConfi
     return dg.MaterializeResult(metadata={
         "path": dg.MetadataValue.path(str(path)),
         "rows": dg.MetadataValue.json(counts),
-        "dagster/row_count": sum(v for k, v in counts.items() if k.startswith("core.")),
-        "data_docs": dg.MetadataValue.path(str(index)),
+        "studies": counts.get("core.studies", 0),
+        "data_docs": dg.MetadataValue.url(settings.url_of(index)),
+    })
+
+
+@dg.asset(
+    deps=[published_warehouse],
+    group_name="warehouse",
+    kinds={"html", "matplotlib"},
+    owners=OWNERS,
+    description="The evidence report: one self-contained HTML page (charts as inline SVG, no network) "
+    "drawn from the published warehouse's marts: studies and patients by disease and cell source, "
+    "doses by route, evidence over time, registry status by condition, field completeness, "
+    "document quality; each chart with its numbers and links to the studies behind them.",
+    metadata=code_references((REPORT_SOURCE, _line_of(REPORT_SOURCE, "def write_report"), "report renderer")),
+)
+def evidence_report(context: dg.AssetExecutionContext, mscflow: MscflowConfig) -> dg.MaterializeResult:
+    from mscflow.report import write_report
+
+    settings = mscflow.settings()
+    result = write_report(settings.warehouse_path, settings.report_path)
+    preview = base64.b64encode(result.preview_png).decode("ascii")
+    return dg.MaterializeResult(metadata={
+        "report": dg.MetadataValue.url(settings.url_of(result.path)),
+        "path": dg.MetadataValue.path(str(result.path)),
+        "charts": result.charts,
+        "studies": result.studies,
+        "preview": dg.MetadataValue.md(f"![studies by disease](data:image/png;base64,{preview})"),
     })
 
 
 @dg.definitions
 def warehouse() -> dg.Definitions:
     return dg.Definitions(
-        assets=[warehouse_landing, *model_assets, published_warehouse],
+        assets=dg.with_source_code_references([warehouse_landing, *model_assets, published_warehouse,
+                                               evidence_report]),
         asset_checks=[warehouse_quality_gate],
     )

@@ -1,18 +1,20 @@
 """Atomic publish: the gated build file replaces the published warehouse in one rename.
 
 Readers that already hold the published file keep their (old) inode and go on working; new
-readers see the new file; nothing waits for a lock. The build file is copied next to the
-published file first (same directory, so the rename cannot cross filesystems) and kept in
-place, so a single model can be rebuilt and a failed build inspected."""
+readers see the new file; nothing waits for a lock. The analysts' copy of the build file (core,
+marts and the dictionary, in a storage format DuckDB 1.x clients read: ``distribute.py``) is
+written next to the published file first (same directory, so the rename cannot cross
+filesystems); the build file stays in place, so a single model can be rebuilt and a failed build
+inspected."""
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 from pathlib import Path
 
 from .build import connect
+from .distribute import write_analyst_copy
 from .gate import GATE_FILE, GateFailed, GateReport, file_sha256
 from .guards import WarehouseRefused, check_warehouse_path, held_read_write, remove_leftovers
 
@@ -26,7 +28,8 @@ def _fsync(path: Path) -> None:
 
 
 def publish(build_file: Path, warehouse_path: Path) -> Path:
-    """Replace ``warehouse_path`` by a copy of the (closed) build file, atomically.
+    """Replace ``warehouse_path`` by the analysts' copy of the (closed) build file
+    (``distribute.write_analyst_copy``), atomically.
 
     Refused (``WarehouseRefused``) when the path holds something other than a DuckDB file or
     another process holds the published file read-write."""
@@ -42,7 +45,7 @@ def publish(build_file: Path, warehouse_path: Path) -> Path:
     warehouse_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = warehouse_path.with_name(f".{warehouse_path.name}.publish-{os.getpid()}")
     try:
-        shutil.copyfile(build_file, tmp)
+        write_analyst_copy(build_file, tmp)  # core, marts, dictionary; 1.x-readable
         _fsync(tmp)
         # a WAL left by a crashed writer of the old file would not match the new one: every
         # later open would fail with "WAL does not match database file"

@@ -1,7 +1,8 @@
--- Studies and patients per disease, tissue source and donor. Mentions of the same study
--- (same cluster_id) count once in n_distinct_studies and n_patients.
--- @column disease: Disease code (assets/vocab/diseases.yaml); 'unstated' when the study names none
--- @column tissue_source: Tissue the cells came from (assets/vocab/tissue_sources.yaml); 'unstated' when not given
+-- Studies and patients in people per disease, tissue source and donor (animal and in-vitro
+-- studies left out). Mentions of the same study (same cluster_id) count once in
+-- n_distinct_studies and n_patients.
+-- @column disease: Disease code (assets/vocab/diseases.yaml); 'other' when none fits or none is stated
+-- @column tissue_source: Tissue the cells came from (assets/vocab/tissue_sources.yaml); 'unspecified' when the study does not say
 -- @column donor: autologous | allogeneic | 'unstated'
 -- @column n_studies: Study mentions (table rows and prose passages)
 -- @column n_distinct_studies: Distinct studies: mentions sharing a cluster_id count once
@@ -15,6 +16,7 @@ WITH clusters AS (
         count(*)                             AS n_mentions,
         max(n_total)                         AS n_total
     FROM core.studies
+    WHERE is_human
     GROUP BY ALL
 )
 SELECT

@@ -25,11 +25,8 @@ labelled AS (
         r.nct_id,
         COALESCE(r.status, 'unstated')  AS status,
         COALESCE(r.sponsor, 'unstated') AS sponsor,
-        regexp_extract_all(
-            COALESCE(r.interventions, ''),
-            '(' || (SELECT string_agg(label, '|' ORDER BY label) FROM intervention_labels) || ')\s*[:：]',
-            1
-        ) AS labels
+        -- the type prefix of each tidied "type: name" entry (core.registrations.intervention_list)
+        list_transform(COALESCE(r.intervention_list, []), lambda x: trim(split_part(x, ':', 1))) AS labels
     FROM core.registrations AS r
 ),
 typed AS (

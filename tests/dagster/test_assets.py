@@ -104,3 +104,11 @@ def test_one_bad_document_is_quarantined_and_the_run_goes_on(project_env):
     quarantined = store.read_table(settings.store_dir, "quarantine")
     assert quarantined.set_index("source_path").loc["zz_odd.txt", "reason"] == "failed_check"
     assert len(store.read_table(settings.store_dir, "documents")) == 5
+
+
+def test_the_run_says_the_rows_of_the_whole_table(run):
+    """A partition's row count is its document's; the whole table's is on every materialization."""
+    result, _, keys = run
+    rows = {m.metadata["rows_in_table"].value for m in result.asset_materializations_for_node("extract")
+            if m.asset_key == dg.AssetKey("table_rows")}
+    assert rows == {13 + 21 + 37}

@@ -38,7 +38,7 @@ def test_first_tick_registers_every_file_in_one_run(env):
     root, instance = env
     result = tick(instance)
     names = sorted(p.name for p in (root / "seeds").iterdir())
-    assert ranges(result) == [("documents_job", names[0], names[-1])]
+    assert ranges(result) == [("refresh_job", names[0], names[-1])]  # documents, then the warehouse
     assert sorted(partitions(instance)) == names
 
 
@@ -58,7 +58,7 @@ def test_changed_and_added_files_are_one_run_of_exactly_those(env):
     changed = sorted(seeds.iterdir())[1]
     changed.write_text(changed.read_text(encoding="utf-8") + "\n新增一段。", encoding="utf-8")
     result = tick(instance, cursor)
-    assert ranges(result) == [("documents_job", changed.name, changed.name)]
+    assert ranges(result) == [("refresh_job", changed.name, changed.name)]
     (seeds / "zz_new.txt").write_text("一篇新文章。", encoding="utf-8")
     first = sorted(seeds.iterdir())[0]
     first.write_text(first.read_text(encoding="utf-8") + "\n再改。", encoding="utf-8")

@@ -22,15 +22,16 @@ def _run(settings: Settings) -> dg.ExecuteInProcessResult:
 
 
 def test_model_assets_follow_the_sql():
-    specs = {a.key: a for a in wh.model_assets}
-    quality = specs[dg.AssetKey(["marts", "document_quality"])]
-    deps = {d for d in quality.asset_deps[quality.key]}
+    models = wh.warehouse_models  # one step builds them all; each model is its own asset
+    quality_key = dg.AssetKey(["marts", "document_quality"])
+    deps = {d for d in models.asset_deps[quality_key]}
     assert dg.AssetKey(["core", "studies"]) in deps and dg.AssetKey(["core", "documents"]) in deps
-    staging = specs[dg.AssetKey(["staging", "studies"])]
-    assert staging.asset_deps[staging.key] == {wh.LANDING_KEY}
-    assert quality.group_names_by_key[quality.key] == "warehouse_marts"
-    assert set(quality.specs_by_key[quality.key].kinds) == {"duckdb", "sql"}
-    assert quality.descriptions_by_key[quality.key].startswith("Per document")
+    assert models.asset_deps[dg.AssetKey(["staging", "studies"])] == {wh.LANDING_KEY}
+    assert models.group_names_by_key[quality_key] == "warehouse_marts"
+    assert set(models.specs_by_key[quality_key].kinds) == {"duckdb", "sql"}
+    assert models.descriptions_by_key[quality_key].startswith("Per document")
+    refs = models.specs_by_key[quality_key].metadata["dagster/code_references"].code_references
+    assert any(r.file_path.endswith("sql/marts/document_quality.sql") for r in refs)
 
 
 def test_failed_gate_blocks_publish(wh_settings: Settings, wh_data):
@@ -56,7 +57,16 @@ def test_good_build_publishes_with_metadata(wh_settings: Settings, wh_data):
     result = _run(wh_settings)
     assert result.success
     assert wh_settings.warehouse_path.exists()
-    meta = result.asset_materializations_for_node("marts__document_quality")[0].metadata
+    meta = next(e.materialization.metadata for e in result.get_asset_materialization_events()
+                if e.asset_key == dg.AssetKey(["marts", "document_quality"]))
     assert meta["dagster/row_count"].value == 2
     assert any(c.name == "share_table_rows_with_study" and c.description
                for c in meta["dagster/column_schema"].schema.columns)
+
+
+def test_every_gate_check_is_labelled_blocking_as_it_behaves():
+    """A failed gate suite on any core table or mart stops the publish: every spec says so."""
+    specs = list(wh.warehouse_quality_gate.check_specs)
+    assert {s.asset_key for s in specs} == {wh.model_key(m.relation) for m in wh.GATED}
+    assert all(s.blocking for s in specs)
+    assert all(s.metadata.get("stops_publish") is True for s in specs)

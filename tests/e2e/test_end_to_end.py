@@ -71,6 +71,9 @@ def test_build_publishes_the_contract_and_quarantines_bad_files(built):
     reasons = dict(query(env, "SELECT source_path, reason FROM core.quarantine"))
     assert reasons == {"x_empty.txt": "empty_file", "y_binary.txt": "binary_file", "z_large.txt": "too_large"}
     assert summary["skipped"] == {".000_aa6cdcf6a1fedf25.txt.swp": "hidden_file"}  # and the summary says so
+    report = Path(summary["report"])  # the evidence report, written by the build
+    assert report.exists() and report.read_text(encoding="utf-8").count("<svg") == 7
+    assert summary["not_published"] is None
 
 
 def test_marts_are_non_empty_commented_and_agree_with_core(built):
@@ -85,7 +88,13 @@ def test_marts_are_non_empty_commented_and_agree_with_core(built):
     by_hand = dict((d, (n, r)) for d, n, r in query(env, """
         SELECT coalesce(disease, 'unstated'), count(DISTINCT cluster_id),
                count(DISTINCT cluster_id) FILTER (WHERE design = 'rct')
-        FROM core.studies GROUP BY 1"""))
+        FROM core.studies WHERE is_human GROUP BY 1"""))
+    # the seeds' one animal study (MRL/lpr mice) is in core, flagged, and in no human-evidence mart
+    assert query(env, "SELECT count(*) FROM core.studies WHERE design = 'animal' AND NOT is_human")[0][0] >= 1
+    assert query(env, "SELECT count(*) FROM marts.human_studies WHERE design = 'animal'")[0][0] == 0
+    weak = query(env, "SELECT study_label FROM marts.human_studies WHERE study_label IN "
+                      "('法国', '韩国', '有研究显示', '有报道', '据报道', '医院报道', '医院开展')")
+    assert weak == []
     mart = {d: (n, r) for d, n, r in query(env, "SELECT disease, n_distinct_studies, n_rct FROM marts.evidence_by_disease")}
     assert mart == by_hand
     registrations = query(env, "SELECT count(*) FROM core.registrations")[0][0]

@@ -49,6 +49,7 @@ _DURATION_NOT_FOLLOW_UP_AFTER = re.compile(
     r"|^\s*(?:前|之前|以前)(?!后)"  # 4个月前,因高血压…: when the illness began
     r"|^\s*内的?(?:死亡率|病死率|发病率)"  # 截肢后5年内的死亡率: a population's statistic (5年生存率 is a follow-up)
     r"|^[^,，;;。]{0,4}(?:困扰|困擾|折磨|不见好|不見好|不愈|未愈|难愈|難癒)"  # 被困扰的这近十年, 溃疡一年多都不见好
+    r"|^[\s\"“”「」』余多]{0,3}(?:入院|就诊|就診|来院|來院|来我院|來我院|收住|收入院)"  # 因"四肢无力2年"入院: the history
 )
 _BRACKETED_AFTER = re.compile(r"^\s*[(（][^)）]{0,8}$")
 _SEVERAL_TIMES = re.compile(r"多次")
@@ -445,11 +446,28 @@ class _ArmTally:
     control: list[int] = field(default_factory=list)
 
 
-def _count_role(text: str, c: Value, segment: str, predicate: str, tally: _ArmTally, has_control: bool) -> str | None:
+# what a compared arm received, said after its count in the same sentence
+# (患者30例, 在常规治疗基础上经静脉输注UC-MSC…; 另选28例作为对照组)
+_GIVEN_CELLS = re.compile(
+    r"(?:输注|輸注|注射|移植|给予|給予|接受|回输|回輸|应用|應用)[^,，;;。]{0,12}(?:MSC|干细胞|幹細胞|间充质|間充質)"
+)
+_SENTENCE_END = re.compile(r"[。;；]")
+
+
+def _rest_of_sentence(text: str, found: list[Value], i: int) -> str:
+    """From a count to the next count or the end of its sentence."""
+    stop = _SENTENCE_END.search(text, found[i].end)
+    end = min(stop.start() if stop else len(text), found[i + 1].start if i + 1 < len(found) else len(text))
+    return text[found[i].end : end]
+
+
+def _count_role(text: str, c: Value, segment: str, predicate: str, rest: str, tally: _ArmTally,
+                has_control: bool) -> str | None:
     """First that applies: the total the arms are split from (``47名…患者中,28名…``), the
     enrolled total said so (``共纳入了96名…患者``), a control arm, a treatment arm (a group, or
     what a compared arm received: ``36名接受…``), the enrolled total (``纳入了48名``); a total only
-    before any arm."""
+    before any arm. ``predicate`` is what follows the count in its stretch, ``rest`` what follows
+    it up to the next count in its sentence."""
     before_arms = tally.total is None and tally.first_arm_at is None
     if before_arms and _SPLIT_AFTER.search(text[c.end : c.end + 40]):
         return "total"
@@ -458,7 +476,8 @@ def _count_role(text: str, c: Value, segment: str, predicate: str, tally: _ArmTa
         return "total"  # not "治疗组招募了17名": that is an arm
     if _is_control(segment):
         return "control"
-    if _GROUP.search(segment) or (has_control and (_TREATMENT_GROUP.search(predicate) or _ADD_ON.search(predicate))):
+    if _GROUP.search(segment) or (has_control and (_TREATMENT_GROUP.search(predicate) or _ADD_ON.search(predicate)
+                                                   or _GIVEN_CELLS.search(rest))):
         return "treatment"
     if before_arms and (
         _ENROL_BEFORE.search(text[max(0, c.start - 10) : c.start]) or _ENROL_AFTER.search(text[c.end : c.end + 14])
@@ -472,10 +491,11 @@ def _tally_arms(text: str, found: list[Value]) -> _ArmTally:
     stretches = _count_stretches(text, found)
     segments = [text[a:b] for a, b in stretches]
     predicates = [text[c.end : b] for c, (_, b) in zip(found, stretches, strict=True)]  # what follows the count
+    rests = [_rest_of_sentence(text, found, i) for i in range(len(found))]
     has_control = any(_is_control(seg) for seg in segments)
     tally = _ArmTally()
-    for c, segment, predicate in zip(found, segments, predicates, strict=True):
-        role = _count_role(text, c, segment, predicate, tally, has_control)
+    for c, segment, predicate, rest in zip(found, segments, predicates, rests, strict=True):
+        role = _count_role(text, c, segment, predicate, rest, tally, has_control)
         v = int(c.low)
         if role == "total":
             tally.total = v

@@ -213,7 +213,7 @@ def test_fullwidth_punctuation_reads_like_halfwidth():
      ("停经时间平均2.7年(范围0.8至6.1年)。全部病人皆完成12个月追踪", 12),
      ("以前脚上的溃疡一年多都不见好,所有患者随访6个月", 6),
      ("过去两年,医师为78名病患注射,完整追踪一年", 12), ("心脏移植患者也只能存活15年。他随访5个月", 5),
-     ("截肢后5年内的死亡率高达40%", None), ("治疗组5年生存率为60%", 60), ("54名中风病人(中风后3个月到5年),随访90天", 2.96)],
+     ("截肢后5年内的死亡率高达40%", None), ('患者因"进行性四肢无力2年"入院。末次注射后随访18个月', 18), ("治疗组5年生存率为60%", 60), ("54名中风病人(中风后3个月到5年),随访90天", 2.96)],
 )
 def test_follow_up_is_the_patients_follow_up(text, months):
     got = fields.follow_up(text)
@@ -226,7 +226,9 @@ def test_follow_up_is_the_patients_follow_up(text, months):
      ("治疗组与对照组各十五名", (30, 15, 15)),
      # the arm called control received cells too: all 100 are in the cell-therapy arms
      ("选取100例患者,即对照组和观察组各50例,对照组应用脐带间充质干细胞治疗,观察组联合利妥昔单抗", (100, 100, None)),
-     ("60例患者分为观察组和对照组各30例,对照组未接受干细胞治疗", (60, 30, 30))],
+     ("60例患者分为观察组和对照组各30例,对照组未接受干细胞治疗", (60, 30, 30)),
+     # the cell arm named by what it received, the comparator chosen alongside
+     ("选取肝硬化患者30例, 在常规治疗基础上经肘静脉输注UC-MSC; 另选同期28例患者作为对照组", (58, 30, 28))],
 )
 def test_each_arm_counts_in_either_order(text, expected):
     c = fields.counts(text)
@@ -308,6 +310,13 @@ def test_two_studies_in_one_sentence_and_counted_off_trials_are_each_a_study():
 def test_a_pages_own_study_in_the_forms_news_and_abstracts_use(text, n_total):
     [rec] = _extract(text)
     assert rec["n_total"] == n_total
+
+
+def test_a_paragraph_of_the_studys_people_or_results_goes_on_with_it():
+    text = ("某医院团队在期刊上发表了一项随机对照研究。该研究共招募了45名膝骨关节炎患者,接受关节腔注射脂肪间充质干细胞。\n"
+            "研究人员在注射后第3、6、12个月对患者进行评估,疼痛明显减轻。\n")
+    [rec] = _extract(text)
+    assert rec["follow_up_months"] == 12
 
 
 def test_more_genre_forms_of_donor_arms_and_year():

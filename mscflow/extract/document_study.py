@@ -206,6 +206,7 @@ BANNER_YEAR = re.compile(r"(?:杂志|雜誌|学报|學報|期刊|Journal)[^\n]{0
                          r"|" + _YEAR + r"\s*年\s*(?:第\s*)?\d{1,2}\s*期")
 # a Chinese journal's DOI carries its issue: 10.3969/j.issn.1000-484X.2010.07.019
 DOI_YEAR = re.compile(r"j\.issn\.\d{4}-\d{3}[\dXx]\." + _YEAR + r"\.\d{1,2}\.\d{2,4}")
+_JOURNAL_TITLE = re.compile(r"《[^》\n]{1,80}》")
 DATE_FIELD = re.compile(r"(?:出版日期|出版时间|发表日期|发表时间|刊出日期)\s*[:：]?\s*" + _YEAR)
 
 
@@ -215,7 +216,8 @@ def document_year(study_text: str, text: str) -> int | None:
     field. A news item's dateline or a page's posting date is when the page was written, not
     when the study was reported (docs/extraction.md)."""
     head = "\n".join(text.split("\n")[:6])
-    for rx, where in ((PUBLISHED, study_text), (REPRINT, text), (DOI_YEAR, text), (BANNER_YEAR, head), (DATE_FIELD, text),
+    told = _JOURNAL_TITLE.sub("《》", study_text)  # 2019年,某团队在《…》杂志上发表: the title is no distance
+    for rx, where in ((PUBLISHED, told), (REPRINT, text), (DOI_YEAR, text), (BANNER_YEAR, head), (DATE_FIELD, text),
                       (BANNER_YEAR, text)):
         m = rx.search(where)
         if m:

@@ -408,12 +408,17 @@ def _is_frequency(before: str) -> bool:
     return bool(_FREQUENCY_BEFORE.search(before)) and not _IN_ALL.search(before)
 
 
+_CLAUSE_END = re.compile(r"[,，;；。]")
+
+
 def _administration_window(text: str, m: re.Match, before: str) -> str:
-    """Where the verb that makes ``N次`` an administration must be: around it, or after 共
+    """Where the verb that makes ``N次`` an administration must be: around it (after it, up to the
+    clause's end: ``两次经肝动脉自体骨髓MSC注射``), or after 共
     (``…静脉输注MSC 2×10^6/kg,共2次``) anywhere earlier in the same sentence."""
     if _IN_ALL.search(before):
         return text[text.rfind("。", 0, m.start()) + 1 : m.end() + 12][-60:]
-    return text[max(0, m.start() - 8) : m.end() + 12]
+    after = _CLAUSE_END.split(text[m.end() : m.end() + 22], maxsplit=1)[0]  # 两次经肝动脉自体…注射
+    return text[max(0, m.start() - 8) : m.start()] + m.group() + after
 
 
 def _counted_times(text: str) -> list[Value]:

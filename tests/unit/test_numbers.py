@@ -158,6 +158,9 @@ def test_counts_in_people_and_administrations_in_all():
     assert [c.low for c in find_counts("共30人;1000人次;30人群")] == [30]
     assert [int(v.low) for v in find_administrations("静脉输注MSC 2×10^6/kg,每周1次,共4次,随访12个月")] == [4]
     assert [int(v.low) for v in find_administrations("每人接受两次动脉内注射")] == [2]
+    # the verb at the end of the clause after what was injected
+    assert [int(v.low) for v in find_administrations("患者接受了两次经肝动脉自体骨髓间充质干细胞注射(每次5×10^7个)")] == [2]
+    assert find_administrations("手术两次,术后恢复良好,随后接受干细胞注射") == []
 
 
 def test_genre_number_forms_of_the_blind_set():

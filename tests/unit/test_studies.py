@@ -327,6 +327,8 @@ def test_more_genre_forms_of_donor_arms_and_year():
     assert c.n_total == 25 and c.n_control is None
     assert document_year("对17例RA患者进行治疗。", "10.3969/j.issn.1000-484X.2010.07.019\n正文") == 2010
     assert document_year("对17例患者进行治疗。", "2010-09-30(首次上网日期)\n2025年5月19日,记者获悉") is None
+    told = "2019年,日本某大学团队在《Regenerative Therapy and Tissue Engineering》杂志上发表文章,纳入4例患者。"
+    assert document_year(told, told) == 2019
 
 
 def test_a_route_column_of_abbreviations_beside_a_dose_column():

@@ -210,14 +210,23 @@ _JOURNAL_TITLE = re.compile(r"《[^》\n]{1,80}》")
 DATE_FIELD = re.compile(r"(?:出版日期|出版时间|发表日期|发表时间|刊出日期)\s*[:：]?\s*" + _YEAR)
 
 
+def published_year(study_text: str) -> int | None:
+    """The year a study's own text says it was published (``2019年…在《…》上发表``,
+    ``刊登于《…》2022年12月号``); a journal's title in between is no distance."""
+    m = PUBLISHED.search(_JOURNAL_TITLE.sub("《》", study_text))
+    return int(next(g for g in m.groups() if g)) if m else None
+
+
 def document_year(study_text: str, text: str) -> int | None:
     """The year the study was reported, the first of: as its own text says it was published;
     a reprint or citation note; a journal DOI's issue; the journal's banner or issue (2021年7期); a publication-date
     field. A news item's dateline or a page's posting date is when the page was written, not
     when the study was reported (docs/extraction.md)."""
     head = "\n".join(text.split("\n")[:6])
-    told = _JOURNAL_TITLE.sub("《》", study_text)  # 2019年,某团队在《…》杂志上发表: the title is no distance
-    for rx, where in ((PUBLISHED, told), (REPRINT, text), (DOI_YEAR, text), (BANNER_YEAR, head), (DATE_FIELD, text),
+    told = published_year(study_text)
+    if told is not None:
+        return told
+    for rx, where in ((REPRINT, text), (DOI_YEAR, text), (BANNER_YEAR, head), (DATE_FIELD, text),
                       (BANNER_YEAR, text)):
         m = rx.search(where)
         if m:

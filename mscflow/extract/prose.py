@@ -77,7 +77,7 @@ _GENERIC = re.compile(
     r"|(?:未来|今后|将来)[^,,。;;]{0,4}(?:需要|仍需|有待|应当|应)[^。;;]{0,40}(?:试验|研究)"
 )
 _SAME_YEAR = re.compile(r"^\s*同年")
-_BACK_REFERENCE = re.compile(r"该研究|该项研究|此项研究|这项研究|本研究|该试验|此项试验|这项试验")
+_BACK_REFERENCE = re.compile(r"该研究|该项研究|此项研究|此研究|这项研究|本研究|该试验|此项试验|此试验|这项试验")
 # a review's next paragraph on the studies it pooled ("在纳入的研究中,7项使用…")
 # a paragraph that opens with the study's people or its results goes on with the study before
 _CONTINUATION = re.compile(r"^\s*(?:研究人员|研究者|研究團隊|研究团队|研究小组|研究組|研究组|该团队|該團隊|研究结果|研究結果|结果显示|結果顯示|结果表明|結果表明)")

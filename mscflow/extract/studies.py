@@ -19,7 +19,13 @@ from ..parse.numbers import leading_int
 from ..parse.shape import document_shape
 from ..parse.tables import PipeTable, TableRow
 from . import fields
-from .document_study import DocumentStudy, document_counts, document_year, find_document_study
+from .document_study import (
+    DocumentStudy,
+    document_counts,
+    document_year,
+    find_document_study,
+    published_year,
+)
 from .negatives import candidate_refusal
 from .prose import ProseStudy, find_prose_studies
 from .references import reference_spans
@@ -217,7 +223,8 @@ def _prose_record(document_id: str, text: str, study: ProseStudy, ctx: fields.Do
             values["disease"] = study.disease_hint  # the section's disease, not the article's
         if review:
             values["n_administrations"] = None
-        values["year"] = study.year_hint if study.anchor_kind != "heading" else fields.year(evidence)
+        values["year"] = (study.year_hint or published_year(evidence)) if study.anchor_kind != "heading" \
+            else fields.year(evidence)
     rec = _record(document_id, "prose", study.label, text, study.start, study.end, **values)
     rec["reference_marker"] = study.reference_marker
     return rec

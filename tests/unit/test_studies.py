@@ -319,6 +319,15 @@ def test_a_paragraph_of_the_studys_people_or_results_goes_on_with_it():
     assert rec["follow_up_months"] == 12
 
 
+def test_taiwan_news_of_one_trial_its_cells_route_source_and_plan():
+    text = ("台大医院团队今日公布一项临床试验结果,以病人自体的周边血干细胞经颈动脉注射治疗慢性缺血性中风,共收治8名病人。\n"
+            "此研究已刊登于国际期刊《Stem Cells Translational Medicine》2022年12月号。\n"
+            "团队指出,下一阶段将进行第二期随机对照试验,预计收案60人。\n")
+    [rec] = _extract(text)  # the next phase is a plan, not a study
+    assert (rec["cell_type"], rec["tissue_source"], rec["route"], rec["year"]) == (
+        "pbsc", "peripheral_blood", "intra_arterial", 2022)
+
+
 def test_more_genre_forms_of_donor_arms_and_year():
     from mscflow.extract.document_study import document_year
 

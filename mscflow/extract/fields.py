@@ -533,12 +533,30 @@ def _resolved_counts(text: str, found: list[Value], tally: _ArmTally) -> Counts:
     return Counts(total, n_treat, n_ctrl)
 
 
+# an arm named before its bracketed size: 接受MSC(n=65)或安慰剂(n=35)
+_BRACKETED_N = re.compile(r"([^,，;;。()（）]{1,24})[(（][^()（）]{0,24}?\bn\s*=\s*(\d+)\s*[)）]")
+_CONTROL_ARM = re.compile(r"安慰剂|安慰劑|对照|對照|常规|常規|标准治疗|標準治療|假手术|假手術|placebo|control|sham", re.I)
+
+
+def _bracketed_arm_counts(text: str, found: list[Value]) -> Counts | None:
+    """``随机接受UC-MSC(n=65)或安慰剂(n=35)``: each bracketed ``n=`` is the size of the arm named
+    before it; the count stated before the arms is the total (else their sum)."""
+    arms = list(_BRACKETED_N.finditer(text))
+    control = [int(m.group(2)) for m in arms if _CONTROL_ARM.search(m.group(1))]
+    treated = [int(m.group(2)) for m in arms if not _CONTROL_ARM.search(m.group(1))]
+    if not (control and treated):
+        return None
+    before = [c for c in found if c.end <= arms[0].start(2) - 2]
+    total = int(before[-1].low) if before else sum(treated) + control[0]
+    return Counts(total, sum(treated), control[0])
+
+
 def counts(text: str) -> Counts:
     """Enrolled total and arm sizes as stated; a total not stated is the sum of the two arms."""
     found = find_counts(text)
     if not found:
         return Counts(None, None, None)
-    stated = _each_arm_counts(text, found) or _two_groups_each_counts(text, found)
+    stated = _each_arm_counts(text, found) or _two_groups_each_counts(text, found) or _bracketed_arm_counts(text, found)
     if stated is None:
         found = [c for c in found if not _is_group_size(text, c)]
         if not found:

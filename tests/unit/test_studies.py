@@ -227,6 +227,9 @@ def test_follow_up_is_the_patients_follow_up(text, months):
      # the arm called control received cells too: all 100 are in the cell-therapy arms
      ("选取100例患者,即对照组和观察组各50例,对照组应用脐带间充质干细胞治疗,观察组联合利妥昔单抗", (100, 100, None)),
      ("60例患者分为观察组和对照组各30例,对照组未接受干细胞治疗", (60, 30, 30)),
+     # each arm's size bracketed after its name, as English-trained abstracts write it
+     ("212例患者被随机分配接受单次病灶内注射异体脂肪间充质干细胞(darvadstrocel,n=107)或安慰剂(n=105)", (212, 107, 105)),
+     ("随机接受低剂量MSC(n=10)、高剂量MSC(n=10)或安慰剂(n=5)", (25, 20, 5)),
      # the cell arm named by what it received, the comparator chosen alongside
      ("选取肝硬化患者30例, 在常规治疗基础上经肘静脉输注UC-MSC; 另选同期28例患者作为对照组", (58, 30, 28))],
 )

@@ -203,7 +203,7 @@ PUBLISHED = re.compile(
 )
 REPRINT = re.compile(r"(?:原载于|原载|刊于|引用本文|本文引用格式)[^。\n]{0,60}?" + _YEAR)
 BANNER_YEAR = re.compile(r"(?:杂志|雜誌|学报|學報|期刊|Journal)[^\n]{0,30}?" + _YEAR + r"|" + _YEAR + r"\s*,\s*Vol"
-                         r"|" + _YEAR + r"\s*年\s*(?:第\s*)?\d{1,2}\s*期")
+                         r"|" + _YEAR + r"\s*年\s*(?:第\s*\d{1,3}\s*卷\s*)?(?:第\s*)?\d{1,2}\s*期")
 # a Chinese journal's DOI carries its issue: 10.3969/j.issn.1000-484X.2010.07.019
 DOI_YEAR = re.compile(r"j\.issn\.\d{4}-\d{3}[\dXx]\." + _YEAR + r"\.\d{1,2}\.\d{2,4}")
 _JOURNAL_TITLE = re.compile(r"《[^》\n]{1,80}》")

@@ -31,6 +31,8 @@ DEMOTED_ROUTES = ("arthroscopic_implant", "local_injection")
 _TITLE = re.compile(r"《[^》]*》")
 _ABBR_DEF = re.compile(r"\s*[((]\s*([A-Za-z][A-Za-z\-]{1,7})\s*[))]")
 _RETRO_WINDOW = re.compile(r"纳入\s*(?:19|20)\d\d\s*年[^。]{0,12}?[至到\-]\s*(?:19|20)?\d\d")
+# a window of admissions is retrospective only with records read back (a prospective trial enrols in a window too)
+_RETRO_SUPPORT = re.compile(r"PSM|倾向性?评分|匹配|病历|病案|资料|队列|数据库")
 _DURATION_NOT_FOLLOW_UP_BEFORE = re.compile(
     r"(?:发病|发作|病程|妊娠|孕|胎龄|相隔|间隔|每|(?<!至)(?<!随访)第|开始[^,，;;。]{0,10}"
     r"|过去|過去|以往|婚后|婚後|存活|等了)[^,，;;。]{0,3}$"  # 过去两年, 只能存活15年, 整整等了六年
@@ -126,7 +128,7 @@ def design(text: str, primary: str | None = None, default: str = "single_arm", n
     vocab = _vocab("design")
     text = _TITLE.sub("", text)
     found = set(vocab.codes_in(text))
-    if _RETRO_WINDOW.search(text):
+    if _RETRO_WINDOW.search(text) and _RETRO_SUPPORT.search(text):
         found.add("retrospective")
     for code in STRONG_DESIGNS:
         if code in found:

@@ -185,6 +185,21 @@ def test_case_report_and_control_arm_without_randomisation():
     assert cohort["design"] == "non_randomized_controlled"
 
 
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [("方法:纳入2017年1月至2018年12月收治的早产儿12例,经气管插管滴注脐带间充质干细胞1次。", "single_arm"),
+     ("纳入2010年11月至2013年2月住院患者的病历资料,倾向性评分匹配后比较两组生存率。", "retrospective")],
+)
+def test_an_enrolment_window_is_retrospective_only_with_records_read_back(text, code):
+    assert fields.design(text) == code
+
+
+def test_a_journal_banner_with_its_volume_dates_the_report():
+    from mscflow.extract.document_study import document_year
+
+    assert document_year("纳入12例。", "中国组织工程研究 2020年 第24卷 第7期\n标题\n纳入12例。") == 2020
+
+
 def test_two_groups_of_a_stated_size():
     text = "研究进展\n2021年,一项安慰剂对照试验将60例患者分为两组,每组30例,MSC组静脉输注脐带MSC,随访9个月,蛋白尿较安慰剂组下降。\n"
     [rec] = _extract(text)

@@ -553,6 +553,47 @@ def _bracketed_arm_counts(text: str, found: list[Value]) -> Counts | None:
     return Counts(total, sum(treated), control[0])
 
 
+_ARM_WORD = re.compile(r"[组組]|对照|對照|安慰剂|安慰劑|接受|给予|給予|治疗|治療|MSC|细胞|細胞")
+# what a breakdown's items are labelled by: sex, grade, stage, type, severity
+_BREAKDOWN_LABEL = re.compile(r"男|女|[级級期型度]\s*$|轻|輕|中度|重度")
+
+
+def _breakdown_end(text: str, found: list[Value], i: int) -> int | None:
+    """The last index of the counts after ``found[i]`` that add up to it in its sentence (男12例,
+    女8例; Child-Pugh A级6例, B级8例, C级6例) when none of them names an arm."""
+    total, run = int(found[i].low), 0
+    stop = _SENTENCE_END.search(text, found[i].end)
+    limit = stop.start() if stop else len(text)
+    for j in range(i + 1, len(found)):
+        item = _LIST_CUT.split(text[found[j - 1].end : found[j].start])[-1]  # 其中Child-Pugh A级
+        if found[j].start > limit or _ARM_WORD.search(item + text[found[j].start : found[j].end + 4]) \
+                or not _BREAKDOWN_LABEL.search(item[-8:]):
+            return None
+        run += int(found[j].low)
+        if run == total:
+            return j if j - i >= 2 else None
+        if run > total:
+            return None
+    return None
+
+
+def _without_breakdowns(text: str, found: list[Value]) -> tuple[str, list[Value]]:
+    """A head count's breakdown by sex, grade or stage is no arm: only the head count stays, and
+    the breakdown is blanked (its ``其中`` splits no arms)."""
+    out, i = [], 0
+    while i < len(found):
+        out.append(found[i])
+        end = _breakdown_end(text, found, i)
+        if end is None:
+            i += 1
+            continue
+        first_label = _LIST_CUT.split(text[found[i].end : found[i + 1].start])[-1]
+        a, b = found[i + 1].start - len(first_label), found[end].end
+        text = text[:a] + " " * (b - a) + text[b:]
+        i = end + 1
+    return text, out
+
+
 def counts(text: str) -> Counts:
     """Enrolled total and arm sizes as stated; a total not stated is the sum of the two arms."""
     found = find_counts(text)
@@ -560,7 +601,7 @@ def counts(text: str) -> Counts:
         return Counts(None, None, None)
     stated = _each_arm_counts(text, found) or _two_groups_each_counts(text, found) or _bracketed_arm_counts(text, found)
     if stated is None:
-        found = [c for c in found if not _is_group_size(text, c)]
+        text, found = _without_breakdowns(text, [c for c in found if not _is_group_size(text, c)])
         if not found:
             return Counts(None, None, None)
         stated = _resolved_counts(text, found, _tally_arms(text, found))

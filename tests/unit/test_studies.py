@@ -242,6 +242,11 @@ def test_follow_up_is_the_patients_follow_up(text, months):
      # the arm called control received cells too: all 100 are in the cell-therapy arms
      ("选取100例患者,即对照组和观察组各50例,对照组应用脐带间充质干细胞治疗,观察组联合利妥昔单抗", (100, 100, None)),
      ("60例患者分为观察组和对照组各30例,对照组未接受干细胞治疗", (60, 30, 30)),
+     # a head count's breakdown by grade or sex is no arm
+     ("选择失代偿期患者20例, 其中Child-Pugh A级6例, B级8例, C级6例, 在常规保肝的基础上给予人脐带间充质干细胞移植治疗, "
+      "同期选择20例患者作为对照组, 其中Child-Pugh A级5例, B级9例, C级6例, 给予常规保肝治疗.", (40, 20, 20)),
+     ("纳入40例患者,男22例,女18例,随机分为治疗组20例和对照组20例", (40, 20, 20)),
+     ("纳入30例患者,男18例,女12例,均接受MSC治疗", (30, None, None)),
      # each arm's size bracketed after its name, as English-trained abstracts write it
      ("212例患者被随机分配接受单次病灶内注射异体脂肪间充质干细胞(darvadstrocel,n=107)或安慰剂(n=105)", (212, 107, 105)),
      ("随机接受低剂量MSC(n=10)、高剂量MSC(n=10)或安慰剂(n=5)", (25, 20, 5)),

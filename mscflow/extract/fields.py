@@ -54,7 +54,11 @@ _DURATION_NOT_FOLLOW_UP_AFTER = re.compile(
     r"|^[\s\"“”「」』余多]{0,3}(?:入院|就诊|就診|来院|來院|来我院|來我院|收住|收入院)"  # 因"四肢无力2年"入院: the history
 )
 _BRACKETED_AFTER = re.compile(r"^\s*[(（][^)）]{0,8}$")
+# an age written in English (children aged 3 to 12 years, 45 years old) is no time span
+_AGE_BEFORE = re.compile(r"\b(?:aged|ages?)\s+(?:(?:from|between)\s+)?(?:\d+(?:\.\d+)?\s*(?:to|-|–|and)\s*)?$", re.I)
+_AGE_AFTER = re.compile(r"^\s*(?:old|of age)\b", re.I)
 _SEVERAL_TIMES = re.compile(r"多次")
+_STATED_IN_ALL = re.compile(r"(?:[共总總]计?|分)\s*(?:\d{1,2}|[一二两兩三四五六七八九十]{1,2})\s*次")  # 共3次, 分4次
 _CASE_SERIES = re.compile(r"(?:报道|報道|报告|報告)了?\s*(?:[1-3]|[一二两兩三])\s*(?:例|名)")  # 报道了2例…
 
 
@@ -250,12 +254,12 @@ def dose(text: str) -> DoseFacts:
 
 
 def _not_follow_up(text: str, d, skipped_end: int) -> bool:
-    """An interval, an onset, a timing, how long the illness lasted, or the bracketed range of a
+    """An interval, an onset, a timing, how long the illness lasted, an age, or the bracketed range of a
     duration just skipped (停经时间平均2.7年(范围0.8至6.1年))."""
     before = text[max(0, d.start - 14) : d.start]
     after = text[d.end : d.end + 6]
     return bool(_DURATION_NOT_FOLLOW_UP_BEFORE.search(before) or _DURATION_NOT_FOLLOW_UP_AFTER.search(after)
-                or _DISEASE_DURATION_BEFORE.search(before)
+                or _DISEASE_DURATION_BEFORE.search(before) or _AGE_BEFORE.search(before) or _AGE_AFTER.search(after)
                 or (skipped_end >= 0 and _BRACKETED_AFTER.match(text[skipped_end : d.start])))
 
 
@@ -274,8 +278,9 @@ def follow_up(text: str) -> float | None:
 
 
 def administrations(text: str) -> int | None:
-    """Highest stated number of administrations; unknown when some patients had "多次"."""
-    if _SEVERAL_TIMES.search(text):
+    """Highest stated number of administrations; unknown when some patients had "多次" and no
+    schedule says how many in all (``多次鞘内注射…每3个月1次,共3次`` is 3)."""
+    if _SEVERAL_TIMES.search(text) and not _STATED_IN_ALL.search(text):
         return None
     found = find_administrations(text)
     return int(max(v.low for v in found)) if found else None

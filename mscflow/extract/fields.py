@@ -323,7 +323,7 @@ _OPEN_BRACKET = re.compile(r"[((]")
 # "治疗组与对照组各十五名": both arms have the stated size
 # two named groups, one of them a control, with one size: 治疗组与对照组各15名, 对照组和观察组各50例
 _EACH_ARM = re.compile(
-    r"[^,，;;。、与與和及]{1,10}[组組]\s*(?:与|與|和|及|、)\s*[^,，;;。]{1,10}?[组組]\s*各\s*"
+    r"[^,，;;。、与與和及]{1,10}[组組]\s*(?:与|與|和|及|、)\s*[^,，;;。]{1,10}?[组組]\s*[,，]?\s*各\s*"
     r"(\d+|[一二两兩三四五六七八九十百]+)\s*(?:名|例|位|人)"
 )
 

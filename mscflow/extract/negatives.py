@@ -16,7 +16,8 @@ RECRUITMENT = re.compile(r"(?:面向社会|公开|正在|现|现在|目前)招�
 
 # what is still to be done: a plan, a next phase, an expected enrolment (下一阶段将进行…, 预计收案60人)
 _PLAN = (r"计划(?!书)(?:[于在将要]|开展|启动|进行|纳入|招募|联合|明年|今年|年内|中的)|(?<!模)拟(?:开展|进行|启动|纳入|招募)"
-         r"|筹备|即将|将(?:于|联合|开展|启动|进行)|下一步|下一?阶段|预计\s*\d{4}|预计(?:将)?(?:收案|纳入|招募|入组|招收)|planned")
+         r"|筹备|即将|将(?:于|联合|开展|启动|进行)|下一步|下一?阶段|预计\s*\d{4}|预计(?:将)?(?:收案|纳入|招募|入组|招收)|planned"
+         r"|值得(?:进一步)?(?:开展|进行|探索)")
 
 # a candidate whose opening sentence says one of these is no study (a named rule each)
 CANDIDATE_REFUSALS: dict[str, re.Pattern[str]] = {

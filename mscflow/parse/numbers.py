@@ -392,7 +392,7 @@ _PERIODIC = re.compile(
 # "在移植后第6周和第7周各静脉输注一次": one administration at each of two stated time points
 _EACH_TIME_POINT = re.compile(
     rf"第\s*(?:\d+|{CN_NUM})\s*(?:天|日|周|週|个月|個月|月)\s*(?:和|及|与|與|、)\s*第\s*(?:\d+|{CN_NUM})\s*(?:天|日|周|週|个月|個月|月)"
-    rf"\s*各[^,，;;。]{{0,12}}?(?:一次|1\s*次)"
+    rf"\s*各[^,，;;。]{{0,32}}?(?:一次|1\s*次)"  # …第8天各经外周静脉输注同种异体hUC-MSCs 1次
 )
 _DOUBLE = re.compile(r"双剂量|雙劑量|双倍剂量|雙倍劑量|双次|雙次")
 # "8周后重复注射1次", "必要时再输注1次": one more after the first, so the schedule is N + 1

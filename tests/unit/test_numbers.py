@@ -161,6 +161,7 @@ def test_counts_in_people_and_administrations_in_all():
     # the verb at the end of the clause after what was injected
     assert [int(v.low) for v in find_administrations("患者接受了两次经肝动脉自体骨髓间充质干细胞注射(每次5×10^7个)")] == [2]
     assert find_administrations("手术两次,术后恢复良好,随后接受干细胞注射") == []
+    assert [int(v.low) for v in find_administrations("于第1天和第8天各经外周静脉输注同种异体hUC-MSCs 1次")] == [2, 1]
 
 
 def test_genre_number_forms_of_the_blind_set():

@@ -188,7 +188,9 @@ def test_case_report_and_control_arm_without_randomisation():
 @pytest.mark.parametrize(
     ("text", "code"),
     [("方法:纳入2017年1月至2018年12月收治的早产儿12例,经气管插管滴注脐带间充质干细胞1次。", "single_arm"),
-     ("纳入2010年11月至2013年2月住院患者的病历资料,倾向性评分匹配后比较两组生存率。", "retrospective")],
+     ("纳入2010年11月至2013年2月住院患者的病历资料,倾向性评分匹配后比较两组生存率。", "retrospective"),
+     # compared with the patients' own run-in or with historical controls: still one arm
+     ("开放标签研究,与治疗前3个月的导入期进行自身对照", "single_arm"), ("开放标签、剂量递增设计,与同期历史对照相比", "single_arm")],
 )
 def test_an_enrolment_window_is_retrospective_only_with_records_read_back(text, code):
     assert fields.design(text) == code
@@ -243,6 +245,7 @@ def test_follow_up_is_the_patients_follow_up(text, months):
      # the arm called control received cells too: all 100 are in the cell-therapy arms
      ("选取100例患者,即对照组和观察组各50例,对照组应用脐带间充质干细胞治疗,观察组联合利妥昔单抗", (100, 100, None)),
      ("60例患者分为观察组和对照组各30例,对照组未接受干细胞治疗", (60, 30, 30)),
+     ("SLE患者40例, 按随机数字表法分为MSC组和对照组, 各20例", (40, 20, 20)),
      # a head count's breakdown by grade or sex is no arm
      ("选择失代偿期患者20例, 其中Child-Pugh A级6例, B级8例, C级6例, 在常规保肝的基础上给予人脐带间充质干细胞移植治疗, "
       "同期选择20例患者作为对照组, 其中Child-Pugh A级5例, B级9例, C级6例, 给予常规保肝治疗.", (40, 20, 20)),

@@ -30,6 +30,8 @@ ENROL = re.compile(
     rf"|(?:治疗组|干细胞组|MSC组|移植组|观察组|试验组|细胞组)[^。;；]{{0,6}}?{_N}\s*(?:例|名|位|人)"
     r"|治疗了?\s*\d+\s*(?:例|名)"  # "…移植治疗42例严重下肢缺血": the patients are the disease's
 )
+# reduplicated adverbs and pronouns, not a child's doubled name (患者往往…, 患儿常常…)
+_REDUPLICATED = "往往|常常|渐渐|慢慢|纷纷|刚刚|仅仅|天天|每每|稍稍|统统|个个|人人|久久|频频|屡屡|偏偏|恰恰|明明|默默|多多|早早|大大|好好|时时|处处|年年|月月"
 _ONE_PERSON = r"(?:患者|患儿|病人|病患|儿童|女性|男性|男子|女子|女孩|男孩|女童|男童|孩子|孤儿|市民|村民|老人|宝宝|小伙|姑娘)"
 # one patient, as case reports and news stories introduce them
 CASE = re.compile(
@@ -43,7 +45,7 @@ CASE = re.compile(
     r"|[\u4e00-\u9fff](?:女士|先生|阿姨|大爷|大妈|伯伯|奶奶|爷爷|老伯)\s*(?:[((]化名[))])?\s*[,，]?\s*(?:今年|现年)\s*\d{1,3}\s*岁"
     r"|[\u4e00-\u9fff]{1,3}\s*[((]化名[))]"
     r"|(?:[六七八九]旬|年过[六七八九]旬)的?[\u4e00-\u9fff]{1,2}(?:爷爷|奶奶|老人|阿姨|伯伯|婆婆|老伯)"  # 高龄八旬的黄爷爷
-    r"|(?:患者|患儿|女孩|男孩|女童|男童|儿童)([\u4e00-\u9fff])\1"  # 患者悦悦: a child's doubled name
+    r"|(?:患者|患儿|女孩|男孩|女童|男童|儿童)(?!" + _REDUPLICATED + r")([\u4e00-\u9fff])\1"  # 患者悦悦: a child's doubled name
 )
 COMPLETERS = re.compile(r"完成(?:了)?(?:全部)?(?:随访|治疗|研究|试验)|失访|脱落|退出")
 CLOSING_HEADING = re.compile(r"^\s*(?:\d{1,2}\s*)?(?:讨论|討論|展望|结语|小结|参考文献|參考文獻|Discussion|References?)\s*$", re.I)

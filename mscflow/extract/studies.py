@@ -335,6 +335,28 @@ def _with_document_study(document_id: str, text: str, masked: list[tuple[int, in
     return [*kept, record]
 
 
+def _states_figures(r: dict) -> bool:
+    return any(r[name] is not None for name in ("n_total", "dose_low", "follow_up_months"))
+
+
+def _one_study_document(text: str, prose: list[dict]) -> list[dict]:
+    """A document of one study (an abstract page, a news item) whose headline, title or own
+    citation line (``引用本文: …II期试验[J]``) named the trial again: those figure-less mentions
+    are the one study, and its year is the document's when its own sentences give none."""
+    if document_shape(text)[0] != "single_study":
+        return prose
+    with_figures = [p for p in prose if _states_figures(p)]
+    if len(with_figures) != 1:
+        return prose
+    [study] = with_figures
+    for p in prose:
+        if p is not study:
+            _fill_missing(study, p)
+    if study["year"] is None:
+        study["year"] = document_year(study["evidence_text"], text)
+    return [study]
+
+
 def _link_clusters(rows: list[dict], prose: list[dict]) -> None:
     """A prose study and a table row with the same disease and patient count are one study."""
     for p in prose:
@@ -363,6 +385,8 @@ def extract_studies(document_id: str, text: str, tables: Sequence[PipeTable]) ->
     told = [(int(r["char_start"]), int(r["char_end"])) for r in rows + prose]  # incl. repeats folded below
     prose = _fold(_dedupe([p for p in prose if not _refused(text, p)]))
     prose = _with_document_study(document_id, text, masked, told, rows, prose, ctx)
+    if not rows:
+        prose = _one_study_document(text, prose)
     _link_clusters(rows, prose)
     return _in_contract_order(rows + prose)
 

@@ -293,3 +293,7 @@ def test_document_shapes_are_read_from_the_text():
     listing = "注册项目\n| 标题 | NCT 编号 | 状态 |\n|---|---|---|\n| a | NCT00000001 | 招募 |\n| b | NCT00000002 | 招募 |\n| c | NCT00000003 | 完成 |"
     assert document_shape(listing)[0] == "registry"
     assert document_shape("干细胞是什么?一种细胞。") == ("other", "")
+    # a news item whose team and verb stand either side of a long journal name, or whose trial's results were published
+    news = ("韩国一家大学医院骨科团队在《美国运动医学杂志》(The American Journal of Sports Medicine)上刊登了一项III期试验结果。",
+            "由某医院牵头的III期临床试验结果于2024年6月在《柳叶刀·胃肠病学与肝病学》上发表。")
+    assert [document_shape(t)[0] for t in news] == ["single_study", "single_study"]

@@ -339,6 +339,13 @@ def test_a_pages_own_study_in_the_forms_news_and_abstracts_use(text, n_total):
     assert rec["n_total"] == n_total
 
 
+def test_a_reduplicated_adverb_is_no_childs_name():
+    from mscflow.extract.document_study import CASE
+
+    assert CASE.search("晚期患者往往只剩关节置换一条路") is None
+    assert CASE.search("脑瘫患者悦悦接受了干细胞治疗") is not None
+
+
 def test_a_paragraph_of_the_studys_people_or_results_goes_on_with_it():
     text = ("某医院团队在期刊上发表了一项随机对照研究。该研究共招募了45名膝骨关节炎患者,接受关节腔注射脂肪间充质干细胞。\n"
             "研究人员在注射后第3、6、12个月对患者进行评估,疼痛明显减轻。\n")

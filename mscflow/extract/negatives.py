@@ -12,6 +12,7 @@ _TREATED = re.compile(r"MSC|干细胞|間充質|间充质|细胞|細胞|stem cel
 
 # a notice that a study starts or recruits, not a study that was done
 RECRUITMENT = re.compile(r"(?:面向社会|公开|正在|现|现在|目前)招募|招募[^。]{0,24}(?:免费|志愿者)|免费接受"
+                         r"|(?:现|现正|正在|目前正在)(?:开展|进行)一项"  # 我院现开展一项…II期临床研究: it runs, nothing is reported
                          r"|启动[^。,，]{0,30}(?:临床研究|临床试验|研究项目|试验项目)|研究计划")
 
 # what is still to be done: a plan, a next phase, an expected enrolment (下一阶段将进行…, 预计收案60人)

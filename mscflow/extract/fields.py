@@ -682,6 +682,17 @@ def route_of_cell(cell: str) -> str | None:
 _CELL_NUMBERS = re.compile(r"(?<![\d.])(\d{1,2})(?![\d.])")
 
 
+_DOSE_CELL_TIMES = re.compile(r"(?:(\d{1,2})\s*[~～\-–至或]\s*)?(\d{1,2})\s*次(?!/)")
+
+
+def administrations_in_dose_cell(cell: str) -> int | None:
+    """A dose cell's schedule: ``5×10^7个/次,1~2次`` (2), ``1×10^6个/kg,3次`` (3); a frequency
+    (``每2周1次``) is none."""
+    found = [int(m.group(2)) for m in _DOSE_CELL_TIMES.finditer(cell)
+             if "每" not in cell[max(0, m.start() - 4) : m.start()] and 0 < int(m.group(2)) <= 50]
+    return max(found) if found else None
+
+
 def administrations_of_cell(cell: str) -> int | None:
     """An injections cell: ``3``, ``4 (weekly)``, ``1 or 2 injections`` (the highest stated)."""
     stated = administrations(cell)

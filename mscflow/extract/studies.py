@@ -188,6 +188,9 @@ def _row_record(document_id: str, text: str, table: PipeTable, row: TableRow, ct
         values["route"] = next((r for r in map(fields.route_of_cell, _row_cells(table, row, ("transplant", "intervention"))) if r), None)
     if by_role.get("administrations"):
         values["n_administrations"] = fields.administrations_of_cell(by_role["administrations"])
+    elif values["n_administrations"] is None:  # a dose column that says how many times
+        values["n_administrations"] = next(
+            (n for n in map(fields.administrations_in_dose_cell, _row_cells(table, row, ("transplant",))) if n), None)
     # a 参考文献 (References) column that holds the citation itself (``Connick P 等(2012)``) names
     # the study when no study column does; a bare marker (``【045】``) gives no year
     citation = by_role.get("study") or by_role.get("reference", "")

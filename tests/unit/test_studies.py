@@ -340,6 +340,11 @@ def test_a_pages_own_study_in_the_forms_news_and_abstracts_use(text, n_total):
     assert rec["n_total"] == n_total
 
 
+@pytest.mark.parametrize(("cell", "n"), [("5×10^7个/次,1~2次", 2), ("1×10^6个/kg,3次", 3), ("1×10^6个/kg,每2周1次", None)])
+def test_a_dose_cell_says_how_many_times(cell, n):
+    assert fields.administrations_in_dose_cell(cell) == n
+
+
 def test_a_reduplicated_adverb_is_no_childs_name():
     from mscflow.extract.document_study import CASE
 

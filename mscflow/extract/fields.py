@@ -161,9 +161,12 @@ _TRIAL_AFTER = re.compile(
 )
 
 
+_ISSUE_BEFORE = re.compile(r"(?:卷|年)\s*第?\s*$")  # 第23卷第3期, 2021年7期: a journal's issue
+
+
 def _is_trial_phase(text: str, m: Match) -> bool:
     before, after = text[max(0, m.start - 3) : m.start], text[m.end : m.end + 8]
-    if _STAGE_AFTER.search(after):
+    if _STAGE_AFTER.search(after) or _ISSUE_BEFORE.search(before):
         return False
     return not _STAGE_BEFORE.search(before) or bool(_TRIAL_AFTER.search(after))
 
@@ -443,6 +446,28 @@ def _is_control(segment: str) -> bool:
                             and _ADD_ON.search(segment))
 
 
+# the name of the group a count belongs to: MSC+DMARDs组(32例), DMARDs组(32例)
+_GROUP_NAME = re.compile(r"([^,，;;。、和与與及()（）]{1,16})[组組]\s*[(（]?\s*$")
+_CELL_WORD = re.compile(r"MSC|干细胞|幹細胞|间充质|間充質|细胞|細胞", re.I)
+
+
+def _group_name(text: str, c: Value, stretch: tuple[int, int]) -> str | None:
+    """The group named right before a count in its stretch, if any."""
+    m = _GROUP_NAME.search(text[stretch[0] : c.start])
+    return m.group(1) if m else None
+
+
+def _cell_free_groups_are_controls(text: str, found: list[Value], stretches: list[tuple[int, int]]) -> list[bool]:
+    """Groups named by what they received (MSC+DMARDs组 vs DMARDs组): beside a group named by its
+    cells, a group named without them is the control."""
+    names = [_group_name(text, c, st) for c, st in zip(found, stretches, strict=True)]
+    has_cell_group = any(n and _CELL_WORD.search(n) for n in names)
+    return [bool(has_cell_group and n and not _CELL_WORD.search(n) and not _TREATMENT_NAME.search(n)) for n in names]
+
+
+_TREATMENT_NAME = re.compile(r"治疗|治療|试验|試驗|观察|觀察|实验|實驗|研究|移植|干预|干預|联合|聯合")
+
+
 @dataclass
 class _ArmTally:
     """What the counts of a text were read as, in text order."""
@@ -499,10 +524,13 @@ def _tally_arms(text: str, found: list[Value]) -> _ArmTally:
     segments = [text[a:b] for a, b in stretches]
     predicates = [text[c.end : b] for c, (_, b) in zip(found, stretches, strict=True)]  # what follows the count
     rests = [_rest_of_sentence(text, found, i) for i in range(len(found))]
-    has_control = any(_is_control(seg) for seg in segments)
+    named_controls = _cell_free_groups_are_controls(text, found, stretches)
+    has_control = any(_is_control(seg) for seg in segments) or any(named_controls)
     tally = _ArmTally()
-    for c, segment, predicate, rest in zip(found, segments, predicates, rests, strict=True):
+    for c, segment, predicate, rest, named_control in zip(found, segments, predicates, rests, named_controls, strict=True):
         role = _count_role(text, c, segment, predicate, rest, tally, has_control)
+        if named_control and role == "treatment":
+            role = "control"
         v = int(c.low)
         if role == "total":
             tally.total = v

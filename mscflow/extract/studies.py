@@ -94,12 +94,23 @@ def _common_fields(text: str, ctx: fields.DocContext, *, primary_design: str | N
 
 # --- table rows ---------------------------------------------------------------------------------
 
+# a row label that names an arm of one study or a test statistic, not a study
+_ARM_OR_STATISTIC = re.compile(r"(?:组|組|group|arm)\s*$|^\s*(?:[Ptfz]|t/χ2|χ2|χ²|F|Z)\s*值|^\s*P\s*$|^\s*(?:合计|合計|总计|總計)", re.I)
+
+
+def _is_arm_table(table: PipeTable) -> bool:
+    """A study's own baseline or results table: its rows are the arms (治疗组, 对照组) and the
+    test statistics (t值, P值), not studies."""
+    labels = [row.cells[0] for row in table.rows if row.cells and row.cells[0].strip()]
+    return bool(labels) and sum(bool(_ARM_OR_STATISTIC.search(c)) for c in labels) / len(labels) >= 0.6
+
+
 def _is_study_table(table: PipeTable) -> bool:
     """A table whose rows are studies: it names them (a study, reference or recipients column),
     or it counts patients beside something clinical (a cell source, a transplant, a design, a
     follow-up, an intervention). A matrix of numbers with one count-like column is not."""
     roles = set(table.roles)
-    if roles & REGISTRY_ROLES:
+    if roles & REGISTRY_ROLES or _is_arm_table(table):
         return False
     if roles & IDENTITY_ROLES:
         return True
@@ -339,13 +350,15 @@ def _with_document_study(document_id: str, text: str, masked: list[tuple[int, in
 
 
 def _states_figures(r: dict) -> bool:
-    return any(r[name] is not None for name in ("n_total", "dose_low", "follow_up_months"))
+    """Who was treated or with what: a study's own head count or dose."""
+    return any(r[name] is not None for name in ("n_total", "dose_low"))
 
 
 def _one_study_document(text: str, prose: list[dict]) -> list[dict]:
-    """A document of one study (an abstract page, a news item) whose headline, title or own
-    citation line (``引用本文: …II期试验[J]``) named the trial again: those figure-less mentions
-    are the one study, and its year is the document's when its own sentences give none."""
+    """A document of one study (an abstract page, a news item) whose headline, title, own citation
+    line (``引用本文: …II期试验[J]``) or introduction (``本研究进一步观察其3年…``) named the trial
+    again: those mentions without a head count or dose are the one study, and its year is the
+    document's when its own sentences give none."""
     if document_shape(text)[0] != "single_study":
         return prose
     with_figures = [p for p in prose if _states_figures(p)]

@@ -246,6 +246,9 @@ def test_follow_up_is_the_patients_follow_up(text, months):
      ("选取100例患者,即对照组和观察组各50例,对照组应用脐带间充质干细胞治疗,观察组联合利妥昔单抗", (100, 100, None)),
      ("60例患者分为观察组和对照组各30例,对照组未接受干细胞治疗", (60, 30, 30)),
      ("SLE患者40例, 按随机数字表法分为MSC组和对照组, 各20例", (40, 20, 20)),
+     # groups named by what they received: the one without cells is the control
+     ("将活动期RA患者64例随机分为MSC+DMARDs组(32例)和DMARDs组(32例)", (64, 32, 32)),
+     ("40例患者随机分为治疗组20例和MSC组20例", (40, 40, None)),
      # a head count's breakdown by grade or sex is no arm
      ("选择失代偿期患者20例, 其中Child-Pugh A级6例, B级8例, C级6例, 在常规保肝的基础上给予人脐带间充质干细胞移植治疗, "
       "同期选择20例患者作为对照组, 其中Child-Pugh A级5例, B级9例, C级6例, 给予常规保肝治疗.", (40, 20, 20)),
@@ -343,6 +346,20 @@ def test_a_pages_own_study_in_the_forms_news_and_abstracts_use(text, n_total):
 @pytest.mark.parametrize(("cell", "n"), [("5×10^7个/次,1~2次", 2), ("1×10^6个/kg,3次", 3), ("1×10^6个/kg,每2周1次", None)])
 def test_a_dose_cell_says_how_many_times(cell, n):
     assert fields.administrations_in_dose_cell(cell) == n
+
+
+def test_a_journal_issue_is_no_phase():
+    assert fields.phase("中华风湿病学杂志2019年3月第23卷第3期 Chin J Rheumatol") is None
+    assert fields.phase("一项III期临床试验") == "III"
+
+
+def test_a_studys_own_baseline_table_and_background_are_not_studies():
+    text = ("某医院风湿科\n【摘要】目的 观察疗效。方法 将活动期RA患者64例随机分为MSC+DMARDs组(32例)和DMARDs组(32例),"
+            "MSC+DMARDs组单次静脉输注同种异体UC-MSC 4×10^7个。\n"
+            "约30%的患者对传统DMARDs反应不佳或不能耐受[2]。\n"
+            "组别 | 例数 | 年龄(岁) | DAS28\nMSC+DMARDs组 | 32 | 48.2±9.7 | 5.42\nDMARDs组 | 32 | 47.5±10.3 | 5.37\nP值 | - | 0.78 | 0.80\n")
+    [rec] = _extract(text)
+    assert (rec["n_total"], rec["n_treatment"], rec["n_control"], rec["dose_low"]) == (64, 32, 32, 4e7)
 
 
 def test_a_reduplicated_adverb_is_no_childs_name():

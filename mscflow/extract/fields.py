@@ -214,11 +214,13 @@ _DONOR_TISSUES = ("umbilical_cord", "placenta")  # always another person's
 
 def donor(text: str) -> str | None:
     """``autologous`` / ``allogeneic`` when the text says only one of them. 回输 (infused back)
-    says autologous only of the patient's own tissue: the genre writes "UC-MSC回输" too."""
+    says autologous only of the patient's own tissue (the genre writes "UC-MSC回输" too), and
+    gives way to a word that names the donor."""
     hits = _vocab("donor").find(text)
     if hits and all(h.term in _REINFUSION for h in hits) and set(_DONOR_TISSUES) & set(_vocab("tissue_source").codes_in(text)):
         return None
-    codes = list(dict.fromkeys(h.code for h in hits))
+    stated = [h for h in hits if h.term not in _REINFUSION] or hits  # 回输造血干细胞 beside 第三方UC-MSC: the word that says
+    codes = list(dict.fromkeys(h.code for h in stated))
     return codes[0] if len(codes) == 1 else None
 
 
@@ -311,7 +313,7 @@ _SPLIT_AFTER = re.compile(
     r"^[^,，;;。]{0,32}?(?:(?:患者|病人|受试者|女性|儿童|个体)中\s*[,，]|[,，]\s*其中|被?(?:随机)?(?:分为|分成|分配到|分入|分配入))"
 )
 _CONTROL = re.compile(
-    r"对照组|作为对照|安慰剂组|未接受|非\w{0,6}组|生理盐水|(?:常规|标准|传统|康复)(?:药物|内科|综合)?(?:治疗|疗法|训练)?组|假手术|sham"
+    r"对照组|作为[^,，;;。]{0,10}对照|安慰剂组|未接受|非\w{0,6}组|生理盐水|(?:常规|标准|传统|康复)(?:药物|内科|综合)?(?:治疗|疗法|训练)?组|假手术|sham"
     r"|(?:单纯|單純|单用|單用)(?![^,，;;。]{0,6}(?:MSC|干细胞|間充質|间充质))[^,，;;。]{0,6}[组組]"
     r"|(?:仅|只)接受|(?:接受|给予|使用)了?安慰剂|(?:接受|采用|给予)[^,，;;。]{0,6}(?:常规|标准)[^,，;;。]{0,4}(?:治疗|护理|疗法)"
 )
@@ -323,6 +325,7 @@ _CLAUSE = re.compile(r"[,，;;。:：]")
 _GROUP_BEFORE = re.compile(r"[组組]\s*$")
 _LIST_CUT = re.compile(r"[、,，;；]|和|及|与|與")
 _OPEN_BRACKET = re.compile(r"[((]")
+_CLOSE_BRACKET = re.compile(r"[))]")
 # "治疗组与对照组各十五名": both arms have the stated size
 # two named groups, one of them a control, with one size: 治疗组与对照组各15名, 对照组和观察组各50例
 _EACH_ARM = re.compile(
@@ -377,11 +380,21 @@ def _each_arm_counts(text: str, found: list[Value]) -> Counts | None:
     return Counts(total or int(arm) * 2, int(arm), int(arm))
 
 
+_TWO_NAMED_GROUPS = re.compile(r"([^,，;;。分为成到至]{1,12}?)[组組](?:和|与|與|及|、)([^,，;;。]{1,12}?)[组組]")
+
+
+def _one_group_without_cells(split: str) -> bool:
+    """分为干细胞组和玻璃酸钠组: a group named by its cells beside one named by another treatment."""
+    m = _TWO_NAMED_GROUPS.search(split)
+    return bool(m) and sum(bool(_CELL_WORD.search(g)) for g in m.groups()) == 1
+
+
 def _two_groups_each_counts(text: str, found: list[Value]) -> Counts | None:
     """``将60例患者分为两组,每组30例`` with a control or placebo arm: both arms have that size, and
     the count before the split is the total (else twice the arm)."""
     pair = _TWO_GROUPS_EACH.search(text)
-    if not (pair and (_CONTROL.search(text) or (pair.group().startswith(("两", "兩", "2")) and re.search(r"对照|對照|安慰剂", text)))):
+    if not (pair and (_CONTROL.search(text) or _one_group_without_cells(pair.group())
+                      or (pair.group().startswith(("两", "兩", "2")) and re.search(r"对照|對照|安慰剂", text)))):
         return None
     arm = parse_number(pair.group(1))
     before = [c for c in found if c.end <= pair.start()]
@@ -415,7 +428,11 @@ def _before_next_group(text: str, found: list[Value], i: int, seg_left: int, seg
 def _before_bracketed_groups(text: str, found: list[Value], i: int, seg_left: int, seg_right: int) -> int:
     """``33名患者(细胞组25例,安慰剂组8例)``: the groups in the bracket split this count."""
     bracket = _OPEN_BRACKET.search(text, found[i].end, seg_right)
-    if bracket and _GROUP.search(text, bracket.end(), seg_right):
+    if not bracket:
+        return seg_right
+    close = _CLOSE_BRACKET.search(text, bracket.end(), bracket.end() + 80)
+    inside = text[bracket.end() : close.start() if close else bracket.end() + 80]
+    if _GROUP.search(inside) and re.search(r"\d", inside):  # (MSC组) names this count's group
         return bracket.start()
     return seg_right
 

@@ -27,6 +27,7 @@ _CLAUSE_SPLIT = re.compile(r"[;;::、]")
 _NUMBERED_HEADING = re.compile(
     r"^\s*(?:[①-⑳]|\d{1,2}\s*[.、]|[一二三四五六七八九十]+\s*[、.])?\s*(?:临床)?(?:试验|研究)\s*[一二三四五六七八九十\d]+(?![览般些致定直起样])\s*[::]?"
 )
+_CIRCLED_ITEM = re.compile(r"^\s*[①-⑳]")  # the next item of a numbered list (④荟萃分析:…) ends a trial's section
 _SUBHEADING = re.compile(
     r"^\s*(?:\d{1,2}\s*[.、]|[((]\d{1,2}[))]|[-•·])|(?:评估|结果|结论|方法|有效性|安全性|疗效|测试|分析|讨论)\s*[::]?\s*$"
 )
@@ -300,7 +301,8 @@ def _numbered_sections(text: str, lines: list[_Line]) -> tuple[list[ProseStudy],
             i += 1
             continue
         j = i + 1
-        while j < len(lines) and not lines[j].numbered and not (lines[j].heading and not _SUBHEADING.search(lines[j].text)):
+        while j < len(lines) and not lines[j].numbered and not _CIRCLED_ITEM.match(lines[j].text) \
+                and not (lines[j].heading and not _SUBHEADING.search(lines[j].text)):
             j += 1
         head = lines[i].text.strip()
         label = re.split(r"[::]", re.sub(r"^\s*[①-⑳]\s*", "", head), maxsplit=1)[0].strip()

@@ -249,6 +249,10 @@ def test_follow_up_is_the_patients_follow_up(text, months):
      # groups named by what they received: the one without cells is the control
      ("将活动期RA患者64例随机分为MSC+DMARDs组(32例)和DMARDs组(32例)", (64, 32, 32)),
      ("40例患者随机分为治疗组20例和MSC组20例", (40, 40, None)),
+     ("纳入了56名患者,随机分为干细胞组和玻璃酸钠组,每组28名", (56, 28, 28)),
+     ("该研究纳入42例T1D患者,21例接受联合细胞治疗,21例作为标准胰岛素治疗对照", (42, 21, 21)),
+     # a bracket that names the count's own group, not a bracket that splits it
+     ("SAA患者44例的临床资料,其中21例在回输当天(+0 d)同时经静脉输注UC-MSC(MSC组),23例未输注UC-MSC(对照组)", (44, 21, 23)),
      # a head count's breakdown by grade or sex is no arm
      ("选择失代偿期患者20例, 其中Child-Pugh A级6例, B级8例, C级6例, 在常规保肝的基础上给予人脐带间充质干细胞移植治疗, "
       "同期选择20例患者作为对照组, 其中Child-Pugh A级5例, B级9例, C级6例, 给予常规保肝治疗.", (40, 20, 20)),
@@ -346,6 +350,10 @@ def test_a_pages_own_study_in_the_forms_news_and_abstracts_use(text, n_total):
 @pytest.mark.parametrize(("cell", "n"), [("5×10^7个/次,1~2次", 2), ("1×10^6个/kg,3次", 3), ("1×10^6个/kg,每2周1次", None)])
 def test_a_dose_cell_says_how_many_times(cell, n):
     assert fields.administrations_in_dose_cell(cell) == n
+
+
+def test_a_word_that_names_the_donor_wins_over_reinfusion():
+    assert fields.donor("在回输造血干细胞当天同时经静脉输注第三方UC-MSC") == "allogeneic"
 
 
 def test_a_journal_issue_is_no_phase():

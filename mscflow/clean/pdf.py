@@ -21,7 +21,8 @@ PAGE_NUMBER_LINE = re.compile(r"^\s*(?:[·•\-—–]\s*)?\d{1,4}(?:\s*[·•\-
 BANNER = re.compile(  # a journal's running header: 某某杂志 2021年8月 第11卷 第4期 / Chin J X, Aug 2021, Vol.11, No.4
     r"^\S.{0,40}(?:杂志|雜誌|学报|學報|期刊)\s*\d{4}\s*年?.{0,12}第\s*\d+\s*[卷期]"
     r"|\b(?:19|20)\d{2}\s*,\s*Vol\.?\s*\d+\s*,\s*No\.?\s*\d+"
-    r"|第\s*\d{1,3}\s*卷\s*(?:第\s*)?\d{1,2}\s*期",  # any journal's volume and issue: 中国组织工程研究 第27卷 第24期
+    # any journal's volume and issue heading a line (中国组织工程研究 第27卷 第24期; not a page's 来源: field)
+    r"|^(?!\S{0,6}[:：]).{0,40}第\s*\d{1,3}\s*卷\s*(?:第\s*)?\d{1,2}\s*期",
     re.I,
 )
 TERMINAL = "。！？!?；;：:」』”"

@@ -311,3 +311,10 @@ def test_a_pdf_of_any_journal_and_a_row_that_lost_a_column_gap():
     text = clean_document(pdf).text
     assert "临床研究进展,纳入文献" in text and text.count("第27卷") == 1  # its banner makes it a PDF
     assert "Mohamadnejad M(2013) | 失代偿期肝硬化 | RCT | 27(14/13)" in text
+
+
+def test_a_web_pages_source_field_naming_a_journal_issue_is_no_pdf_banner():
+    page = ("某某干细胞治疗多发性硬化的II期随机双盲安慰剂对照试验\n作者:张三1,李四2\n"
+            "来源:《中华神经医学杂志》2020年第19卷第11期\n\n[摘要]\n目的 评价自体骨髓间充质干细胞单次静脉输注治疗多发性硬化的安全性\n")
+    text = clean_document(page).text
+    assert "对照试验\n作者" in text and "2020年第19卷第11期" in text

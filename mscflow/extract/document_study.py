@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from ..parse.shape import document_shape
 from . import fields
 from .negatives import sentence_refusal as refusal
+from .references import parse_citation, reference_spans
 
 # a sentence ends at a Chinese full stop, or an ASCII one that a Chinese sentence follows
 _SENTENCE = re.compile(r"(?:[^。!?！？\n.]|\.(?![\u4e00-\u9fff]))+(?:[。!?！？]+|\.(?=[\u4e00-\u9fff]))?")
@@ -171,6 +172,14 @@ def find_document_study(text: str, masked: list[tuple[int, int]], records: list[
     return _assemble(text, orphans, own, absorbed)
 
 
+def whole_document_texts(text: str, masked: list[tuple[int, int]]) -> tuple[str, str]:
+    """(study text, product text) of a one-study document: every sentence of its prose zone that
+    is about its own study, and those that give the cells."""
+    own = [s for s in sentences(prose_zone(text, masked)) if s.refusal is None]
+    title = title_line(text)
+    return "。".join([title, *(s.text for s in own)]), "。".join([title, *_product_sentences(own)])
+
+
 def _product_sentences(own: list[Sentence]) -> list[str]:
     """The sentences that give the cells: MSC named, else any cell therapy, with a verb of giving."""
     return ([s.text for s in own if _MSC.search(s.text) and _GIVEN.search(s.text)]
@@ -223,8 +232,10 @@ def published_year(study_text: str) -> int | None:
 def document_year(study_text: str, text: str) -> int | None:
     """The year the study was reported, the first of: as its own text says it was published;
     a reprint or citation note; a journal DOI's issue; the journal's banner or issue (2021年7期); a publication-date
-    field. A news item's dateline or a page's posting date is when the page was written, not
-    when the study was reported (docs/extraction.md)."""
+    field; a publication statement anywhere on the page (a case report's 已于2024年1月…发表在《…》,
+    in a sentence kept out of the study's own); the page's one reference. A news item's dateline
+    or a page's posting date is when the page was written, not when the study was reported
+    (docs/extraction.md)."""
     head = "\n".join(text.split("\n")[:6])
     told = published_year(study_text)
     if told is not None:
@@ -234,4 +245,11 @@ def document_year(study_text: str, text: str) -> int | None:
         m = rx.search(where)
         if m:
             return int(next(g for g in m.groups() if g))
-    return None
+    return published_year(text) or _sole_reference_year(text)
+
+
+def _sole_reference_year(text: str) -> int | None:
+    """A news item's one reference (参考资料: [1] Perin EC, et al. J Am Coll Cardiol. 2023.) is
+    the paper it reports."""
+    spans = reference_spans(text)
+    return parse_citation(text[spans[0][0] : spans[0][1]])["year"] if len(spans) == 1 else None

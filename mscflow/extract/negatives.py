@@ -43,9 +43,16 @@ SENTENCE_REFUSALS: dict[str, re.Pattern[str]] = {
 }
 
 
+# a rate over years with no treatment named: the disease's outlook (5年死亡率仍高达50%)
+_POPULATION_RATE = re.compile(r"\d+\s*(?:年|个月|天)\s*(?:内的?)?(?:死亡率|病死率|生存率|存活率|复发率)")
+
+
 def sentence_refusal(sentence: str) -> str | None:
     """The first reason a document's sentence is not about the document's own study, or None."""
-    return next((name for name, rx in SENTENCE_REFUSALS.items() if rx.search(sentence)), None)
+    named = next((name for name, rx in SENTENCE_REFUSALS.items() if rx.search(sentence)), None)
+    if named is None and _POPULATION_RATE.search(sentence) and not _TREATED.search(sentence) and "组" not in sentence:
+        return "population"
+    return named
 
 
 def candidate_refusal(opening: str, passage: str) -> str | None:

@@ -25,6 +25,7 @@ from .document_study import (
     document_year,
     find_document_study,
     published_year,
+    whole_document_texts,
 )
 from .negatives import candidate_refusal
 from .prose import ProseStudy, find_prose_studies
@@ -317,14 +318,20 @@ def _refused(text: str, record: dict) -> bool:
     return candidate_refusal(opening, passage) is not None
 
 
-def _document_record(document_id: str, text: str, study: DocumentStudy, ctx: fields.DocContext) -> dict:
-    """The document's own study: fields from its study sentences, counts from its enrolment."""
-    values = _common_fields(study.study_text, ctx)
-    if study.product_text.count("。") >= 1:  # the cells as the sentences that give them say
-        product = _common_fields(study.product_text, ctx)
+def _study_text_fields(study_text: str, product_text: str, ctx: fields.DocContext) -> dict:
+    """Fields from a document's study sentences, the cells as the sentences that give them say."""
+    values = _common_fields(study_text, ctx)
+    if product_text.count("。") >= 1:
+        product = _common_fields(product_text, ctx)
         values.update({k: product[k] for k in contract("studies").columns_about("product") if product[k] is not None})
         if product["tissue_source"] not in ("unspecified", "mixed"):
             values["tissue_source"] = product["tissue_source"]
+    return values
+
+
+def _document_record(document_id: str, text: str, study: DocumentStudy, ctx: fields.DocContext) -> dict:
+    """The document's own study: fields from its study sentences, counts from its enrolment."""
+    values = _study_text_fields(study.study_text, study.product_text, ctx)
     c = document_counts(study.count_text)
     values.update(n_total=c.n_total, n_treatment=c.n_treatment, n_control=c.n_control)
     values["design"] = fields.design(study.study_text, None, "single_arm", c.n_total, controlled=c.n_control is not None)
@@ -354,7 +361,10 @@ def _states_figures(r: dict) -> bool:
     return any(r[name] is not None for name in ("n_total", "dose_low"))
 
 
-def _one_study_document(text: str, prose: list[dict]) -> list[dict]:
+_COUNT_FIELDS = ("n_total", "n_treatment", "n_control")
+
+
+def _one_study_document(text: str, prose: list[dict], masked: list[tuple[int, int]], ctx: fields.DocContext) -> list[dict]:
     """A document of one study (an abstract page, a news item) whose headline, title, own citation
     line (``引用本文: …II期试验[J]``) or introduction (``本研究进一步观察其3年…``) named the trial
     again: those mentions without a head count or dose are the one study, and its year is the
@@ -368,6 +378,9 @@ def _one_study_document(text: str, prose: list[dict]) -> list[dict]:
     for p in prose:
         if p is not study:
             _fill_missing(study, p)
+    if study["kind"] == "prose":  # facts told outside the passage that named it (the cells, the follow-up)
+        whole = _study_text_fields(*whole_document_texts(text, masked), ctx)
+        _fill_missing(study, {k: (None if k in _COUNT_FIELDS else v) for k, v in whole.items()} | {"year": None})
     if study["year"] is None:
         study["year"] = document_year(study["evidence_text"], text)
     return [study]
@@ -402,7 +415,7 @@ def extract_studies(document_id: str, text: str, tables: Sequence[PipeTable]) ->
     prose = _fold(_dedupe([p for p in prose if not _refused(text, p)]))
     prose = _with_document_study(document_id, text, masked, told, rows, prose, ctx)
     if not rows:
-        prose = _one_study_document(text, prose)
+        prose = _one_study_document(text, prose, masked, ctx)
     _link_clusters(rows, prose)
     return _in_contract_order(rows + prose)
 

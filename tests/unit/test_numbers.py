@@ -49,6 +49,7 @@ def test_parse_number(text, value):
         ("25、50、75 或 150 x 10 6 个细胞", 2.5e7, 1.5e8, False),
         ("8/9×10 6 MSCs", 8e6, 9e6, False),
         ("细胞用量为8.6亿;", 8.6e8, 8.6e8, False),
+        ("每人单次静脉输注约1亿个自体骨髓间质干细胞", 1e8, 1e8, False),
         ("4500多个MSC", 4500, 4500, False),
         ("0.5x106/kg", 5e5, 5e5, True),
         ("3x107/人", 3e7, 3e7, False),

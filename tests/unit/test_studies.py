@@ -352,6 +352,16 @@ def test_a_dose_cell_says_how_many_times(cell, n):
     assert fields.administrations_in_dose_cell(cell) == n
 
 
+def test_a_news_items_one_trial_gathers_what_the_page_says_of_it():
+    text = ("JACC:间充质前体细胞治疗慢性心衰III期试验结果公布\n发布时间:2023-10-19\n"
+            "慢性心衰患者即使接受规范的药物治疗,5年死亡率仍高达50%左右。\n"
+            "近日,美国一家心脏中心的研究团队在《美国心脏病学会杂志》上发表了一项随机、假手术对照的III期试验,共纳入537例患者。\n"
+            "细胞治疗组经导管心内膜下注射1.5亿个同种异体骨髓来源间充质前体细胞,单次完成。受试者平均随访30个月。\n"
+            "参考资料:\n[1] Perin EC, et al. Randomized trial of MPC therapy. J Am Coll Cardiol. 2023.\n")
+    [rec] = _extract(text)
+    assert (rec["dose_low"], rec["follow_up_months"], rec["year"], rec["tissue_source"]) == (1.5e8, 30, 2023, "bone_marrow")
+
+
 def test_a_word_that_names_the_donor_wins_over_reinfusion():
     assert fields.donor("在回输造血干细胞当天同时经静脉输注第三方UC-MSC") == "allogeneic"
 

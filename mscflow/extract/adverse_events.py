@@ -19,7 +19,8 @@ from ..settings import vocab_dir
 from .results import CONTROL, NUM, TREATED, Sentence, owned_sentences, result_id
 
 GENERIC = ("adverse_event", "serious_adverse_event")
-_NEGATION = re.compile(r"(?:并未|并没|没有|未|没|无|不)(?:观察到|发现|出现|记录到|报告|发生|产生|见|有)?")
+_NEGATION = re.compile(r"(?:并未|并没有?|没有|未|没|无(?!关|显著差异|明显差异)|不(?=产生|出现|发生|伴有|会出现))"
+                       r"(?:观察到|发现|出现|记录到|报告|发生|产生|见|有)?")
 _OCCURRED = re.compile(r"出现|发生|发现了?|观察到|记录了|表现出|死于|有")
 _COMPARISON = re.compile(r"更少|更常见|更多|低于|高于|差异|风险|相比|优于")
 _OTHER = re.compile(r"其他|其它")
@@ -73,7 +74,10 @@ def _none_observed(clause: str, hits: list[Match]) -> list[tuple[Match, str, int
     neg = next((m for m in _NEGATION.finditer(clause) if not any(h.start <= m.start() < h.end for h in hits)), None)
     if neg is None or not hits or hits[0].start < neg.start() or _OTHER.search(clause[neg.end():hits[0].start]):
         return []
-    return [(h, _generic_code(clause, h), 0, None, neg.start()) for h in _kinds(hits)]
+    named: dict[str, Match] = {}
+    for h in hits:  # every kind denied is a zero: 未出现感染或严重不良事件
+        named.setdefault(_generic_code(clause, h), h)
+    return [(h, code, 0, None, neg.start()) for code, h in named.items()]
 
 
 def _respectively(clause: str, hits: list[Match]) -> list[tuple[Match, str, int | None, float | None, int]]:
@@ -91,7 +95,7 @@ def _occurred(clause: str, hits: list[Match], study: dict) -> list[tuple[Match, 
     verb = _OCCURRED.search(clause)
     if verb is None or not hits or hits[0].start < verb.start():
         return []
-    head = clause[:verb.start()]
+    head = clause[:hits[0].start]
     count, rate, all_ = _COUNT.search(head), _RATE.search(head), _ALL.search(head)
     n = int(count.group(1)) if count else (1 if study.get("n_total") == 1 else None)
     share = 100.0 if all_ else (float(rate.group(1)) if rate else None)
@@ -105,7 +109,14 @@ def _statements(clause: str, study: dict, listing: bool) -> list[tuple[Match, st
         return []
     if listing and clause.lstrip().startswith("包括"):
         return [(h, h.code, None, None, h.start) for h in _kinds(hits)]
-    return _none_observed(clause, hits) or _respectively(clause, hits) or _occurred(clause, hits, study)
+    if _negated(clause, hits):
+        return _none_observed(clause, hits)
+    return _respectively(clause, hits) or _occurred(clause, hits, study)
+
+
+def _negated(clause: str, hits: list[Match]) -> bool:
+    return any(m.start() < hits[0].start and not any(h.start <= m.start() < h.end for h in hits)
+               for m in _NEGATION.finditer(clause))
 
 
 def _record(sentence: Sentence, start: int, hit: Match, code: str, n: int | None, rate: float | None,

@@ -14,9 +14,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from ..parse.numbers import find_durations
 from ..parse.vocab import Match, load_vocab
 from .results import (
     CONTROL,
+    DURATION_VALUE,
     NUM,
     UNIT,
     VALUE,
@@ -30,16 +32,17 @@ from .results import (
     timepoint,
 )
 
-_JOIN = re.compile(r"^[\s和及与、,/()的]*$")
+_JOIN = re.compile(r"^[\s和及与、,/()的]*(?:\d+\s*(?:年|个月|周|天)[\s的]*)?$")
 _FROM = re.compile(r"(?:从|由)(?:基线(?:时)?的?|治疗前的?)?\s*$")
 _TO = re.compile(r"^[^,;。\d(]{0,16}?(?:降至|下降至|下降到|降到|降低至|降低到|减少到|减少至|升高至|升高到|升至|上升至|"
-                 r"上升到|提高到|提高至|增加到|增加至|将至|至)[^,;。\d(]{0,12}?$")
+                 r"上升到|提高到|提高至|增加到|增加至|将至|至)[^,;。(]{0,14}?$")
 _LIST_HEAD = re.compile(r"^[^,;。]{0,24}?(分别为|分别是|均为|为)\s*$")
-_LIST_SEP = re.compile(r"^\s*(?:%\s*)?(?:和|与|及|、|,|对|vs\.?)\s*$", re.I)
+_LIST_SEP = re.compile(r"^\s*(?:%|个月)?\s*(?:和|与|及|、|对|vs\.?)\s*$", re.I)
+_VERSUS = re.compile(r"^\s*(?:%\s*)?(?:对|vs\.?)\s*$", re.I)
 _STATED_GAP = re.compile(r"^[^,;。\d]{0,12}?(?:为|是|达到|达|:)?[^,;。\d]{0,3}$")
-_PATIENT_RATE = re.compile(rf"\(?\s*({NUM})\s*%\s*\)?\s*(?:的)?(?:患者|病人)?[^,;。\d%]{{0,16}}$")
+_PATIENT_RATE = re.compile(rf"\(?\s*({NUM})\s*%\s*\)?\s*(?:的)?(?:患者|病人)?[^,;。%]{{0,20}}$")
 _PATIENT_COUNT = re.compile(r"(\d+)\s*(?:名|例|位)[^,;。\d]{0,6}$")
-_CHANGE = re.compile(rf"^[^,;。\d]{{0,10}}?(增加|提高|升高|上升|改善|降低|下降|减少|缩小|减小)了?\s*(?:约)?\s*({NUM})\s*%")
+_CHANGE = re.compile(rf"[^,;。\d]{{0,10}}?(增加|提高|升高|上升|改善|降低|下降|减少|缩小|减小)了?\s*(?:约)?\s*({NUM})\s*%")
 _ARM_VALUE = re.compile(r"(对照组|安慰剂组|非SCT组|治疗组|观察组|SCT组|MSC治疗组)[^,;。\d]{0,8}?(?:为|:|,|是)\s*\(?\s*(?:约)?\s*"
                         rf"({NUM})")
 _NO_DIFFERENCE = re.compile(r"无显著差异|无明显差异|没有差异|无差异|没有显著性差别|差异无统计学意义|没有明显的差异")
@@ -59,6 +62,7 @@ class Figure:
     arm: str | None = None
     measure: Match | None = None  # set when a list gives one value per measure
     kind: str | None = None
+    months: float | None = None  # a time the list itself assigns (paired times)
 
 
 def _groups(matches: list[Match], sentence: str) -> list[list[Match]]:
@@ -77,47 +81,71 @@ def _unit(sentence: str, end: int) -> tuple[str | None, int]:
     return (m.group(1), m.end()) if m else (None, end)
 
 
-def _values(sentence: str, start: int, stop: int) -> list[re.Match]:
-    return [m for m in VALUE.finditer(sentence, start, stop) if m.group(1)]
+def _values(sentence: str, start: int, stop: int, group: list[Match] | None = None) -> list[re.Match]:
+    """Numbers written as values; a median survival's months are its value, not a time."""
+    duration = bool(group) and load_vocab("outcome").attr(group[0].code, "kind") == "duration"
+    pattern = DURATION_VALUE if duration else VALUE
+    return [m for m in pattern.finditer(sentence, start, stop) if m.group(1)]
 
 
 def _from_to(s: str, tail: int, stop: int, _g: list[Match]) -> list[Figure]:
+    """从A降至B, and each further 由A降至B of the tail (another arm's, in its own clause)."""
     vals = _values(s, tail, stop)
+    out: list[Figure] = []
     for a, b in zip(vals, vals[1:], strict=False):
-        if _FROM.search(s[tail:a.start()]) and _TO.match(s[_unit(s, a.end())[1]:b.start()]):
+        head = s[max(tail, out[-1].end if out else tail):a.start()]
+        if _FROM.search(head) and _TO.match(s[_unit(s, a.end())[1]:b.start()]):
             unit, _ = _unit(s, b.end())
-            return [Figure(float(b.group(1)), b.start(1), b.end(1), "from_to", float(a.group(1)), unit)]
-    return []
+            out.append(Figure(float(b.group(1)), b.start(1), b.end(1), "from_to", float(a.group(1)), unit))
+    return out
 
 
-def _respectively(s: str, tail: int, stop: int, group: list[Match]) -> list[Figure]:
-    vals = _values(s, tail, stop)
-    if len(vals) < 2 or not _LIST_HEAD.match(s[tail:vals[0].start()]):
-        return []
+def _listed(s: str, vals: list[re.Match]) -> list[re.Match]:
     listed = [vals[0]]
     for v in vals[1:]:
         if not _LIST_SEP.match(s[listed[-1].end():v.start()]):
             break
         listed.append(v)
-    if len(listed) < 2:
+    return listed
+
+
+def _respectively(s: str, tail: int, stop: int, group: list[Match]) -> list[Figure]:
+    vals = _values(s, tail, stop, group)
+    if len(vals) < 2:
+        return []
+    listed = _listed(s, vals)
+    versus = bool(_VERSUS.match(s[listed[0].end():listed[1].start()])) if len(listed) > 1 else False
+    if len(listed) < 2 or not (_LIST_HEAD.match(s[tail:vals[0].start()]) or (versus and _STATED_GAP.match(s[tail:vals[0].start()]))):
         return []
     unit = _unit(s, listed[-1].end())[0] or _unit(s, listed[0].end())[0]
-    same = "均为" in s[tail:listed[0].start()]
     figs = [Figure(float(v.group(1)), v.start(1), v.end(1), "respectively", unit=unit) for v in listed]
     if len(group) == len(figs):
         return [replace(f, measure=m) for f, m in zip(figs, group, strict=True)]
-    if same:
+    if "均为" in s[tail:listed[0].start()]:
         return [replace(figs[0], measure=m) for m in group]
-    return figs
+    return _paired_times(s, group, figs)
 
 
-def _stated(s: str, tail: int, stop: int, _g: list[Match]) -> list[Figure]:
+def _paired_times(s: str, group: list[Match], figs: list[Figure]) -> list[Figure]:
+    """两组的3年和5年生存率分别为A vs B和C vs D: pairs of arms, one pair per time named."""
+    c0, _ = clause_span(s, group[0].start)
+    times = [d for d in find_durations(s[c0:group[0].start])]
+    if len(times) < 2 or len(figs) != 2 * len(times):
+        return figs
+    arms = ("treatment", "control")
+    return [replace(f, arm=arms[i % 2], months=round(float(times[i // 2].months), 2)) for i, f in enumerate(figs)]
+
+
+def _stated(s: str, tail: int, stop: int, group: list[Match]) -> list[Figure]:
     vals = _values(s, tail, stop)
     if not vals or not _STATED_GAP.match(s[tail:vals[0].start()]):
         return []
     v = vals[0]
     unit, _ = _unit(s, v.end())
-    return [Figure(float(v.group(1)), v.start(1), v.end(1), "stated", unit=unit)]
+    fig = Figure(float(v.group(1)), v.start(1), v.end(1), "stated", unit=unit)
+    if len(group) > 1 and "均为" in s[tail:v.start()]:
+        return [replace(fig, measure=m) for m in group]  # 10年总生存率和10年缓解生存率均为86.0%
+    return [fig]
 
 
 def _change(s: str, tail: int, stop: int, _g: list[Match]) -> list[Figure]:
@@ -149,7 +177,7 @@ def _arm_values(s: str, after: int, stop: int) -> list[Figure]:
     return out
 
 
-PASSES: tuple[Callable[[str, int, int, list[Match]], list[Figure]], ...] = (_from_to, _respectively, _stated, _change)
+PASSES: tuple[Callable[[str, int, int, list[Match]], list[Figure]], ...] = (_from_to, _respectively, _change, _stated)
 
 
 def _figures(s: str, group: list[Match], stop: int) -> list[Figure]:
@@ -159,12 +187,12 @@ def _figures(s: str, group: list[Match], stop: int) -> list[Figure]:
         if figs:
             last = max(f.end for f in figs)
             return figs + [f for f in _arm_values(s, last, stop) if f.start > last]
-    return _before(s, group, stop)
+    return _arm_values(s, tail, stop) or _before(s, group, stop)
 
 
 def _list_arms(figs: list[Figure], sentence: Sentence) -> list[str | None]:
     """Arms of values listed for one measure: treated then control when the study has a control."""
-    if len(figs) < 2 or any(f.measure for f in figs) or any(f.rule != "respectively" for f in figs):
+    if len(figs) < 2 or any(f.measure or f.arm for f in figs) or any(f.rule != "respectively" for f in figs):
         return [f.arm for f in figs]
     if len(figs) == 2 and has_control(sentence.study, sentence.text):
         return ["treatment", "control"]
@@ -185,7 +213,11 @@ def _record(sentence: Sentence, measure: Match, fig: Figure, arm: str | None, gr
     s, study = sentence.text, sentence.study
     vocab = load_vocab("outcome")
     c0, c1 = clause_span(s, fig.start)
-    arm = arm or arm_of(s[c0:fig.start]) or arm_of(s[clause_span(s, group[0].start)[0]:group[0].start]) or "treatment"
+    g0 = clause_span(s, group[0].start)[0]
+    previous = clause_span(s, max(0, g0 - 1))[0] if g0 else g0
+    arm = arm or arm_of(s[c0:fig.start]) or arm_of(s[g0:group[0].start]) or arm_of(s[previous:g0]) or "treatment"
+    if arm == "all" and not has_control(study, s):
+        arm = "treatment"  # a single-arm study's patients are its treated patients
     kind = fig.kind or vocab.attr(measure.code, "kind", "level")
     if kind == "rate" and fig.unit not in (None, "%"):
         kind = "level"
@@ -194,16 +226,21 @@ def _record(sentence: Sentence, measure: Match, fig: Figure, arm: str | None, gr
     return {
         "outcome_id": result_id(study["study_id"], measure.code, start), "study_id": study["study_id"],
         "document_id": study["document_id"], "measure": measure.code, "measure_text": measure.term, "arm": arm,
-        "timepoint_months": None if kind == "duration" else timepoint(s, fig.start, skip), "value_kind": kind,
+        "timepoint_months": fig.months if fig.months is not None else (
+            None if kind == "duration" else timepoint(s, fig.start, skip)), "value_kind": kind,
         "baseline": fig.baseline, "value": fig.value, "unit": fig.unit, "direction": _direction(measure.code, fig, s[c0:c1]),
         "p_value": p_value(s[fig.end:c1 + 20]), "evidence_text": s, "char_start": start, "char_end": end,
         "rule": f"outcome:{fig.rule}",
     }
 
 
+_BEFORE_TREATMENT = re.compile(r"入院时|治疗前|基线时|术前")
+
+
 def _sentence_outcomes(sentence: Sentence) -> list[dict]:
     s = sentence.text
-    matches = load_vocab("outcome").find(s)
+    matches = [m for m in load_vocab("outcome").find(s)
+               if not _BEFORE_TREATMENT.search(s[:m.start])]  # a baseline, not a result
     groups = _groups(matches, s)
     out = []
     for i, group in enumerate(groups):

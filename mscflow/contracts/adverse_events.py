@@ -29,7 +29,7 @@ class AdverseEventsSchema(pa.DataFrameModel):
     char_end: Series[int] = pa.Field(ge=0, description="End of the span in core.documents.clean_text (exclusive)")
     raw_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0, description="Start of the span in the decoded raw file (through the offset map)")
     raw_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0, description="End of the span in the decoded raw file (exclusive)")
-    rule: Series[str] = pa.Field(str_matches=r"^adverse_event:[a-z_]+$", description="The pass that read it: adverse_event:none_observed, adverse_event:occurred, adverse_event:respectively, adverse_event:listed")
+    rule: Series[str] = pa.Field(str_matches=r"^adverse_event:[a-z_]+$", description="The pass that read it: adverse_event:none_observed, adverse_event:occurred, adverse_event:respectively, adverse_event:listed; adverse_event:one_patient when the count is a case report's one patient")
 
     class Config:
         strict = True

@@ -145,7 +145,10 @@ def _sentence_events(sentence: Sentence) -> list[dict]:
         is_list = listing and clause.lstrip().startswith("包括")
         for hit, code, n, rate, at in found:
             rule = "respectively" if _RESPECTIVELY.search(clause) else _rule(n, rate, is_list)
-            out.append(_record(sentence, m.start(), hit, code, n, rate, at, rule, clause))
+            rec = _record(sentence, m.start(), hit, code, n, rate, at, rule, clause)
+            if n == 1 and "1" not in sentence.text[rec["char_start"] - sentence.start:rec["char_end"] - sentence.start]:
+                rec["rule"] = "adverse_event:one_patient"  # a case report's patient, counted by the study
+            out.append(rec)
         listing = bool(found) or (listing and is_list)
     return out
 

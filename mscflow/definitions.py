@@ -4,6 +4,10 @@ from pathlib import Path
 
 import dagster as dg
 
+from mscflow.settings import apply_dagster_environment
+
+apply_dagster_environment()  # before any run of this code location is created
+
 
 @dg.definitions
 def defs() -> dg.Definitions:

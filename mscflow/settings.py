@@ -35,6 +35,7 @@ ENVIRONMENT: dict[str, tuple[str, str]] = {
     "MSCFLOW_WORKERS": ("0", "processes that clean and extract a batch of documents; 0: one per core, 1: in the run's own process"),
     "MSCFLOW_DASK_SCHEDULER": ("", "address of a Dask scheduler (tcp://host:8786) that cleans and extracts batches instead of local processes; empty: local"),
     "MSCFLOW_PARTITION_METADATA_MAX": ("20", "runs of up to this many documents give each partition its own metadata (row counts, preview); larger runs put it on the run"),
+    "MSCFLOW_DAGSTER_SQLITE_SYNC": ("off", "off: the embedded Dagster instance's SQLite files commit without an fsync per event (see mscflow/defs/instance.py); full: SQLite's default"),
     "MSCFLOW_FILES_URL": ("", "base URL under which the data folder is served (`make dev` serves it); empty: file:// links in the UI"),
     "MSCFLOW_PORT": ("3000", "port of the Dagster UI started by `make dev` (the data folder is served on the next port)"),
     "DAGSTER_HOME": (str(PROJECT_ROOT / ".dagster"), "Dagster instance shared by the CLI and `make dev`"),
@@ -61,6 +62,7 @@ class Settings:
     workers: int = 1
     dask_scheduler: str = ""
     partition_metadata_max: int = 20
+    dagster_sqlite_sync: str = "off"
 
     def pool(self) -> PoolConfig:
         """Where a batch's per-document work runs (``mscflow.pool``)."""
@@ -119,13 +121,14 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         rebuild_cron=get("MSCFLOW_REBUILD_CRON"),
         log_level=get("MSCFLOW_LOG_LEVEL"),
         files_url=get("MSCFLOW_FILES_URL"),
-        workers=int(get("MSCFLOW_WORKERS")) or _cores(),
+        workers=int(get("MSCFLOW_WORKERS")) or cores(),
         dask_scheduler=get("MSCFLOW_DASK_SCHEDULER"),
         partition_metadata_max=int(get("MSCFLOW_PARTITION_METADATA_MAX")),
+        dagster_sqlite_sync=get("MSCFLOW_DAGSTER_SQLITE_SYNC").lower(),
     )
 
 
-def _cores() -> int:
+def cores() -> int:
     """The processors this process may run on (a container's share, not the host's count)."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import dagster as dg
 
 from mscflow import store
+from mscflow.defs.instance import tune_sqlite_storage
 from mscflow.defs.partitions import (
     RANGE_END,
     RANGE_START,
@@ -57,6 +58,7 @@ def ensure_dagster_home() -> Path:
 
     home = dagster_home()
     apply_dagster_environment()
+    tune_sqlite_storage()
     os.environ["DAGSTER_HOME"] = str(home)  # the instance Dagster opens is the one settings name
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"

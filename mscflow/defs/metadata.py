@@ -4,9 +4,11 @@ import dagster as dg
 import pandas as pd
 
 from mscflow import store
+from mscflow.clean.document import REPAIR_COLUMNS
 from mscflow.contracts import Contract
 
 OWNERS = ["team:mscflow"]
+REPAIR_NAMES = REPAIR_COLUMNS  # per-document repair counts: not "notes"
 
 
 def column_schema(contract: Contract) -> dg.TableSchema:
@@ -38,15 +40,18 @@ def per_partition(context: dg.AssetExecutionContext) -> bool:
 
 
 def document_metadata(context: dg.AssetExecutionContext, asset_key: str | None, by_key: dict[str, dict]) -> dict:
-    """Each document's own metadata: on its partition when the run is small, else returned as
-    one run-level entry (documents with nothing to say are left out of it)."""
+    """Each document's own metadata: on its partition when the run is small. In a large run the
+    output's metadata is copied into every partition's materialization event, so it must stay
+    small: only the documents that have something to say (repairs, an error) are named there,
+    at most 50; every document's rows are in the store and the warehouse."""
     if per_partition(context):
         for key, meta in by_key.items():
             context.add_asset_metadata(meta, asset_key=asset_key, partition_key=key)
         return {}
-    rows = {k: {n: (v.value if isinstance(v, dg.MetadataValue) else v) for n, v in m.items() if n != "preview"}
-            for k, m in by_key.items()}
-    return {"per_document": dg.MetadataValue.json(rows)}
+    notable = {k: sorted(n for n in m if n not in ("dagster/row_count", *REPAIR_NAMES)) for k, m in by_key.items()}
+    notable = {k: v for k, v in notable.items() if v}
+    return {"documents_with_notes": dg.MetadataValue.json(dict(list(notable.items())[:50])),
+            "n_documents_with_notes": len(notable)}
 
 
 def frames_metadata(

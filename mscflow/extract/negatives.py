@@ -26,6 +26,8 @@ CANDIDATE_REFUSALS: dict[str, re.Pattern[str]] = {
     "recruitment": RECRUITMENT,
     "animal_work": re.compile(r"大鼠|小鼠|裸鼠|家兔|兔模型|[犬猪羊]|猕猴|动物模型|模型中|模型上|造模|\d+\s*只(?!有)|\bin (?:rats|mice)\b|porcine|murine", re.I),
     "eligibility": re.compile(r"^\s*(?:纳入标准|排除标准|入选标准)"),
+    # what the field still lacks: 国际上尚缺乏大规模III期试验, 目前尚无III期研究
+    "absent": re.compile(r"(?:缺乏|缺少|尚无|仍无|没有|未见)[^,，;;。]{0,12}(?:研究|试验|證據|证据)"),
 }
 _POPULATION = re.compile(r"^\s*约?\s*\d+(?:\.\d+)?\s*%\s*的?(?:患者|病人|人群)|患病率|发病率|病死率|死亡率|生存率|感染者|约有|据统计|超过\s*\d+(?:\.\d+)?\s*[万亿]|\d+(?:\.\d+)?\s*[万亿]\s*(?:例|名|人)")
 _REVIEW_WORDS = re.compile(r"篇|项(?:研究|试验|RCT)|文献|数据库|检索|[Mm]eta|荟萃|系统评价")

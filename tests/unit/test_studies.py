@@ -362,6 +362,15 @@ def test_a_news_items_one_trial_gathers_what_the_page_says_of_it():
     assert (rec["dose_low"], rec["follow_up_months"], rec["year"], rec["tissue_source"]) == (1.5e8, 30, 2023, "bone_marrow")
 
 
+def test_authors_with_their_cited_year_open_a_study_and_the_field_lacking_a_trial_does_not():
+    text = ("Shi M 等(2012)较早开展了这方面的探索。他们纳入43例患者,其中24例接受脐带MSC静脉输注,另外19例作为对照,随访72周。\n"
+            "欧洲的多中心研究把体外扩增的自体骨髓间充质干细胞植入骨不连处。Gómez-Barrena 等(2020)报告了该I/II期研究的结果:28例患者。\n"
+            "需要强调,国际上尚缺乏大规模III期试验。\n")
+    first, second = _extract(text)
+    assert (first["n_total"], first["n_treatment"], first["n_control"], first["year"]) == (43, 24, 19, 2012)
+    assert (second["n_total"], second["tissue_source"], second["donor"], second["phase"]) == (28, "bone_marrow", "autologous", "I/II")
+
+
 def test_a_word_that_names_the_donor_wins_over_reinfusion():
     assert fields.donor("在回输造血干细胞当天同时经静脉输注第三方UC-MSC") == "allogeneic"
 

@@ -371,6 +371,17 @@ def test_authors_with_their_cited_year_open_a_study_and_the_field_lacking_a_tria
     assert (second["n_total"], second["tissue_source"], second["donor"], second["phase"]) == (28, "bone_marrow", "autologous", "I/II")
 
 
+def test_an_abstract_whose_methods_are_in_english():
+    text = ("某某杂志 2015年 第19卷 第32期\n冠状动脉内输注间充质干细胞治疗心肌梗死的随机对照研究\n【摘要】\n目的:观察疗效。\n"
+            "Methods: In this randomized, double-blind, placebo-controlled trial, 116 patients with acute myocardial infarction "
+            "were enrolled. Patients were randomized to receive a single intracoronary infusion of allogeneic Wharton's "
+            "jelly-derived MSCs (6×10^6 cells, n=58) or placebo (n=58). All patients were followed up for 18 months.\n"
+            "结论:安全可行。\n")
+    [rec] = _extract(text)
+    assert (rec["n_total"], rec["n_treatment"], rec["n_control"], rec["n_administrations"], rec["follow_up_months"]) == (
+        116, 58, 58, 1, 18)
+
+
 def test_a_word_that_names_the_donor_wins_over_reinfusion():
     assert fields.donor("在回输造血干细胞当天同时经静脉输注第三方UC-MSC") == "allogeneic"
 

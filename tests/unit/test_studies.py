@@ -382,6 +382,17 @@ def test_an_abstract_whose_methods_are_in_english():
         116, 58, 58, 1, 18)
 
 
+def test_a_markdown_table_with_a_year_column_and_notes_on_its_trials():
+    text = ("| 试验 | 年份 | 疾病 | 样本量 | 细胞类型 | 剂量 |\n| :-- | :-- | :-- | :-- | :-- | :-- |\n"
+            "| POSEIDON | 2012 | 缺血性心肌病 | 30 | 骨髓MSC | 2000万个细胞 |\n"
+            "| DREAM-HF | 2023 | 慢性心衰 | 565 | 间充质前体细胞 | 1.5亿个细胞 |\n\n"
+            "1. POSEIDON为I/II期随机试验,主要比较自体和异体细胞的安全性;\n"
+            "2. DREAM-HF是迄今规模最大的III期随机试验,主要终点未达到。\n")
+    poseidon, dream = _extract(text)
+    assert (poseidon["year"], poseidon["phase"], poseidon["design"]) == (2012, "I/II", "rct")
+    assert (dream["year"], dream["phase"], dream["n_total"]) == (2023, "III", 565)
+
+
 def test_a_word_that_names_the_donor_wins_over_reinfusion():
     assert fields.donor("在回输造血干细胞当天同时经静脉输注第三方UC-MSC") == "allogeneic"
 

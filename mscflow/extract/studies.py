@@ -399,6 +399,23 @@ def _row_named_by(rows: list[dict], r: dict) -> dict | None:
     return names[0] if len(names) == 1 else None
 
 
+def _fold_phase_mentions(text: str, prose: list[dict]) -> list[dict]:
+    """Outside a review, a mention without a head count or dose that names a phase (a headline,
+    a press release's lead: ``…III期临床试验达到主要终点``) is the one study of that phase and
+    disease that states figures, when there is exactly one (a review names studies of its own)."""
+    if document_shape(text)[0] == "review":
+        return prose
+    kept = []
+    for p in prose:
+        same = [q for q in prose if q is not p and _states_figures(q) and q["phase"] == p["phase"]
+                and q["disease"] == p["disease"]]
+        if _states_figures(p) or p["phase"] is None or len(same) != 1:
+            kept.append(p)
+            continue
+        _fill_missing(same[0], p)
+    return kept
+
+
 def _notes_on_rows(rows: list[dict], prose: list[dict]) -> list[dict]:
     """A note below a table on one of its trials is that trial: its phase and design go to the
     row (a design said beats the row's default), the note is no study of its own."""
@@ -444,7 +461,7 @@ def extract_studies(document_id: str, text: str, tables: Sequence[PipeTable]) ->
     prose = _with_document_study(document_id, text, masked, told, rows, prose, ctx)
     if not rows:
         prose = _one_study_document(text, prose, masked, ctx)
-    prose = _notes_on_rows(rows, prose)
+    prose = _notes_on_rows(rows, _fold_phase_mentions(text, prose))
     _link_clusters(rows, prose)
     return _in_contract_order(rows + prose)
 

@@ -393,6 +393,17 @@ def test_a_markdown_table_with_a_year_column_and_notes_on_its_trials():
     assert (dream["year"], dream["phase"], dream["n_total"]) == (2023, "III", 565)
 
 
+def test_a_press_releases_headline_and_lead_are_its_phase_iii_trial():
+    text = ("某某生物宣布异体脂肪间充质干细胞注射液治疗糖尿病足溃疡III期临床试验达到主要终点\n"
+            "【上海,2024年10月21日】某某公司今日宣布,其异体脂肪间充质干细胞注射液的III期临床试验达到主要终点。\n"
+            "该III期试验为随机、双盲、安慰剂对照研究,共入组240例患者,121例接受细胞治疗,119例接受安慰剂。细胞于溃疡周围多点注射。\n"
+            "此前完成的II期研究纳入59例患者。\n")
+    phase3, phase2 = _extract(text)
+    assert (phase3["n_total"], phase3["tissue_source"], phase3["donor"], phase3["route"]) == (
+        240, "adipose", "allogeneic", "local_injection")
+    assert (phase2["n_total"], phase2["phase"]) == (59, "II")
+
+
 def test_a_word_that_names_the_donor_wins_over_reinfusion():
     assert fields.donor("在回输造血干细胞当天同时经静脉输注第三方UC-MSC") == "allogeneic"
 

@@ -26,6 +26,8 @@ CANDIDATE_REFUSALS: dict[str, re.Pattern[str]] = {
     "recruitment": RECRUITMENT,
     "animal_work": re.compile(r"大鼠|小鼠|裸鼠|家兔|兔模型|[犬猪羊]|猕猴|动物模型|模型中|模型上|造模|\d+\s*只(?!有)|\bin (?:rats|mice)\b|porcine|murine", re.I),
     "eligibility": re.compile(r"^\s*(?:纳入标准|排除标准|入选标准)"),
+    # the page introducing what it is about to tell: 本文回顾其中一项随机对照研究及其1年随访结果
+    "article_intro": re.compile(r"本文(?:将)?(?:回顾|介绍|梳理|盘点|解读|总结|汇总|综述)"),
     # what the field still lacks: 国际上尚缺乏大规模III期试验, 目前尚无III期研究
     "absent": re.compile(r"(?:缺乏|缺少|尚无|仍无|没有|未见)[^,，;;。]{0,12}(?:研究|试验|證據|证据)"),
 }

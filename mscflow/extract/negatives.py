@@ -41,7 +41,7 @@ SENTENCE_REFUSALS: dict[str, re.Pattern[str]] = {
     "recruitment": RECRUITMENT,
     "animal": re.compile(r"大鼠|小鼠|裸鼠|家兔|兔模型|犬|猪|羊|猕猴|动物|模型中|模型上|造模|\d+\s*只(?!有)|in rats|in mice|porcine|murine"),
     "population": re.compile(r"据统计|患病率|发病率|病死率|死亡率约|约有|感染者约|超过\s*\d+(?:\.\d+)?\s*[万亿]|\d+(?:\.\d+)?\s*[万亿]\s*(?:例|名|人)"),
-    "literature": re.compile(r"文献报道|研究表明|研究显示|有研究|既往研究|多项研究|荟萃分析|系统评价|综述|\[\d{1,3}(?:\s*[-–,]\s*\d{1,3})*\]"),
+    "literature": re.compile(r"文献报道|研究表明|研究显示|有研究|既往研究|多项研究|荟萃分析|系统评价|综述|报道以来|首次报道|\[\d{1,3}(?:\s*[-–,]\s*\d{1,3})*\]"),
     "criteria": re.compile(r"^\s*(?:\d[.\d]*\s*)?(?:纳入标准|排除标准|入选标准|inclusion criteria|exclusion criteria)", re.I),
     "totals": re.compile(r"累计|已(?:为|服务|接诊)[^。]{0,10}\d+\s*余?(?:例|名|位|人)次?|首例"),
 }

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 import pandas as pd
 import pandera.errors as pa_errors
 
+from ..budget import DocumentTimeout, time_budget
 from ..contracts import REPAIR, contract
 from ..contracts.frames import empty_frame, frame_for, schema_message
-from ..contracts.quarantine import FAILED_CHECK, INVALID
+from ..contracts.quarantine import FAILED_CHECK, INVALID, TIMEOUT
 from ..parse.shape import document_shape
 from .invariants import broken_invariants
 from .pipeline import CleanDocument, clean_document
@@ -68,21 +69,34 @@ class CleanBatch:
     quarantine: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
-def clean_batch(raws: Mapping[str, Mapping], opencc_config: str = "t2s") -> CleanBatch:
-    """Clean every raw record of a batch; validate the batch once, quarantine the failures."""
+def _clean_one(raw: Mapping, opencc_config: str, timeout: float | None) -> tuple[dict | None, dict | None]:
+    """(documents record, None) or (None, quarantine record) for one raw record, within its
+    time budget."""
+    if is_quarantined(raw):
+        return None, quarantine_record(raw, "raw_documents", raw["quarantine_reason"], raw["quarantine_detail"])
+    try:
+        with time_budget(timeout, "cleaning"):
+            record = document_record(raw, clean_document(raw["text"], opencc_config))
+            broken = broken_invariants(record["clean_text"], opencc_config)
+    except DocumentTimeout as exc:
+        return None, quarantine_record(raw, "documents", TIMEOUT, str(exc))
+    if broken:
+        detail = "; ".join(f"{name}: {samples}" for name, samples in broken.items())
+        return None, quarantine_record(raw, "documents", FAILED_CHECK, detail[:500])
+    return record, None
+
+
+def clean_batch(raws: Mapping[str, Mapping], opencc_config: str = "t2s", timeout: float | None = None) -> CleanBatch:
+    """Clean every raw record of a batch (each within ``timeout`` seconds); validate the batch
+    once, quarantine the failures."""
     records: dict[str, dict] = {}
     quarantined: dict[str, dict] = {}
     for key, raw in raws.items():
-        if is_quarantined(raw):
-            quarantined[key] = quarantine_record(raw, "raw_documents", raw["quarantine_reason"], raw["quarantine_detail"])
-            continue
-        record = document_record(raw, clean_document(raw["text"], opencc_config))
-        broken = broken_invariants(record["clean_text"], opencc_config)
-        if broken:
-            detail = "; ".join(f"{name}: {samples}" for name, samples in broken.items())
-            quarantined[key] = quarantine_record(raw, "documents", FAILED_CHECK, detail[:500])
-        else:
+        record, quarantine = _clean_one(raw, opencc_config, timeout)
+        if record is not None:
             records[key] = record
+        else:
+            quarantined[key] = quarantine
     valid = _validate_each(records, raws, quarantined)
     out = CleanBatch()
     for key in raws:

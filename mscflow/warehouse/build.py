@@ -16,6 +16,7 @@ import pandas as pd
 
 from mscflow import store
 from mscflow.contracts import CONTRACTS, WAREHOUSE_TABLES
+from mscflow.ingest.duplicates import near_duplicate_quarantine, near_duplicates
 from mscflow.settings import SQL_DIR, Settings
 
 from .comments import apply_comments, comment_model, uncommented
@@ -64,14 +65,19 @@ def land(path: Path, store_dir: Path) -> dict[str, int]:
 
     Each landing table has its contract's columns; a table with no stored rows (or an older
     frame missing a column) lands with those columns as NULL, so the models run on any set of
-    documents."""
+    documents. A near-duplicate (``ingest.duplicates``) lands as a quarantine row naming its
+    original, its rows left out."""
     fresh_build_file(path)
+    documents = store.read_table(store_dir, "documents")
+    copies = near_duplicates(documents)
     counts: dict[str, int] = {}
     with connect(path) as con:
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {LANDING}")
         for table in WAREHOUSE_TABLES:
             columns = CONTRACTS[table].columns
-            frame = store.read_table(store_dir, table)
+            frame = store.read_table(store_dir, table, exclude=set(copies))
+            if table == "quarantine" and copies:
+                frame = pd.concat([frame, pd.DataFrame(near_duplicate_quarantine(documents, copies))], ignore_index=True)
             frame = frame.reindex(columns=list(columns))
             relation = f"{LANDING}.{table}"
             con.register("landing_frame", frame)

@@ -49,7 +49,7 @@ _OWN = re.compile(r"(?:我们|本研究|本试验|本课题组|笔者|作者)(?:
 # document's own study: it ends a cited study the introduction was telling
 _OWN_SERIES = re.compile(r"(?:本中心|本院|我院|我科|本科室)[^。;；]{0,20}?(?:招募|纳入|选取|收集|入组|选择|募集|收治|对\s*\d+\s*例)")
 _INSTITUTION = re.compile(
-    r"(?:医院|大学|医学院|研究所|研究中心|医学中心|团队|课题组)[^,,。;;]{0,24}?(?:开展|报道|报告|发表|完成|进行|回顾)"
+    r"(?:医院|大学|医学院|研究所|研究中心|医学中心|团队|课题组)[^,,。;;]{0,24}?(?:开展|报道|报告|发表|完成|进行|回顾|曾将|曾对|曾为)"
 )
 _DETERMINER = re.compile(
     r"(?<!第)(?<!之前的)(?<!上述的)(?<!上述)(?:一项|一个|另一项|另一个|另一)[^,,。;;]{0,30}?(?:研究|试验|实验|调查)"
@@ -61,7 +61,7 @@ _SCHOLARS = re.compile(
 )
 # one of the trials an article counts off: "在第一项试验中…", "第二项试验是随机双盲试验"
 _ORDINAL_TRIAL = re.compile(r"第[一二三四五六七八九十\d]{1,2}项(?:临床)?(?:研究|试验|实验)")
-_REPORTED = re.compile(r"据报道|有报道|有研究(?:显示|表明|发现)|(?:个案|病例|個案)(?:报告|报道|報告|報道)")
+_REPORTED = re.compile(r"据报道|有报道|有研究(?:显示|表明|发现)|另有(?:一项|一些)?研究(?=以|将|对|纳入|报道|发现)|(?:个案|病例|個案)(?:报告|报道|報告|報道)")
 # a trial known by its acronym (e.g. "ABCDE研究", "XYZW试验"); disease and cell abbreviations
 # (``MSC研究``, ``COPD试验``) are not names
 _NAMED_TRIAL = re.compile(r"(?<![A-Za-z])([A-Z][A-Z0-9\-]{3,})(?:研究|试验|臨床試驗|临床试验)(?!中|进展|领域|方向|热点|中心)")

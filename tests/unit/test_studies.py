@@ -407,6 +407,15 @@ def test_a_press_releases_headline_and_lead_are_its_phase_iii_trial():
     assert (phase2["n_total"], phase2["phase"]) == (59, "II")
 
 
+def test_an_encyclopedia_bullets_studies_by_institution_and_another_study():
+    text = ("一、视网膜色素病变\n•巴西某大学曾将自体骨髓单核细胞注入玻璃体腔,治疗20例视网膜色素病变患者,每眼约1千万个细胞,追踪12个月。\n"
+            "•另有研究以脐带间质干细胞经静脉输注治疗视网膜色素病变,32位病人接受治疗,追踪6个月。\n"
+            "•日本某研究所于2014年完成全球首例以iPS细胞制作的视网膜色素上皮细胞片移植,病人为一名70多岁的女性。\n")
+    brazil, other, ips = _extract(text)
+    assert (brazil["n_total"], brazil["cell_type"], other["n_total"], other["route"], ips["cell_type"]) == (
+        20, "bm_mnc", 32, "intravenous", "other")
+
+
 def test_the_pages_disease_is_read_from_its_title_past_the_navigation():
     ctx = fields.document_context("|\n栏目导航\n· 脑瘫\n干细胞移植治疗脊髓损伤的临床进展\n近年开展了多项脊髓损伤研究。\n")
     assert ctx.disease == "spinal_cord_injury"

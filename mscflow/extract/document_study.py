@@ -162,6 +162,21 @@ def _surveys_studies(records: list[dict], text: str) -> bool:
     return len(with_figures) >= 2 or bool(REVIEW_TITLE.search(title_line(text))) or document_shape(text)[0] == "review"
 
 
+# where a forum or Q&A thread's next post begins: "2楼　网名　2023-10-12", "楼主:", "#3"
+_POST_START = re.compile(r"^\s*(?:\d{1,4}\s*(?:楼|F)(?![\u4e00-\u9fff]{0,1}[房盘层梯])|楼主\s*[:：]|#\d{1,4}\s|沙发|板凳|网友\S{0,12}[:：])", re.M)
+
+
+def _one_post(text: str, found: list[Sentence], at: int) -> list[Sentence]:
+    """In a thread of posts, the sentences of the post that holds ``at``: each post is one
+    voice, not sections of one study (a page without post marks is one)."""
+    starts = [m.start() for m in _POST_START.finditer(text)]
+    if len(starts) < 2:
+        return found
+    begin = max((s for s in starts if s <= at), default=0)
+    end = min((s for s in starts if s > at), default=len(text))
+    return [s for s in found if begin <= s.start < end]
+
+
 def find_document_study(text: str, masked: list[tuple[int, int]], records: list[dict],
                         told: list[tuple[int, int]]) -> DocumentStudy | None:
     """The document's own study, when some enrolment sentence belongs to no study yet."""
@@ -171,6 +186,8 @@ def find_document_study(text: str, masked: list[tuple[int, int]], records: list[
     orphans = orphan_enrolments(found, told)
     if not orphans:
         return None
+    found = _one_post(text, found, orphans[0].start)
+    orphans = [o for o in orphans if o in found]
     absorbed = _fragments(records, orphans[0])
     others = [(int(r["char_start"]), int(r["char_end"])) for r in records if r not in absorbed]
     own = [s for s in found if s.refusal is None and not _covered(s, others)]

@@ -49,7 +49,8 @@ _OWN = re.compile(r"(?:我们|本研究|本试验|本课题组|笔者|作者)(?:
 # document's own study: it ends a cited study the introduction was telling
 _OWN_SERIES = re.compile(r"(?:本中心|本院|我院|我科|本科室)[^。;；]{0,20}?(?:招募|纳入|选取|收集|入组|选择|募集|收治|对\s*\d+\s*例)")
 _INSTITUTION = re.compile(
-    r"(?:医院|大学|医学院|研究所|研究中心|医学中心|团队|课题组)[^,,。;;]{0,24}?(?:开展|报道|报告|发表|完成|进行|回顾|曾将|曾对|曾为)"
+    r"(?:医院|大学|医学院|研究所|研究中心|医学中心|诊所|团队|课题组)[^,,。;;]{0,24}?"
+    r"(?:开展|报道|报告|发表|完成|进行|回顾|做过|曾将|曾把|曾对|曾为|对\s*\d+\s*(?:例|名|位))"
 )
 _DETERMINER = re.compile(
     r"(?<!第)(?<!之前的)(?<!上述的)(?<!上述)(?:一项|一个|另一项|另一个|另一)[^,,。;;]{0,30}?(?:研究|试验|实验|调查)"
@@ -73,12 +74,14 @@ _REVIEW = re.compile(r"纳入标准|纳入了?\s*\d+\s*(?:篇|项)|荟萃分析|
 _SINGLE_MARKER = re.compile(r"\[(\d{1,3})\]|【(\d{1,3})】")
 _MULTI_MARKER = re.compile(r"\[\d{1,3}\s*[-,,–]\s*\d{1,3}[^\]]*\]")
 _GENERIC = re.compile(
-    r"注册|登记注册|clinicaltrials|项目|不等|范围|大量|多项|(?:I|II|Ⅰ|Ⅱ)期和(?:II|III|Ⅱ|Ⅲ)期"
+    r"注册|登记注册|clinicaltrials|项目|大量|多项|(?:I|II|Ⅰ|Ⅱ)期和(?:II|III|Ⅱ|Ⅲ)期"
     r"|有学者|一般认为"  # an unnamed scholar's view or received opinion, not a study
     r"|(?:国内|国外|国际)(?:研究|学者)?[^,，。;；]{0,4}(?:已取得|取得了|尚无|尚未|较少|较多)"  # the state of a field
     r"|(?:需要|仍需|有待)(?:更多|更大|大样本|多中心)[^,,。;;]{0,20}(?:试验|研究)"  # future work, not a study
     r"|(?:未来|今后|将来)[^,,。;;]{0,4}(?:需要|仍需|有待|应当|应)[^。;;]{0,40}(?:试验|研究)"
 )
+# "剂量从10^6到10^8不等": a survey's spread, unless the sentence counts its own patients
+_VARYING = re.compile(r"不等|范围")
 _SAME_YEAR = re.compile(r"^\s*同年")
 _BACK_REFERENCE_INSIDE = re.compile(r"该(?:[IV/]{1,5}期)?(?:项)?(?:临床)?(?:研究|试验)")  # 报告了该I/II期研究的结果
 _BACK_REFERENCE = re.compile(r"该研究|该项研究|此项研究|此研究|这项研究|本研究|该试验|此项试验|此试验|这项试验")
@@ -221,7 +224,7 @@ def _trim(s: str) -> str:
 
 def anchor_of(sentence: str) -> tuple[str, str] | None:
     """(kind, text) of the anchor that opens a study in this sentence, if any."""
-    if _GENERIC.search(sentence):
+    if _GENERIC.search(sentence) or (_VARYING.search(sentence) and not find_counts(sentence)):
         return None
     for kind, rx in (
         ("author", _AUTHOR),

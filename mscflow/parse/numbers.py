@@ -129,7 +129,7 @@ _MONEY_BEFORE = re.compile(r"(?:捐助|捐赠|捐贈|捐款|资助|資助|拨款
 _PM_TAIL = re.compile(rf"\s*±\s*{NUM}\s*(?:{_TIMES}10\s*(?:[*^]\s*)?\d{{1,2}})?")
 _TOTAL_BEFORE = re.compile(r"(?:总计|總計|总共|共计|累计|合计)[^,，;;。]{0,6}$")
 _THRESHOLD_BEFORE = re.compile(r"(?:超过|超過|多于|高于|低于|不到|少于|大于|小于)\s*$")
-_THRESHOLD_AFTER = re.compile(r"^\s*(?:个|MSC|细胞)*\s*(?:或)?\s*(?:以上|以下|不等|左右)")
+_THRESHOLD_AFTER = re.compile(r"^\s*(?:个|MSC|细胞)*\s*(?:或)?\s*(?:以上|以下|左右)")
 
 
 def _exponent(m: re.Match) -> int:

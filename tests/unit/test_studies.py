@@ -416,6 +416,16 @@ def test_an_encyclopedia_bullets_studies_by_institution_and_another_study():
         20, "bm_mnc", 32, "intravenous", "other")
 
 
+def test_a_forum_threads_posts_are_separate_voices():
+    text = ("【求助】干细胞治疗渐冻症有没有用?\n楼主:望山的人 2023-10-12\n我爸两年前确诊渐冻症。\n"
+            "2楼 蓝色鸢尾 2023-10-12\n以色列那家公司的三期试验纳入了196例ALS患者,随机分组,鞘内注射骨髓间充质干细胞3次。\n"
+            "3楼 老周 2023-10-13\n我家打了4次,每次说是5000万个细胞,打完头两个月感觉好一点。\n"
+            "4楼 神经内科小医生 2023-10-13\n另外美国梅奥诊所做过自体脂肪间充质干细胞鞘内注射的一期研究,27例患者,剂量从1000万到1亿个细胞不等。\n")
+    phase3, mayo = _extract(text)
+    assert (phase3["n_total"], phase3["dose_low"], phase3["follow_up_months"], phase3["n_administrations"]) == (196, None, None, 3)
+    assert (mayo["n_total"], mayo["dose_low"], mayo["dose_high"]) == (27, 1e7, 1e8)
+
+
 def test_the_pages_disease_is_read_from_its_title_past_the_navigation():
     ctx = fields.document_context("|\n栏目导航\n· 脑瘫\n干细胞移植治疗脊髓损伤的临床进展\n近年开展了多项脊髓损伤研究。\n")
     assert ctx.disease == "spinal_cord_injury"

@@ -1,7 +1,8 @@
 """Score outcomes and adverse events against their gold (assets/gold/SCHEMA.md, issue 13).
 
-An extracted record belongs to the gold study its own study was matched to by the studies
-scorer (``Score.matches``). It matches a gold record of that study with the same key columns
+Only the documents the gold file covers are scored (a ``{"doc": …, "no_records": true}`` line
+covers a document with none). An extracted record belongs to the gold study its own study was
+matched to by the studies scorer (``Score.matches``). It matches a gold record of that study with the same key columns
 (the contract's ``aspect: key`` fields; numbers within 5 %) and the same figures (``aspect:
 value``; within 2 %, null equal to null), one to one. Records of unmatched studies count
 against precision; optional gold records are neither rewarded nor penalised."""
@@ -62,10 +63,12 @@ def score_results(table: str, extracted: Iterable[Mapping], studies: Score, gold
     """Score ``table`` records (each with ``study_id``) against gold records keyed by doc + anchor."""
     keys, values = contract(table).columns_about("key"), contract(table).columns_about("value")
     anchor_of = {r["study_id"]: (g["doc"], g["anchor"]) for r, g in studies.matches}
+    covered = {g["doc"] for g in gold}  # documents the file annotates (a no_records line covers one)
+    gold = [g for g in gold if g.get("anchor")]
     out = ResultScore(table)
     pool = list(enumerate(gold))
     used: set[int] = set()
-    for rec in extracted:
+    for rec in (r for r in extracted if r.get("doc") in covered):
         study = anchor_of.get(rec.get("study_id"))
         hit = next((i for i, g in pool if i not in used and study == (g["doc"], g["anchor"])
                     and _matches(rec, g, keys, values)), None)

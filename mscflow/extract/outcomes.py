@@ -33,18 +33,24 @@ from .results import (
 )
 
 _JOIN = re.compile(r"^[\s和及与、,/()的]*(?:\d+\s*(?:年|个月|周|天)[\s的]*)?$")
-_FROM = re.compile(r"(?:从|由)(?:基线(?:时)?的?|治疗前的?)?\s*$")
+_FROM = re.compile(r"(?:从|由)[^,;。\d]{0,8}$")  # 由基线的…, 由导入期的…
 _TO = re.compile(r"^[^,;。\d(]{0,16}?(?:降至|下降至|下降到|降到|降低至|降低到|减少到|减少至|升高至|升高到|升至|上升至|"
                  r"上升到|提高到|提高至|增加到|增加至|将至|至)[^,;。(]{0,14}?$")
 _LIST_HEAD = re.compile(r"^[^,;。]{0,24}?(分别为|分别是|均为|为)\s*$")
-_LIST_SEP = re.compile(r"^\s*(?:%|个月)?\s*(?:和|与|及|、|对|vs\.?)\s*$", re.I)
-_VERSUS = re.compile(r"^\s*(?:%\s*)?(?:对|vs\.?)\s*$", re.I)
+_LIST_SEP = re.compile(r"^\s*(?:%|个月|d|天|分|秒|h)?\s*(?:和|与|及|、|对|比|vs\.?)\s*$", re.I)
+_VERSUS = re.compile(r"^\s*(?:%\s*)?(?:对|比|vs\.?)\s*$", re.I)
+_DEFINITION = re.compile(r"^\([^()]*\)")  # 联合缓解率(临床上…>2 cm的积液)为53.3%
 _STATED_GAP = re.compile(r"^[^,;。\d]{0,12}?(?:为|是|达到|达|:)?[^,;。\d]{0,3}$")
 _PATIENT_RATE = re.compile(rf"\(?\s*({NUM})\s*%\s*\)?\s*(?:的)?(?:患者|病人)?[^,;。%]{{0,20}}$")
 _PATIENT_COUNT = re.compile(r"(\d+)\s*(?:名|例|位)[^,;。\d]{0,6}$")
-_CHANGE = re.compile(rf"[^,;。\d]{{0,10}}?(增加|提高|升高|上升|改善|降低|下降|减少|缩小|减小)了?\s*(?:约)?\s*({NUM})\s*%")
-_ARM_VALUE = re.compile(r"(对照组|安慰剂组|非SCT组|治疗组|观察组|SCT组|MSC治疗组)[^,;。\d]{0,8}?(?:为|:|,|是)\s*\(?\s*(?:约)?\s*"
-                        rf"({NUM})")
+_CHANGE_VERB = r"(增加|提高|升高|上升|改善|降低|下降|减少|缩小|减小|多出|高出)"
+_CHANGE = re.compile(rf"[^,;。%]{{0,16}}?{_CHANGE_VERB}了?\s*(?:约)?\s*({NUM})\s*(%|个百分点|分|m(?![A-Za-z]))")
+_ARMS = (r"(对照组|安慰剂组|非SCT组|标准治疗组|常规治疗组|假手术组|MSC治疗组|治疗组|观察组|试验组|干细胞组|细胞组|SCT组|"
+         r"[A-Za-z\-]*MSCs?组)")
+_ARM_VALUE = re.compile(rf"{_ARMS}[^,;。\d]{{0,8}}?(?:为|:|,|是|{_CHANGE_VERB}了?)\s*\(?\s*(?:约)?\s*({NUM})")
+_ARM_COUNT = re.compile(rf"{_ARMS}[^,;。\d、]{{0,3}}?(\d+)\s*(?:名|例|人)")
+_COUNT_AFTER = re.compile(rf"[^,;。\d]{{0,6}}?者?\s*(\d+)\s*(?:名|例|人)(?:\s*\(\s*({NUM})\s*%\s*\))?")
+_HEDGED = re.compile(r"可高达|可达|高达|约为一般|通常")
 _NO_DIFFERENCE = re.compile(r"无显著差异|无明显差异|没有差异|无差异|没有显著性差别|差异无统计学意义|没有明显的差异")
 _DOWN = re.compile(r"降低|下降|减少|缩小|减小")
 
@@ -138,7 +144,7 @@ def _paired_times(s: str, group: list[Match], figs: list[Figure]) -> list[Figure
 
 def _stated(s: str, tail: int, stop: int, group: list[Match]) -> list[Figure]:
     vals = _values(s, tail, stop)
-    if not vals or not _STATED_GAP.match(s[tail:vals[0].start()]):
+    if not vals or not _STATED_GAP.match(_DEFINITION.sub("", s[tail:vals[0].start()], count=1)):
         return []
     v = vals[0]
     unit, _ = _unit(s, v.end())
@@ -153,13 +159,27 @@ def _change(s: str, tail: int, stop: int, _g: list[Match]) -> list[Figure]:
     if not m:
         return []
     sign = -1.0 if _DOWN.match(m.group(1)) else 1.0
-    return [Figure(sign * float(m.group(2)), m.start(2), m.end(2), "change", unit="%", kind="change")]
+    return [Figure(sign * float(m.group(2)), m.start(2), m.end(2), "change", unit=m.group(3), kind="change")]
+
+
+def _count_after(s: str, tail: int, stop: int, _g: list[Match]) -> list[Figure]:
+    """完全缓解13名, 达到PASI 50者8例(47.1%): patients counted after the measure (their share when given)."""
+    m = _COUNT_AFTER.match(s, tail, stop)
+    if not m:
+        return []
+    if m.group(2):
+        return [Figure(float(m.group(2)), m.start(2), m.end(2), "count_after", unit="%", kind="rate")]
+    return [Figure(float(m.group(1)), m.start(1), m.end(1), "count_after", kind="count")]
 
 
 def _before(s: str, group: list[Match], _stop: int) -> list[Figure]:
     """The share or count of patients written before the measure, in its clause."""
     c0, _ = clause_span(s, group[0].start)
     head = s[c0:group[0].start]
+    arms = list(_ARM_COUNT.finditer(head))
+    if len(arms) >= 2:  # MSC组有3例、对照组有6例病情复发
+        return [Figure(float(m.group(2)), c0 + m.start(2), c0 + m.end(2), "rate_of_patients", kind="count",
+                       arm="control" if CONTROL.match(m.group(1)) else "treatment") for m in arms]
     if (m := _PATIENT_RATE.search(head)) is not None:
         return [Figure(float(m.group(1)), c0 + m.start(1), c0 + m.end(1), "rate_of_patients", unit="%", kind="rate")]
     if (m := _PATIENT_COUNT.search(head)) is not None:
@@ -172,12 +192,16 @@ def _arm_values(s: str, after: int, stop: int) -> list[Figure]:
     out = []
     for m in _ARM_VALUE.finditer(s, after, stop):
         arm = "control" if CONTROL.match(m.group(1)) else "treatment"
-        unit, _ = _unit(s, m.end(2))
-        out.append(Figure(float(m.group(2)), m.start(2), m.end(2), "arm_value", unit=unit, arm=arm))
+        value, unit = float(m.group(3)), _unit(s, m.end(3))[0]
+        if m.group(2):  # 对照组下降约25%: a signed change
+            value = -value if _DOWN.match(m.group(2)) else value
+        out.append(Figure(value, m.start(3), m.end(3), "arm_value", unit=unit, arm=arm,
+                          kind="change" if m.group(2) else None))
     return out
 
 
-PASSES: tuple[Callable[[str, int, int, list[Match]], list[Figure]], ...] = (_from_to, _respectively, _change, _stated)
+PASSES: tuple[Callable[[str, int, int, list[Match]], list[Figure]], ...] = (_from_to, _respectively, _change, _stated,
+                                                                          _count_after)
 
 
 def _figures(s: str, group: list[Match], stop: int) -> list[Figure]:
@@ -209,7 +233,8 @@ def _direction(code: str, fig: Figure, clause: str) -> str | None:
     return "improved" if lower == (better == "lower") else "worsened"
 
 
-def _record(sentence: Sentence, measure: Match, fig: Figure, arm: str | None, group: list[Match]) -> dict:
+def _record(sentence: Sentence, measure: Match, fig: Figure, arm: str | None, group: list[Match],
+            listed: tuple[int, int] = (0, 0)) -> dict:
     s, study = sentence.text, sentence.study
     vocab = load_vocab("outcome")
     c0, c1 = clause_span(s, fig.start)
@@ -221,7 +246,7 @@ def _record(sentence: Sentence, measure: Match, fig: Figure, arm: str | None, gr
     kind = fig.kind or vocab.attr(measure.code, "kind", "level")
     if kind == "rate" and fig.unit not in (None, "%"):
         kind = "level"
-    skip = (fig.start, fig.end + 4) if kind == "duration" else (0, 0)
+    skip = (fig.start, fig.end + 4) if kind == "duration" else listed
     start, end = sentence.start + fig.start, sentence.start + fig.end
     return {
         "outcome_id": result_id(study["study_id"], measure.code, start), "study_id": study["study_id"],
@@ -235,6 +260,25 @@ def _record(sentence: Sentence, measure: Match, fig: Figure, arm: str | None, gr
 
 
 _BEFORE_TREATMENT = re.compile(r"入院时|治疗前|基线时|术前")
+_BASELINE_CONTEXT = re.compile(r"入院|查体|基线资料|确诊|诊断为|到院检查")
+_TREATMENT_GIVEN = re.compile(r"(?:给予|输注|注射|移植|植入|回输|放入)[^。]{0,24}?(?:干细胞|MSC|细胞)|"
+                              r"(?:干细胞|MSC|细胞)[^。]{0,16}?(?:输注|注射|移植|植入|回输|放入)")
+# an abstract's section label: the last one before a sentence says what the sentence is
+_SECTION_LABEL = re.compile(r"(?:^|(?<=[\s。】\]:]))(目的|方法|结果|结论|背景|Objective|Methods?|Results?|Conclusions?|Background)"
+                            r"(?=\s*[:\s])")
+_NOT_RESULTS = {"目的", "方法", "背景", "Objective", "Method", "Methods", "Background"}
+
+
+def _not_a_result_context(text: str, sentence: Sentence) -> bool:
+    """An abstract's aims or methods, or a case's history (入院…, 确诊…) before its line says
+    the cells were given: what is stated there is the plan or the baseline."""
+    line_start = text.rfind("\n", 0, sentence.start) + 1
+    labels = list(_SECTION_LABEL.finditer(text, line_start, sentence.start + 4))
+    if labels and labels[-1].group(1) in _NOT_RESULTS:
+        return True
+    upto = text[line_start:sentence.end]
+    opened = [m.end() for m in _BASELINE_CONTEXT.finditer(upto)]
+    return bool(opened) and not _TREATMENT_GIVEN.search(upto, opened[-1])
 
 
 def _sentence_outcomes(sentence: Sentence) -> list[dict]:
@@ -245,9 +289,14 @@ def _sentence_outcomes(sentence: Sentence) -> list[dict]:
     out = []
     for i, group in enumerate(groups):
         stop = groups[i + 1][0].start if i + 1 < len(groups) else len(s)
-        figs = _figures(s, group, stop)
-        for fig, arm in zip(figs, _list_arms(figs, sentence), strict=True):
-            out.append(_record(sentence, fig.measure or group[0], fig, arm, group))
+        figs = [f for f in _figures(s, group, stop) if not _HEDGED.search(s[max(0, f.start - 6):f.start])]
+        listed = (figs[0].start, figs[-1].end + 4) if len(figs) > 1 else (0, 0)
+        recs = [_record(sentence, fig.measure or group[0], fig, arm, group, listed)
+                for fig, arm in zip(figs, _list_arms(figs, sentence), strict=True)]
+        for rec in recs[1:]:  # 干细胞组48周…为73.5%,标准治疗组为55.4%: the same time
+            if rec["rule"] == "outcome:arm_value" and rec["timepoint_months"] is None:
+                rec["timepoint_months"] = recs[0]["timepoint_months"]
+        out += recs
     return out
 
 
@@ -256,6 +305,8 @@ def extract_outcomes(text: str, studies: list[dict]) -> list[dict]:
     out: list[dict] = []
     seen: set[str] = set()
     for sentence in owned_sentences(text, studies):
+        if _not_a_result_context(text, sentence):
+            continue
         for rec in _sentence_outcomes(sentence):
             if rec["outcome_id"] not in seen:
                 seen.add(rec["outcome_id"])

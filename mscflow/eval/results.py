@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..contracts import contract
+from ..contracts import contract, fact_fields
 from .scoring import FieldScore, Score, _missing
 
 KEY_TOLERANCE = 0.05
@@ -43,11 +43,13 @@ class ResultScore:
     score: FieldScore = field(default_factory=FieldScore)
     missed: list[dict] = field(default_factory=list)
     invented: list[dict] = field(default_factory=list)
+    fields_right: dict[str, int] = field(default_factory=dict)  # other fact fields right, over matched records
 
     def format_report(self) -> str:
         s = self.score
+        right = ", ".join(f"{k} {v}/{s.tp}" for k, v in self.fields_right.items())
         return (f"{self.table:<16} P {s.precision:.3f}  R {s.recall:.3f}  F1 {s.f1:.3f}  "
-                f"(tp {s.tp}, fp {s.fp}, fn {s.fn})")
+                f"(tp {s.tp}, fp {s.fp}, fn {s.fn})" + (f"; fields right: {right}" if right else ""))
 
 
 def load_results_gold(path: Path) -> list[dict]:
@@ -65,7 +67,8 @@ def score_results(table: str, extracted: Iterable[Mapping], studies: Score, gold
     anchor_of = {r["study_id"]: (g["doc"], g["anchor"]) for r, g in studies.matches}
     covered = {g["doc"] for g in gold}  # documents the file annotates (a no_records line covers one)
     gold = [g for g in gold if g.get("anchor")]
-    out = ResultScore(table)
+    others = [c for c in fact_fields(table) if c not in keys and c not in values]
+    out = ResultScore(table, fields_right=dict.fromkeys(others, 0))
     pool = list(enumerate(gold))
     used: set[int] = set()
     for rec in (r for r in extracted if r.get("doc") in covered):
@@ -79,6 +82,8 @@ def score_results(table: str, extracted: Iterable[Mapping], studies: Score, gold
             used.add(hit)
             if not gold[hit].get("optional"):
                 out.score.tp += 1
+                for c in others:
+                    out.fields_right[c] += _same(rec.get(c), gold[hit].get(c), VALUE_TOLERANCE)
     for i, g in pool:
         if i not in used and not g.get("optional"):
             out.score.fn += 1

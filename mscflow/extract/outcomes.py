@@ -2,11 +2,13 @@
 measures a sentence names (assets/vocab/outcomes.yaml).
 
 Measures joined by 和/及/、 form one group; the text after a group up to the next measure is its
-tail. Passes over a group, first that reads wins: ``from_to`` (从A降至B), ``respectively``
-(分别为A和B: one value per measure, else per arm), ``stated`` (为A%, A分), then within the tail
-``arm_value`` (对照组为B: the same measure for another arm); with no value in the tail,
-``rate_of_patients`` (32%的患者…复发, 21名患者(87.5%)达到缓解) reads the figure before the measure,
-and ``change`` (增加10%, 缩小20%) a signed difference."""
+tail. Passes over a group, first that reads wins: ``from_to`` (从A降至B, each arm's), ``respectively``
+(分别为A和B: one value per measure, else per arm, else per paired time), ``change`` (增加10%,
+缩小20%: signed), ``stated`` (为A%, A分), ``count_after`` (完全缓解13名, 达PASI 50者8例(47.1%)), then
+within the tail ``arm_value`` (对照组为B, 对照组下降约25%: the same measure for another arm); with
+no value in the tail, ``rate_of_patients`` (32%的患者…复发, MSC组有3例、对照组有6例…复发) reads
+the figures before the measure. Sentences of an abstract's aims or methods, or of a case's
+history before the cells are given, are not read."""
 
 from __future__ import annotations
 
@@ -50,7 +52,7 @@ _ARMS = (r"(对照组|安慰剂组|非SCT组|标准治疗组|常规治疗组|假
 _ARM_VALUE = re.compile(rf"{_ARMS}[^,;。\d]{{0,8}}?(?:为|:|,|是|{_CHANGE_VERB}了?)\s*\(?\s*(?:约)?\s*({NUM})")
 _ARM_COUNT = re.compile(rf"{_ARMS}[^,;。\d、]{{0,3}}?(\d+)\s*(?:名|例|人)")
 _COUNT_AFTER = re.compile(rf"[^,;。\d]{{0,6}}?者?\s*(\d+)\s*(?:名|例|人)(?:\s*\(\s*({NUM})\s*%\s*\))?")
-_HEDGED = re.compile(r"可高达|可达|高达|约为一般|通常")
+_HEDGED = re.compile(r"可高达|可达|高达")  # 重度患者术后复发率可高达60%: the disease, not the study
 _NO_DIFFERENCE = re.compile(r"无显著差异|无明显差异|没有差异|无差异|没有显著性差别|差异无统计学意义|没有明显的差异")
 _DOWN = re.compile(r"降低|下降|减少|缩小|减小")
 
@@ -223,14 +225,28 @@ def _list_arms(figs: list[Figure], sentence: Sentence) -> list[str | None]:
     return ["treatment"] * len(figs)
 
 
+_UP = re.compile(r"升高|提高|增加|上升|回升|增至|升至|多出|高出")
+_IMPROVED = re.compile(r"改善|好转")
+
+
 def _direction(code: str, fig: Figure, clause: str) -> str | None:
+    """As stated (无显著差异, 改善), else from the figure's sign against the measure's better side:
+    a from-to, a signed change, or the verb that moved it (提高到约70%)."""
     if _NO_DIFFERENCE.search(clause):
         return "no_difference"
     better = load_vocab("outcome").attr(code, "better")
-    if fig.baseline is None or better not in ("lower", "higher") or fig.baseline == fig.value:
-        return None
-    lower = fig.value < fig.baseline
-    return "improved" if lower == (better == "lower") else "worsened"
+    if better not in ("lower", "higher"):
+        return "improved" if _IMPROVED.search(clause) else None
+    if fig.baseline is not None:
+        moved = 0 if fig.baseline == fig.value else (1 if fig.value > fig.baseline else -1)
+    elif fig.kind == "change":
+        moved = 1 if fig.value > 0 else -1
+    else:
+        up, down = _UP.search(clause), _DOWN.search(clause)
+        moved = 1 if up and not down else (-1 if down and not up else 0)
+    if moved == 0:
+        return "improved" if _IMPROVED.search(clause) else None
+    return "improved" if (moved < 0) == (better == "lower") else "worsened"
 
 
 def _record(sentence: Sentence, measure: Match, fig: Figure, arm: str | None, group: list[Match],

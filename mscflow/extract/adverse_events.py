@@ -31,6 +31,7 @@ _RESPECTIVELY = re.compile(rf"分别有\s*({NUM})\s*%\s*(?:和|与|及|、)\s*({
 _DEATH_COUNT = re.compile(r"(\d+)\s*(?:名|例)(?:患者)?\s*死亡")
 _COUNT_AFTER = re.compile(r"\s*\(?\s*(\d+)\s*(?:例|名|人)")  # 头痛(9例), 发热3例
 _CLAUSES = re.compile(r"[^,;:]+")
+_CONTROL_ARM = re.compile(r"对照组|安慰剂组|非SCT组|标准治疗组|常规治疗组|假手术组")  # a group, not 历史对照
 
 
 @cache
@@ -106,7 +107,7 @@ def _occurred(clause: str, hits: list[Match], study: dict) -> list[tuple[Match, 
 
 def _control_arms(prefix: str) -> bool:
     """The last arm the sentence named before the clause is the control (对照组…,死亡118例)."""
-    arms = [(m.start(), "control") for m in CONTROL.finditer(prefix)] + [(m.start(), "treated") for m in TREATED.finditer(prefix)]
+    arms = [(m.start(), "control") for m in _CONTROL_ARM.finditer(prefix)] + [(m.start(), "treated") for m in TREATED.finditer(prefix)]
     return bool(arms) and max(arms)[1] == "control"
 
 

@@ -52,6 +52,8 @@ _ARMS = (r"(对照组|安慰剂组|非SCT组|标准治疗组|常规治疗组|假
 _ARM_VALUE = re.compile(rf"{_ARMS}[^,;。\d]{{0,8}}?(?:为|:|,|是|{_CHANGE_VERB}了?)\s*\(?\s*(?:约)?\s*({NUM})")
 _ARM_COUNT = re.compile(rf"{_ARMS}[^,;。\d、]{{0,3}}?(\d+)\s*(?:名|例|人)")
 _COUNT_AFTER = re.compile(rf"[^,;。\d]{{0,6}}?者?\s*(\d+)\s*(?:名|例|人)(?:\s*\(\s*({NUM})\s*%\s*\))?")
+_ENROLLED = re.compile(r"纳入|入组|招募|选取|共有|收治")
+_CITED = re.compile(r"\[\d+(?:\s*[-,~]\s*\d+)*\]|文献报道|既往研究|既往文献")
 _HEDGED = re.compile(r"可高达|可达|高达")  # 重度患者术后复发率可高达60%: the disease, not the study
 _NO_DIFFERENCE = re.compile(r"无显著差异|无明显差异|没有差异|无差异|没有显著性差别|差异无统计学意义|没有明显的差异")
 _DOWN = re.compile(r"降低|下降|减少|缩小|减小")
@@ -84,7 +86,12 @@ def _groups(matches: list[Match], sentence: str) -> list[list[Match]]:
     return groups
 
 
+_SD_TAIL = re.compile(rf"\s*(?:±\s*{NUM})?\s*\)?")
+
+
 def _unit(sentence: str, end: int) -> tuple[str | None, int]:
+    """The unit written after a number (past its ± SD and bracket: (9.4±4.1)分)."""
+    end = _SD_TAIL.match(sentence, end).end()
     m = UNIT.match(sentence, end)
     return (m.group(1), m.end()) if m else (None, end)
 
@@ -178,6 +185,8 @@ def _before(s: str, group: list[Match], _stop: int) -> list[Figure]:
     """The share or count of patients written before the measure, in its clause."""
     c0, _ = clause_span(s, group[0].start)
     head = s[c0:group[0].start]
+    if _ENROLLED.search(head):
+        return []  # 纳入48例射血分数降低的…患者: who was enrolled, not what they had
     arms = list(_ARM_COUNT.finditer(head))
     if len(arms) >= 2:  # MSC组有3例、对照组有6例病情复发
         return [Figure(float(m.group(2)), c0 + m.start(2), c0 + m.end(2), "rate_of_patients", kind="count",
@@ -297,10 +306,17 @@ def _not_a_result_context(text: str, sentence: Sentence) -> bool:
     return bool(opened) and not _TREATMENT_GIVEN.search(upto, opened[-1])
 
 
+def _cited_elsewhere(sentence: Sentence) -> bool:
+    """A study that cites nothing does not report what a cited sentence says (a single-study
+    page's background: 5年生存率降至14%~35%[2], 文献报道其…有效率为50%~70%)."""
+    return not sentence.study.get("reference_marker") and bool(_CITED.search(sentence.text))
+
+
 def _sentence_outcomes(sentence: Sentence) -> list[dict]:
     s = sentence.text
     matches = [m for m in load_vocab("outcome").find(s)
-               if not _BEFORE_TREATMENT.search(s[:m.start])]  # a baseline, not a result
+               if not _BEFORE_TREATMENT.search(s[:m.start])  # a baseline, not a result
+               and not s.startswith("型", m.end) and not s.startswith("缓解型", m.end)]  # 复发缓解型: a subtype
     groups = _groups(matches, s)
     out = []
     for i, group in enumerate(groups):
@@ -321,7 +337,7 @@ def extract_outcomes(text: str, studies: list[dict]) -> list[dict]:
     out: list[dict] = []
     seen: set[str] = set()
     for sentence in owned_sentences(text, studies):
-        if _not_a_result_context(text, sentence):
+        if _not_a_result_context(text, sentence) or _cited_elsewhere(sentence):
             continue
         for rec in _sentence_outcomes(sentence):
             if rec["outcome_id"] not in seen:

@@ -20,8 +20,8 @@ FIRST RUN: outcomes P 0.529 / R 0.161 / F1 0.247, adverse events P 0.957 / R 0.6
 study, counts written after the event (头痛(9例)), per-arm counts, 由导入期的A降至B, a
 definition in brackets after the measure, 较安慰剂组多出27 m, measures the vocabulary lacked:
 CARS, PASI, mRSS, DLCO, FSH/AMH, OS/FFS). After the genre fixes: outcomes P 1.000 / R 0.875 /
-F1 0.933, adverse events P 1.000 / R 0.970 / F1 0.985 (left: counts of measures the vocabulary
-has no name for, r03's 无肿瘤或异常组织形成).
+F1 0.933, adverse events P 1.000 / R 1.000 / F1 1.000 (left: counts of results the vocabulary
+has no name for: ASIA grades, eggs retrieved, a composite endpoint).
 Thresholds sit a few points below the measured figures."""
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ SETS = {
     "fixtures": (ROOT / "tests/regression/heldout/outcomes/raw", ROOT / "tests/regression/heldout/outcomes",
                  {"outcomes": 0.95, "adverse_events": 0.95}),
     "pages": (ROOT / "tests/regression/heldout/pages/raw", ROOT / "tests/regression/heldout/pages",
-              {"outcomes": 0.90, "adverse_events": 0.95}),
+              {"outcomes": 0.90, "adverse_events": 0.96}),
 }
 
 

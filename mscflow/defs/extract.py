@@ -13,7 +13,7 @@ from mscflow.contracts import EXTRACTED_TABLES, contract
 from mscflow.contracts.frames import empty_frame
 from mscflow.eval import SEED_GOLD
 from mscflow.eval.scoring import load_gold, score_studies
-from mscflow.extract.document import BatchExtraction, extract_batch
+from mscflow.extract.document import BatchExtraction, extract_in_pool
 
 from .metadata import OWNERS, definition_metadata, frames_metadata
 from .partitions import seed_documents
@@ -59,7 +59,7 @@ ERROR_CHECK = "no_extraction_errors"
 def extract(context: dg.AssetExecutionContext, mscflow: MscflowConfig, documents: dict[str, pd.DataFrame],
             quarantine: dict[str, pd.DataFrame]):
     docs = {k: (f.iloc[0].to_dict() if len(f) else None) for k, f in documents.items()}
-    batch = extract_batch(docs)
+    batch = extract_in_pool(docs, mscflow.settings().pool())
     errors = {k: e.trace or e.error or "" for k, e in batch.errors.items()}
     for table in EXTRACTED_TABLES:
         frames = batch.frames[table]

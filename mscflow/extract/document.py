@@ -19,6 +19,7 @@ from ..clean.textmap import TextMap, decode_runs
 from ..contracts import EXTRACTED_TABLES, contract
 from ..contracts.frames import empty_frame, frame_for
 from ..parse.tables import PipeTable, find_tables, table_row_records
+from ..pool import PoolConfig, run_chunks
 from .adverse_events import extract_adverse_events
 from .outcomes import extract_outcomes
 from .provenance import study_values
@@ -101,8 +102,26 @@ def extract_batch(docs: Mapping[str, Mapping | None]) -> BatchExtraction:
         for repair in validated.repairs:
             key = next(k for k, (a, b) in spans.items() if a <= repair.row < b)
             out.repairs.setdefault(key, []).append(f"{table} row {repair.row - spans[key][0]}: {repair.text}")
+        index = validated.frame.index  # ascending: repairs only drop rows
         for key in docs:
             a, b = spans.get(key, (0, 0))
-            part = validated.frame[(validated.frame.index >= a) & (validated.frame.index < b)] if b > a else None
-            out.frames[table][key] = part.reset_index(drop=True) if part is not None else empty_frame(contract(table))
+            lo, hi = index.searchsorted(a), index.searchsorted(b)
+            out.frames[table][key] = (validated.frame.iloc[lo:hi].reset_index(drop=True) if hi > lo
+                                      else empty_frame(contract(table)))
     return out
+
+
+def extract_in_pool(docs: Mapping[str, Mapping | None], pool: PoolConfig | None = None) -> BatchExtraction:
+    """``extract_batch`` over chunks of the batch on the pool (each chunk validated once per
+    table), merged back in the batch's order: what the extraction asset runs."""
+    out = BatchExtraction(frames={t: {} for t in EXTRACTED_TABLES})
+    for part in run_chunks(_extract_pairs, list(docs.items()), pool):
+        for table, frames in part.frames.items():
+            out.frames[table].update(frames)
+        out.repairs.update(part.repairs)
+        out.errors.update(part.errors)
+    return out
+
+
+def _extract_pairs(pairs) -> BatchExtraction:
+    return extract_batch(dict(pairs))

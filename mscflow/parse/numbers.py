@@ -348,13 +348,33 @@ def _english_durations(text: str, found: list[Duration]) -> list[Duration]:
 # --- counts -------------------------------------------------------------------------------------
 
 _COUNT = re.compile(
-    rf"(?:n\s*=\s*(?P<n>\d+))|(?P<c>\d+|{CN_NUM})\s*(?P<u>名|例|位|对|人(?![次群民类體体口员員工数數均]))(?!\s*[/每次])"
+    rf"(?:n\s*=\s*(?P<n>\d+))|(?P<c>\d+|{CN_NUM})\s*(?P<u>名|例|位|对|人(?![次群民类體体口员員工数數均]))(?!\s*[/次])"
 )
 
 
-def find_counts(text: str) -> list[Value]:
-    """People counts: ``45名``, ``287例``, ``16位``, ``四名``, ``n=108``; ``8对`` twins counts 16."""
+# English head counts as abstracts write them: "116 patients", "Twelve preterm infants"
+_EN_NUMBER_WORDS = {w: i for i, w in enumerate(
+    ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"])} | {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60}
+_EN_PEOPLE = (r"(?:patients|participants|subjects|children|infants|neonates|adults|volunteers|men|women|cases)\b")
+_EN_COUNT = re.compile(
+    r"(?<![\w.])(?P<v>\d{1,5}|" + "|".join(sorted(_EN_NUMBER_WORDS, key=len, reverse=True)) + r")\s+"
+    r"(?:[A-Za-z\-]+\s+){0,4}?" + _EN_PEOPLE, re.I)
+
+
+def _english_counts(text: str) -> list[Value]:
     out = []
+    for m in _EN_COUNT.finditer(text):
+        raw = m.group("v").lower()
+        v = float(raw) if raw.isdigit() else float(_EN_NUMBER_WORDS[raw])
+        if v > 0:
+            out.append(Value(v, v, m.start(), m.start() + len(m.group("v"))))
+    return out
+
+
+def find_counts(text: str) -> list[Value]:
+    """People counts: ``45名``, ``287例``, ``16位``, ``四名``, ``n=108``, ``116 patients``,
+    ``Twelve preterm infants``; ``8对`` twins counts 16."""
+    out = _english_counts(text)
     for m in _COUNT.finditer(text):
         raw = m.group("n") or m.group("c")
         v = parse_number(raw)
@@ -367,7 +387,7 @@ def find_counts(text: str) -> list[Value]:
                 continue
             v *= 2
         out.append(Value(v, v, m.start(), m.end()))
-    return out
+    return sorted(out, key=lambda c: c.start)
 
 
 def leading_int(text: str) -> int | None:
@@ -379,7 +399,8 @@ def leading_int(text: str) -> int | None:
 _TIMES_COUNT = re.compile(rf"(?P<c>\d+|{CN_NUM})\s*次")
 _ADMIN_VERB = re.compile(r"连续|連續|MSC|细胞|細胞|注射|输注|輸注|输入|移植|治疗|治療|给药|滴注|植入|剂量|劑量|给予")
 _IN_ALL = re.compile(r"[共總总]计?\s*$")
-_SINGLE = re.compile(r"单次|單次|单剂量|單劑量|单阶段|單階段|一次性")
+_SINGLE = re.compile(r"单次|單次|单剂量|單劑量|单阶段|單階段|一次性"
+                     r"|(?i:\ba single (?:[a-z\-]+ ){0,2}(?:infusion|injection|dose|administration)|administered once\b)")
 _DAILY = re.compile(
     rf"(?:连续|連續)\s*(?P<c>\d+|{CN_NUM})\s*(?:天|日)\s*(?:每天|每日)[^,，;;。]{{0,4}}(?:注射|输注|輸注|给药|給藥|给予|給予)"
     rf"|(?:每天|每日)[^,，;;。]{{0,10}}(?:注射|输注|輸注|给药|給藥)[^,，;;。]{{0,10}}(?:连续|連續|共)\s*(?P<d>\d+|{CN_NUM})\s*(?:天|日)"

@@ -64,25 +64,21 @@ def land(path: Path, store_dir: Path) -> dict[str, int]:
 
     Each landing table has its contract's columns; a table with no stored rows (or an older
     frame missing a column) lands with those columns as NULL, so the models run on any set of
-    documents."""
+    documents. Each table is one DuckDB statement over its stored Parquet files."""
     fresh_build_file(path)
     counts: dict[str, int] = {}
     with connect(path) as con:
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {LANDING}")
         for table in WAREHOUSE_TABLES:
-            columns = CONTRACTS[table].columns
-            frame = store.read_table(store_dir, table)
-            frame = frame.reindex(columns=list(columns))
             relation = f"{LANDING}.{table}"
-            con.register("landing_frame", frame)
-            con.execute(f"CREATE TABLE {quote_relation(relation)} AS SELECT * FROM landing_frame")
-            con.unregister("landing_frame")
+            sql, files = store.landing_query(store_dir, table, list(CONTRACTS[table].columns))
+            con.execute(f"CREATE TABLE {quote_relation(relation)} AS {sql}", {"files": files} if files else None)
             apply_comments(
                 con, relation, "TABLE",
                 f"Rows of the stored table '{table}' as the document assets wrote them "
                 f"(one Parquet file per seed document), before typing.",
             )
-            counts[table] = len(frame)
+            counts[table] = int(con.execute(f"SELECT count(*) FROM {quote_relation(relation)}").fetchone()[0])
     return counts
 
 

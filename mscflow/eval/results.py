@@ -61,6 +61,22 @@ def _matches(rec: Mapping, gold: Mapping, keys: tuple[str, ...], values: tuple[s
         _same(rec.get(v), gold.get(v), VALUE_TOLERANCE) for v in values)
 
 
+def _score_one(out: ResultScore, rec: Mapping, study: tuple[str, str] | None, gold: list[dict], used: set[int],
+               keys: tuple[str, ...], values: tuple[str, ...], others: list[str]) -> None:
+    """Match one extracted record to an unused gold record of its study, and tally it."""
+    hit = next((i for i, g in enumerate(gold) if i not in used and study == (g["doc"], g["anchor"])
+                and _matches(rec, g, keys, values)), None)
+    if hit is None:
+        out.score.fp += 1
+        out.invented.append(dict(rec))
+        return
+    used.add(hit)
+    if not gold[hit].get("optional"):
+        out.score.tp += 1
+        for c in others:
+            out.fields_right[c] += _same(rec.get(c), gold[hit].get(c), VALUE_TOLERANCE)
+
+
 def score_results(table: str, extracted: Iterable[Mapping], studies: Score, gold: list[dict]) -> ResultScore:
     """Score ``table`` records (each with ``study_id``) against gold records keyed by doc + anchor."""
     keys, values = contract(table).columns_about("key"), contract(table).columns_about("value")
@@ -69,22 +85,10 @@ def score_results(table: str, extracted: Iterable[Mapping], studies: Score, gold
     gold = [g for g in gold if g.get("anchor")]
     others = [c for c in fact_fields(table) if c not in keys and c not in values]
     out = ResultScore(table, fields_right=dict.fromkeys(others, 0))
-    pool = list(enumerate(gold))
     used: set[int] = set()
     for rec in (r for r in extracted if r.get("doc") in covered):
-        study = anchor_of.get(rec.get("study_id"))
-        hit = next((i for i, g in pool if i not in used and study == (g["doc"], g["anchor"])
-                    and _matches(rec, g, keys, values)), None)
-        if hit is None:
-            out.score.fp += 1
-            out.invented.append(dict(rec))
-        else:
-            used.add(hit)
-            if not gold[hit].get("optional"):
-                out.score.tp += 1
-                for c in others:
-                    out.fields_right[c] += _same(rec.get(c), gold[hit].get(c), VALUE_TOLERANCE)
-    for i, g in pool:
+        _score_one(out, rec, anchor_of.get(rec.get("study_id")), gold, used, keys, values, others)
+    for i, g in enumerate(gold):
         if i not in used and not g.get("optional"):
             out.score.fn += 1
             out.missed.append(g)

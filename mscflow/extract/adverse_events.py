@@ -3,7 +3,7 @@ clause as named passes over the event terms of assets/vocab/adverse_events.yaml.
 
 ``none_observed`` (未观察到严重不良事件: n 0, serious when qualified so), ``respectively``
 (分别有3%和32.1%的患者发生感染), ``occurred`` (7名患者…出现发热; a count, a share or 所有患者
-before the verb), ``listed`` (…副作用,包括头疼、恶心呕吐: the kinds of a preceding statement).
+before the verb, or a count right after each kind: 头痛(9例)、低热(4例)), ``listed`` (…副作用,包括头疼、恶心呕吐: the kinds of a preceding statement).
 Comparisons without a count (AE更少, 风险远低于对照组), the control arm's events and "no other
 events" (其他) are not statements of the treated patients' events."""
 
@@ -154,7 +154,7 @@ def _record(sentence: Sentence, start: int, hit: Match, code: str, n: int | None
     }
 
 
-def _rule(n: int | None, rate: float | None, listing: bool) -> str:
+def _rule(n: int | None, listing: bool) -> str:
     if listing:
         return "listed"
     return "none_observed" if n == 0 else "occurred"
@@ -167,7 +167,7 @@ def _sentence_events(sentence: Sentence) -> list[dict]:
         found = _statements(clause, sentence.study, listing, sentence.text[:m.start()])
         is_list = listing and clause.lstrip().startswith("包括")
         for hit, code, n, rate, at in found:
-            rule = "respectively" if _RESPECTIVELY.search(clause) else _rule(n, rate, is_list)
+            rule = "respectively" if _RESPECTIVELY.search(clause) else _rule(n, is_list)
             rec = _record(sentence, m.start(), hit, code, n, rate, at, rule, clause)
             if n == 1 and "1" not in sentence.text[rec["char_start"] - sentence.start:rec["char_end"] - sentence.start]:
                 rec["rule"] = "adverse_event:one_patient"  # a case report's patient, counted by the study

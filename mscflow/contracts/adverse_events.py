@@ -10,6 +10,7 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from ..parse.vocab import load_vocab
+from .base import FACT
 from .outcomes import HEX16, KEY, VALUE
 
 
@@ -23,7 +24,7 @@ class AdverseEventsSchema(pa.DataFrameModel):
     event_text: Series[str] = pa.Field(description="The event as written in the clean text")
     n_patients: Series[pd.Int64Dtype] = pa.Field(metadata=VALUE, nullable=True, ge=0, le=100_000, description="Patients with the event; 0 for a statement that none occurred; null when not stated")
     rate: Series[float] = pa.Field(metadata=VALUE, nullable=True, ge=0, le=100, description="Percent of patients with the event (所有患者 is 100); null when not stated")
-    serious: Series[pd.BooleanDtype] = pa.Field(nullable=True, description="True for a serious event or a death, false when stated mild or moderate, else null")
+    serious: Series[pd.BooleanDtype] = pa.Field(metadata=FACT, nullable=True, description="True for a serious event or a death, false when stated mild or moderate, else null")
     evidence_text: Series[str] = pa.Field(description="The sentence the statement was read from (simplified clean text)")
     char_start: Series[int] = pa.Field(ge=0, description="Start of the statement's span in core.documents.clean_text: from its count, rate or negation to the end of the event term")
     char_end: Series[int] = pa.Field(ge=0, description="End of the span in core.documents.clean_text (exclusive)")

@@ -43,7 +43,7 @@ class OutcomesSchema(pa.DataFrameModel):
     char_end: Series[int] = pa.Field(ge=0, description="End of the value in core.documents.clean_text (exclusive)")
     raw_start: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0, description="Start of the value in the decoded raw file (through the offset map)")
     raw_end: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0, description="End of the value in the decoded raw file (exclusive)")
-    rule: Series[str] = pa.Field(str_matches=r"^outcome:[a-z_]+$", description="The pass that read the value: outcome:from_to, outcome:respectively, outcome:stated, outcome:rate_of_patients, outcome:change, outcome:arm_value")
+    rule: Series[str] = pa.Field(str_matches=r"^outcome:[a-z_]+$", description="The pass that read the value: outcome:from_to, outcome:respectively, outcome:change, outcome:stated, outcome:count_after, outcome:arm_value, outcome:rate_of_patients (mscflow/extract/outcomes.py)")
 
     class Config:
         strict = True

@@ -3,7 +3,7 @@ clause as named passes over the event terms of assets/vocab/adverse_events.yaml.
 
 ``none_observed`` (未观察到严重不良事件: n 0, serious when qualified so), ``respectively``
 (分别有3%和32.1%的患者发生感染), ``occurred`` (7名患者…出现发热; a count, a share or 所有患者
-before the verb), ``listed`` (…副作用,包括头疼、恶心呕吐: the kinds of a preceding statement).
+before the verb, or a count right after each kind: 头痛(9例)、低热(4例)), ``listed`` (…副作用,包括头疼、恶心呕吐: the kinds of a preceding statement).
 Comparisons without a count (AE更少, 风险远低于对照组), the control arm's events and "no other
 events" (其他) are not statements of the treated patients' events."""
 
@@ -21,7 +21,7 @@ from .results import CONTROL, NUM, TREATED, Sentence, owned_sentences, result_id
 GENERIC = ("adverse_event", "serious_adverse_event")
 _NEGATION = re.compile(r"(?:并未|并没有?|没有|未|没|无(?!关|显著差异|明显差异)|不(?=产生|出现|发生|伴有|会出现))"
                        r"(?:观察到|发现|出现|记录到|报告|发生|产生|见|有)?")
-_OCCURRED = re.compile(r"出现|发生|发现了?|观察到|记录了|表现出|死于|有")
+_OCCURRED = re.compile(r"出现|发生|发现了?|观察到|记录了|表现出|死于|诉|有")
 _COMPARISON = re.compile(r"更少|更常见|更多|低于|高于|差异|风险|相比|优于")
 _OTHER = re.compile(r"其他|其它")
 _COUNT = re.compile(r"(\d+)\s*(?:例|名|位|人)")
@@ -29,7 +29,9 @@ _RATE = re.compile(rf"({NUM})\s*%")
 _ALL = re.compile(r"所有的?患者|全部患者|所有病人")
 _RESPECTIVELY = re.compile(rf"分别有\s*({NUM})\s*%\s*(?:和|与|及|、)\s*({NUM})\s*%")
 _DEATH_COUNT = re.compile(r"(\d+)\s*(?:名|例)(?:患者)?\s*死亡")
+_COUNT_AFTER = re.compile(r"\s*\(?\s*(\d+)\s*(?:例|名|人)")  # 头痛(9例), 发热3例
 _CLAUSES = re.compile(r"[^,;:]+")
+_CONTROL_ARM = re.compile(r"对照组|安慰剂组|非SCT组|标准治疗组|常规治疗组|假手术组")  # a group, not 历史对照
 
 
 @cache
@@ -103,15 +105,33 @@ def _occurred(clause: str, hits: list[Match], study: dict) -> list[tuple[Match, 
     return [(h, _generic_code(clause, h), None if share is not None else n, share, at) for h in _kinds(hits)]
 
 
-def _statements(clause: str, study: dict, listing: bool) -> list[tuple[Match, str, int | None, float | None, int]]:
+def _control_arms(prefix: str) -> bool:
+    """The last arm the sentence named before the clause is the control (对照组…,死亡118例)."""
+    arms = [(m.start(), "control") for m in _CONTROL_ARM.finditer(prefix)] + [(m.start(), "treated") for m in TREATED.finditer(prefix)]
+    return bool(arms) and max(arms)[1] == "control"
+
+
+def _statements(clause: str, study: dict, listing: bool, prefix: str = "") -> list[tuple[Match, str, int | None, float | None, int]]:
     hits = _terms(clause)
     if not hits or _COMPARISON.search(clause) or (CONTROL.search(clause) and not TREATED.search(clause)):
+        return []
+    if not TREATED.search(clause) and _control_arms(prefix):
         return []
     if listing and clause.lstrip().startswith("包括"):
         return [(h, h.code, None, None, h.start) for h in _kinds(hits)]
     if _negated(clause, hits):
         return _none_observed(clause, hits)
-    return _respectively(clause, hits) or _occurred(clause, hits, study)
+    return _respectively(clause, hits) or _counted(clause, hits) or _occurred(clause, hits, study)
+
+
+def _counted(clause: str, hits: list[Match]) -> list[tuple[Match, str, int | None, float | None, int]]:
+    """不良反应为腰背痛(13例)、头痛(9例): each kind with the count written right after it."""
+    out = []
+    for h in _kinds(hits):
+        m = _COUNT_AFTER.match(clause, h.end)
+        if m:
+            out.append((h, _generic_code(clause, h), int(m.group(1)), None, h.start))
+    return out
 
 
 def _negated(clause: str, hits: list[Match]) -> bool:
@@ -122,7 +142,10 @@ def _negated(clause: str, hits: list[Match]) -> bool:
 def _record(sentence: Sentence, start: int, hit: Match, code: str, n: int | None, rate: float | None,
             at: int, rule: str, clause: str) -> dict:
     study = sentence.study
-    a, b = sentence.start + start + min(at, hit.start), sentence.start + start + hit.end
+    end = hit.end
+    if n and (m := _COUNT_AFTER.match(clause, hit.end)) is not None and int(m.group(1)) == n and at >= hit.start:
+        end = m.end()  # the count follows the kind: the span reads both
+    a, b = sentence.start + start + min(at, hit.start), sentence.start + start + end
     return {
         "adverse_event_id": result_id(study["study_id"], code, a, rate), "study_id": study["study_id"],
         "document_id": study["document_id"], "event": code, "event_text": hit.term, "n_patients": n, "rate": rate,
@@ -131,7 +154,7 @@ def _record(sentence: Sentence, start: int, hit: Match, code: str, n: int | None
     }
 
 
-def _rule(n: int | None, rate: float | None, listing: bool) -> str:
+def _rule(n: int | None, listing: bool) -> str:
     if listing:
         return "listed"
     return "none_observed" if n == 0 else "occurred"
@@ -141,10 +164,10 @@ def _sentence_events(sentence: Sentence) -> list[dict]:
     out, listing = [], False
     for m in _CLAUSES.finditer(sentence.text):
         clause = m.group(0)
-        found = _statements(clause, sentence.study, listing)
+        found = _statements(clause, sentence.study, listing, sentence.text[:m.start()])
         is_list = listing and clause.lstrip().startswith("包括")
         for hit, code, n, rate, at in found:
-            rule = "respectively" if _RESPECTIVELY.search(clause) else _rule(n, rate, is_list)
+            rule = "respectively" if _RESPECTIVELY.search(clause) else _rule(n, is_list)
             rec = _record(sentence, m.start(), hit, code, n, rate, at, rule, clause)
             if n == 1 and "1" not in sentence.text[rec["char_start"] - sentence.start:rec["char_end"] - sentence.start]:
                 rec["rule"] = "adverse_event:one_patient"  # a case report's patient, counted by the study

@@ -18,15 +18,21 @@ from ..parse.numbers import find_durations
 NUM = r"\d+(?:\.\d+)?"
 # a value as written: 33.9, (28.9±2.8), 约70; never a P value's number
 VALUE = re.compile(rf"(?:(?<=vs)|(?<=vs\.)|(?<![Pp<>=≤≥\d.A-Za-z\-\[]))(?<![Pp]\s)(?<![<>=≤≥]\s)\(?\s*(?:约)?\s*({NUM})(?![\d.])"
-                   rf"(?!\s*(?:年|周|天|小时|个月|月|岁|名|例|期|级|项|次|代|x|×|X|\]|个细胞|-\d|和\s*\d+\s*(?:年|周|个月|天)))\s*(?:±\s*{NUM})?\s*\)?")
+                   rf"(?!\s*(?:年|周|天|小时|个月|月|岁|名|例|期|级|项|次|代|x|×|X|\]|个细胞|-\d|\s*h(?![A-Za-z])|和\s*\d+\s*(?:年|周|个月|天)))\s*(?:±\s*{NUM})?\s*\)?")
 # a duration value (median survival 92.50个月): the same, its months allowed
 DURATION_VALUE = re.compile(rf"(?<![\d.A-Za-z\-\[])({NUM})(?=\s*(?:和|与|、|,|个月|月))")
-UNIT = re.compile(r"\s*(%|g/L|mg/L|U/L|IU/L|μmol/L|umol/L|mmol/L|mg/dL|U/kg|mL|ml|秒|分|个月|月|天)")
+UNIT = re.compile(r"\s*(%|g/L|mg/L|U/L|IU/L|μmol/L|umol/L|mmol/L|mg/dL|U/kg|mIU/mL|ng/mL|mL|ml|mm|cm|m(?![A-Za-z])|"
+                  r"个百分点|秒|分|个月|月|天|d(?![A-Za-z]))")
 P_VALUE = re.compile(r"[Pp]\s*([<=>≤]\s*0?\.\d+)")
-_SENTENCE_END = re.compile(r"[。!\n]")  # not "?": damaged text writes it for lost bytes
+# not "?": damaged text writes it for lost bytes; a half-width full stop ends a sentence when a
+# space follows it after Chinese (a journal's 各20例. 对照组…)
+_SENTENCE_END = re.compile(r"[。!\n]|(?<=[\u4e00-\u9fff)])\.(?=\s)")
 _CLAUSE_END = re.compile(r"[,;:。|]")
 
-CONTROL = re.compile(r"对照组|安慰剂组|非SCT组|对照|安慰剂|control|placebo", re.I)
+CONTROL = re.compile(r"对照组|安慰剂组|非SCT组|标准治疗组|常规治疗组|假手术组|对照|安慰剂|control|placebo", re.I)
+# the control named as what the treated arm is compared with (较安慰剂组多出, 与对照组相比)
+COMPARATOR = re.compile(r"(?:较|比)(?:对照组|安慰剂组|标准治疗组|常规治疗组|假手术组)|(?:与|和)(?:对照组|安慰剂组|标准治疗组|"
+                        r"常规治疗组|假手术组)(?:相比|比较)")
 TREATED = re.compile(r"(?<!非)(?:治疗组|观察组|试验组|移植组|干细胞组|MSC组|SCT组|PBSC组|输注组|MSC治疗组)")
 POOLED = re.compile(r"研究对象|队列|所有患者|全部患者|两组|2组|全体")
 
@@ -82,7 +88,10 @@ def _owner(span: tuple[int, int], studies: list[dict], text: str) -> dict | None
     if before:
         return max(before, key=lambda s: int(s["char_start"]))
     doc_study = next((s for s in studies if s.get("kind") == "document"), None)
-    return None if doc_study is None else _told_within(doc_study, studies)
+    if doc_study is not None:
+        return _told_within(doc_study, studies)
+    # a page that tells one study: what follows its opening is its story (结果显示: and the list)
+    return studies[0] if len(studies) == 1 and int(studies[0]["char_start"]) < span[0] else None
 
 
 _SECTION = re.compile(r"\s*(?:结果|结论|安全性|有效性|疗效)\s*[:\s]")
@@ -112,6 +121,7 @@ def clause_span(text: str, pos: int) -> tuple[int, int]:
 def arm_of(before: str) -> str | None:
     """The arm the words before a figure (within its clause) name, or None (``all`` means both arms:
     the caller keeps it only for a study with a control arm)."""
+    before = COMPARATOR.sub("", before)
     control, treated = CONTROL.search(before), TREATED.search(before)
     if POOLED.search(before) or (control and treated):
         return "all"
@@ -127,7 +137,7 @@ def has_control(study: dict, sentence: str) -> bool:
 
 
 _TIME_MARK_AFTER = re.compile(r"\s*(?:后|时|的随访|随访|内|的就诊)")
-_TIME_MARK_BEFORE = re.compile(r"(?:后|治疗|经过|随访)\s*$")
+_TIME_MARK_BEFORE = re.compile(r"(?:(?:后|治疗|经过|随访)\s*第?|第)\s*$")
 
 
 def _in_other_brackets(sentence: str, start: int, pos: int) -> bool:

@@ -203,12 +203,16 @@ def cmd_bench(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from ..eval import evaluate_folder
+    from ..eval import evaluate
 
-    studies, regs = evaluate_folder(Path(args.docs), Path(args.gold))
+    ev = evaluate(Path(args.docs), Path(args.gold))
+    studies, regs = ev.studies, ev.registrations
     if args.json:
         data = {**studies.as_metadata(), "missed": [g["anchor"] for g in studies.missed],
                 "invented": [r.get("label") for r in studies.unmatched]}
+        for table, rs in ev.results.items():
+            data[table] = {"precision": round(rs.score.precision, 4), "recall": round(rs.score.recall, 4),
+                           "f1": round(rs.score.f1, 4)}
         if regs is not None:
             data["registrations"] = {"gold": regs.gold, "found": regs.found, "extra": regs.extra, **regs.fields_right}
         print(json.dumps(data, ensure_ascii=False, indent=2))
@@ -220,6 +224,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
         print(f"invented: {r.get('doc')}: {(r.get('label') or '')[:40]} | {(r.get('evidence_text') or '')[:60]}")
     if regs is not None:
         print(regs.format_report())
+    for rs in ev.results.values():
+        print(rs.format_report())
     return 0
 
 

@@ -43,7 +43,7 @@ ERROR_CHECK = "no_extraction_errors"
         table: dg.AssetOut(
             io_manager_key="store_io_manager", kinds={"python", "pandas"}, owners=OWNERS,
             metadata=definition_metadata(contract(table)), dagster_type=frames_type(contract(table)),
-            description=DESCRIPTIONS[table],
+            description=DESCRIPTIONS.get(table, contract(table).description),
         )
         for table in EXTRACTED_TABLES
     },

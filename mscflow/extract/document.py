@@ -20,6 +20,8 @@ from ..contracts import EXTRACTED_TABLES, contract
 from ..contracts.frames import empty_frame, frame_for
 from ..parse.tables import PipeTable, find_tables, table_row_records
 from ..pool import PoolConfig, run_chunks
+from .adverse_events import extract_adverse_events
+from .outcomes import extract_outcomes
 from .provenance import study_values
 from .references import extract_references
 from .registrations import extract_registrations
@@ -57,6 +59,8 @@ def extract_records(doc: Mapping) -> dict[str, list[dict]]:
         "study_values": [v for s in studies for v in study_values(s, folded, tm.raw_span)],
         "registrations": extract_registrations(document_id, text, tables),
         "references": extract_references(document_id, text),
+        "outcomes": add_raw_spans(extract_outcomes(folded, studies), doc),
+        "adverse_events": add_raw_spans(extract_adverse_events(folded, studies), doc),
     }
 
 

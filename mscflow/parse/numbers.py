@@ -117,7 +117,7 @@ _SCI = re.compile(_MANTISSA + _TIMES + _EXP)
 # mantissa-free powers: 10^6, 10*6, 10⁶, 10的6次方, and a bare 106 when a unit follows (106/公斤)
 _POW = re.compile(rf"(?<![\d.x×X*])10\s*(?:[*^]\s*(?P<e>1[0-2]|[3-9])(?!\d)|{_EXP_KEPT})")
 _BARE = re.compile(r"(?<![\d.x×X*^])10(?P<e>[3-9])(?=\s*(?:/|个?细胞|個細胞|cells|MSC))")
-_CN_MAG = re.compile(rf"(?P<m>{GROUPED}|{NUM}(?:\s*(?P<k>[十百千]))?|{CN_NUM})\s*(?:多|余)?\s*(?P<u>[万亿萬億])\s*(?:多|余)?\s*(?:个(?=[^,，;;。\d个]{{0,12}}(?:MSC|间充质|間充質))|个?\s*(?=(?:MSC|间充质|間充質|间质|間質|细胞|細胞|干细胞|[;;,，。、和或及与(()）]|$)))")
+_CN_MAG = re.compile(rf"(?P<m>{GROUPED}|{NUM}(?:\s*(?P<k>[十百千]))?|{CN_NUM})\s*(?:多|余)?\s*(?P<u>[万亿萬億])\s*(?:多|余)?\s*(?:个(?=[^,，;;。\d个]{{0,12}}(?:MSC|间充质|間充質|间质|間質|干细胞|幹細胞|细胞|細胞))|个?\s*(?=(?:MSC|间充质|間充質|间质|間質|细胞|細胞|干细胞|[;;,，。、和或及与(()）]|$)))")
 _PLAIN_CELLS = re.compile(rf"(?P<m>{NUM}|{CN_NUM})\s*(?:多|余)?\s*个\s*(?=MSC|间充质干细胞)")
 _PER_KG_AFTER = re.compile(r"\s*(?:个|個)?\s*(?:细胞|細胞|MSCs?|cells?)?\s*(?:/|每)\s*(?:kg|公斤|千克)", re.IGNORECASE)
 _PER_KG_BEFORE = re.compile(r"每\s*(?:公斤|千克|kg)\s*(?:体重|體重)?\s*$", re.IGNORECASE)
@@ -392,7 +392,7 @@ _PERIODIC = re.compile(
 # "在移植后第6周和第7周各静脉输注一次": one administration at each of two stated time points
 _EACH_TIME_POINT = re.compile(
     rf"第\s*(?:\d+|{CN_NUM})\s*(?:天|日|周|週|个月|個月|月)\s*(?:和|及|与|與|、)\s*第\s*(?:\d+|{CN_NUM})\s*(?:天|日|周|週|个月|個月|月)"
-    rf"\s*各[^,，;;。]{{0,12}}?(?:一次|1\s*次)"
+    rf"\s*各[^,，;;。]{{0,32}}?(?:一次|1\s*次)"  # …第8天各经外周静脉输注同种异体hUC-MSCs 1次
 )
 _DOUBLE = re.compile(r"双剂量|雙劑量|双倍剂量|雙倍劑量|双次|雙次")
 # "8周后重复注射1次", "必要时再输注1次": one more after the first, so the schedule is N + 1
@@ -408,12 +408,17 @@ def _is_frequency(before: str) -> bool:
     return bool(_FREQUENCY_BEFORE.search(before)) and not _IN_ALL.search(before)
 
 
+_CLAUSE_END = re.compile(r"[,，;；。]")
+
+
 def _administration_window(text: str, m: re.Match, before: str) -> str:
-    """Where the verb that makes ``N次`` an administration must be: around it, or after 共
+    """Where the verb that makes ``N次`` an administration must be: around it (after it, up to the
+    clause's end: ``两次经肝动脉自体骨髓MSC注射``), or after 共
     (``…静脉输注MSC 2×10^6/kg,共2次``) anywhere earlier in the same sentence."""
     if _IN_ALL.search(before):
         return text[text.rfind("。", 0, m.start()) + 1 : m.end() + 12][-60:]
-    return text[max(0, m.start() - 8) : m.end() + 12]
+    after = _CLAUSE_END.split(text[m.end() : m.end() + 22], maxsplit=1)[0]  # 两次经肝动脉自体…注射
+    return text[max(0, m.start() - 8) : m.start()] + m.group() + after
 
 
 def _counted_times(text: str) -> list[Value]:

@@ -151,7 +151,7 @@ def _term_regex(term: str) -> str:
     for ch in term:
         is_latin = bool(_LATIN.match(ch))
         if ch in _DASHES:
-            out.append(r"\s*[" + re.escape(_DASHES) + r"]\s*")
+            out.append(r"(?:\s*[" + re.escape(_DASHES) + r"]\s*|\s+)")  # AD-MSC or AD MSC
         elif ch.isspace():
             out.append(r"\s*")
         else:

@@ -26,6 +26,10 @@ ENVIRONMENT: dict[str, tuple[str, str]] = {
     "MSCFLOW_WAREHOUSE": (str(PROJECT_ROOT / "data" / "mscflow.duckdb"),
                           "published warehouse file; the store, build files and Data Docs live beside it"),
     "MSCFLOW_MAX_FILE_BYTES": (str(5 * 1024 * 1024), "larger seed files are quarantined as too_large"),
+    "MSCFLOW_DOCUMENT_TIMEOUT": ("60", "seconds one document may take to clean, and again to extract; "
+                                 "a document over it is quarantined as timeout (0: no limit)"),
+    "MSCFLOW_SEED_LINKS": ("inside", "symlinks in the seeds folder: `inside` reads those that stay in the folder, "
+                           "`never` skips every link (link_not_followed)"),
     "MSCFLOW_OPENCC_CONFIG": ("t2s", "OpenCC conversion to simplified Chinese"),
     "MSCFLOW_VOCAB_DIR": (str(ASSETS_DIR / "vocab"), "controlled vocabularies (YAML)"),
     "MSCFLOW_SENSOR_INTERVAL": ("5", "seconds between seed-folder sensor ticks"),
@@ -53,6 +57,8 @@ class Settings:
     seeds_dir: Path
     warehouse_path: Path
     max_file_bytes: int = 5 * 1024 * 1024
+    document_timeout: float = 60.0
+    seed_links: str = "inside"
     opencc_config: str = "t2s"
     sensor_interval: int = 5
     automation_interval: int = 5
@@ -115,6 +121,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         seeds_dir=Path(get("MSCFLOW_SEEDS")).resolve(),
         warehouse_path=Path(get("MSCFLOW_WAREHOUSE")).resolve(),
         max_file_bytes=int(get("MSCFLOW_MAX_FILE_BYTES")),
+        document_timeout=float(get("MSCFLOW_DOCUMENT_TIMEOUT")),
+        seed_links=_choice("MSCFLOW_SEED_LINKS", get("MSCFLOW_SEED_LINKS"), ("inside", "never")),
         opencc_config=get("MSCFLOW_OPENCC_CONFIG"),
         sensor_interval=int(get("MSCFLOW_SENSOR_INTERVAL")),
         automation_interval=int(get("MSCFLOW_AUTOMATION_INTERVAL")),
@@ -147,6 +155,12 @@ def apply_dagster_environment() -> None:
 def child_environment(**overrides: str) -> dict[str, str]:
     """The environment for a child process (the bench's CLI runs): this one's, with overrides."""
     return {**os.environ, **overrides}
+
+
+def _choice(name: str, value: str, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        raise ValueError(f"{name}={value!r}: expected one of {', '.join(allowed)}")
+    return value
 
 
 def vocab_dir() -> Path:

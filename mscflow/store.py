@@ -104,11 +104,12 @@ def stored_rows(store_dir: Path, table: str, exclude: set[str] | frozenset[str] 
     return int(rows or 0)
 
 
-def landing_query(store_dir: Path, table: str, columns: list[str]) -> tuple[str, list]:
-    """One DuckDB SELECT over every stored file of ``table``: the contract's ``columns`` (NULL
-    where no file has one), rows in document-key order and in each file's own order, as the
-    store was written. Returns the SQL and its one parameter, the file list."""
-    files = [str(p) for p in table_files(store_dir, table)]
+def landing_query(store_dir: Path, table: str, columns: list[str],
+                  exclude: set[str] | frozenset[str] = frozenset()) -> tuple[str, list]:
+    """One DuckDB SELECT over every stored file of ``table`` but ``exclude``'s: the contract's
+    ``columns`` (NULL where no file has one), rows in document-key order and in each file's own
+    order, as the store was written. Returns the SQL and its one parameter, the file list."""
+    files = [str(p) for p in table_files(store_dir, table, exclude)]
     if not files:
         return "SELECT " + ", ".join(f"CAST(NULL AS VARCHAR) AS {_ident(c)}" for c in columns) + " WHERE false", []
     with duckdb.connect() as con:
@@ -125,10 +126,13 @@ def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def read_table(store_dir: Path, table: str, columns: list[str] | None = None) -> pd.DataFrame:
-    """All stored documents of one table, in key order (empty frame with ``columns`` if none)."""
+def read_table(store_dir: Path, table: str, columns: list[str] | None = None,
+               exclude: frozenset[str] | set[str] = frozenset()) -> pd.DataFrame:
+    """All stored documents of one table but ``exclude``'s, in key order (empty frame with
+    ``columns`` if none)."""
     folder = store_dir / table
-    files = sorted(folder.glob("*.parquet"), key=_key_of) if folder.is_dir() else []
+    skip = {store_file(store_dir, table, k) for k in exclude}
+    files = sorted((p for p in folder.glob("*.parquet") if p not in skip), key=_key_of) if folder.is_dir() else []
     frames = [f for f in (pd.read_parquet(p) for p in files) if len(f.columns)]
     if not frames:
         return pd.DataFrame(columns=columns or [])
@@ -158,6 +162,16 @@ def rename_document(store_dir: Path, old: str, new: str) -> None:
             frame["source_path"] = new
         write_frame(store_dir, table, new, frame)
         src.unlink()
+
+
+def quarantine_documents(store_dir: Path, records: dict[str, dict]) -> None:
+    """Move documents (key -> quarantine record) from the stored ``documents`` table to the
+    stored ``quarantine`` table: a document a later stage could not process is not published."""
+    from .contracts.frames import empty_frame, frame_for
+
+    for key, record in records.items():
+        write_frame(store_dir, "quarantine", key, frame_for(CONTRACTS["quarantine"], [record]).frame)
+        write_frame(store_dir, "documents", key, empty_frame(CONTRACTS["documents"]))
 
 
 def mark_processed(store_dir: Path, versions: dict[str, str]) -> None:

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 import pandas as pd
 import pandera.errors as pa_errors
 
+from ..budget import DocumentTimeout, time_budget
 from ..contracts import REPAIR, contract
 from ..contracts.frames import empty_frame, frame_for, schema_message
-from ..contracts.quarantine import FAILED_CHECK, INVALID
+from ..contracts.quarantine import FAILED_CHECK, INVALID, TIMEOUT
 from ..parse.shape import document_shape
 from ..pool import PoolConfig, call, run_chunks
 from .invariants import broken_invariants
@@ -69,21 +70,34 @@ class CleanBatch:
     quarantine: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
-def clean_batch(raws: Mapping[str, Mapping], opencc_config: str = "t2s") -> CleanBatch:
-    """Clean every raw record of a batch; validate the batch once, quarantine the failures."""
+def _clean_one(raw: Mapping, opencc_config: str, timeout: float | None) -> tuple[dict | None, dict | None]:
+    """(documents record, None) or (None, quarantine record) for one raw record, within its
+    time budget."""
+    if is_quarantined(raw):
+        return None, quarantine_record(raw, "raw_documents", raw["quarantine_reason"], raw["quarantine_detail"])
+    try:
+        with time_budget(timeout, "cleaning"):
+            record = document_record(raw, clean_document(raw["text"], opencc_config))
+            broken = broken_invariants(record["clean_text"], opencc_config)
+    except DocumentTimeout as exc:
+        return None, quarantine_record(raw, "documents", TIMEOUT, str(exc))
+    if broken:
+        detail = "; ".join(f"{name}: {samples}" for name, samples in broken.items())
+        return None, quarantine_record(raw, "documents", FAILED_CHECK, detail[:500])
+    return record, None
+
+
+def clean_batch(raws: Mapping[str, Mapping], opencc_config: str = "t2s", timeout: float | None = None) -> CleanBatch:
+    """Clean every raw record of a batch (each within ``timeout`` seconds); validate the batch
+    once, quarantine the failures."""
     records: dict[str, dict] = {}
     quarantined: dict[str, dict] = {}
     for key, raw in raws.items():
-        if is_quarantined(raw):
-            quarantined[key] = quarantine_record(raw, "raw_documents", raw["quarantine_reason"], raw["quarantine_detail"])
-            continue
-        record = document_record(raw, clean_document(raw["text"], opencc_config))
-        broken = broken_invariants(record["clean_text"], opencc_config)
-        if broken:
-            detail = "; ".join(f"{name}: {samples}" for name, samples in broken.items())
-            quarantined[key] = quarantine_record(raw, "documents", FAILED_CHECK, detail[:500])
-        else:
+        record, quarantine = _clean_one(raw, opencc_config, timeout)
+        if record is not None:
             records[key] = record
+        else:
+            quarantined[key] = quarantine
     valid = _validate_each(records, raws, quarantined)
     out = CleanBatch()
     for key in raws:
@@ -93,10 +107,12 @@ def clean_batch(raws: Mapping[str, Mapping], opencc_config: str = "t2s") -> Clea
     return out
 
 
-def clean_in_pool(raws: Mapping[str, Mapping], opencc_config: str = "t2s", pool: PoolConfig | None = None) -> CleanBatch:
-    """``clean_batch`` over chunks of the batch on the pool (each chunk validated once), merged
-    back in the batch's order: what the documents asset runs."""
-    parts = run_chunks(call(_clean_pairs, opencc_config), list(raws.items()), pool)
+def clean_in_pool(raws: Mapping[str, Mapping], opencc_config: str = "t2s", pool: PoolConfig | None = None,
+                  timeout: float | None = None) -> CleanBatch:
+    """``clean_batch`` over chunks of the batch on the pool (each chunk validated once, each
+    document within ``timeout`` seconds), merged back in the batch's order: what the documents
+    asset runs."""
+    parts = run_chunks(call(_clean_pairs, opencc_config, timeout), list(raws.items()), pool)
     out = CleanBatch()
     for part in parts:
         out.documents.update(part.documents)
@@ -104,8 +120,8 @@ def clean_in_pool(raws: Mapping[str, Mapping], opencc_config: str = "t2s", pool:
     return out
 
 
-def _clean_pairs(pairs, opencc_config: str) -> CleanBatch:
-    return clean_batch(dict(pairs), opencc_config)
+def _clean_pairs(pairs, opencc_config: str, timeout: float | None = None) -> CleanBatch:
+    return clean_batch(dict(pairs), opencc_config, timeout)
 
 
 def _validate_each(records: dict[str, dict], raws: Mapping[str, Mapping],

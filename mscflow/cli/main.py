@@ -314,6 +314,35 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:  # no space left, permission denied: the cause in one line
         print(f"mscflow: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
         return 1
+    except Exception as exc:  # noqa: BLE001 - the last resort: the cause in one line, the trace in a file
+        print(f"mscflow: {args.command} failed: {_one_line_cause(exc)} (traceback in {_save_trace()})", file=sys.stderr)
+        return 1
+
+
+def _one_line_cause(exc: BaseException) -> str:
+    """The innermost cause's type and first line (a Dagster error wraps the real one)."""
+    while exc.__cause__ is not None:
+        exc = exc.__cause__
+    first = (str(exc).strip().splitlines() or [""])[0]
+    return f"{type(exc).__name__}: {first}"[:300]
+
+
+def _save_trace() -> str:
+    """Write the current traceback beside the warehouse (or in the temp folder) and say where."""
+    import tempfile
+    import traceback
+    from pathlib import Path
+
+    text = traceback.format_exc()
+    for folder in (load_settings().data_dir, Path(tempfile.gettempdir())):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / "mscflow-last-error.txt"
+            path.write_text(text, encoding="utf-8")
+            return str(path)
+        except OSError:
+            continue
+    return "not saved: no writable folder"
 
 
 if __name__ == "__main__":

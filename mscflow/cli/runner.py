@@ -130,8 +130,8 @@ def materialize_documents(instance: dg.DagsterInstance, defs: dg.Definitions, ke
         )
         summary.run_ids.append(result.run_id)
         record_steps(instance, result.run_id, summary)
-        if not result.success:
-            summary.failures.append(f"document run {result.run_id} failed")
+        if not result.success:  # the failed steps and checks, each with its cause
+            summary.failures.extend(_failures(result) or [f"document run {result.run_id} failed"])
     summary.documents_processed = sorted(keys)
 
 
@@ -185,10 +185,30 @@ def _failures(result: dg.ExecuteInProcessResult) -> list[str]:
     for event in result.all_events:
         data = event.event_specific_data
         if event.event_type_value == "STEP_FAILURE":
-            out.append(f"{event.step_key}: {data.error.message.strip()[:300] if data and data.error else 'failed'}")
+            out.append(f"{event.step_key}: {_cause(data.error) if data and data.error else 'failed'}")
         elif event.event_type_value == "ASSET_CHECK_EVALUATION" and data is not None and not getattr(data, "passed", True):
-            out.append(f"check {data.check_name} on {data.asset_key.to_user_string()} failed")
+            out.append(f"check {data.check_name} on {data.asset_key.to_user_string()} failed{_where(data)}")
     return out
+
+
+def _cause(error: object) -> str:
+    """The innermost cause of a step's error (a retry wraps it: "Exceeded max_retries of 2")."""
+    while getattr(error, "cause", None) is not None:
+        error = error.cause
+    lines = [line for line in str(getattr(error, "message", error)).strip().splitlines() if line.strip()]
+    return (lines[0] if lines else "failed")[:300]
+
+
+def _where(evaluation: object) -> str:
+    """The files (or the first failed expectation) a failed check names in its metadata."""
+    failures = getattr(evaluation, "metadata", {}).get("failures")
+    value = getattr(failures, "value", failures)
+    if isinstance(value, dict | list) and value:
+        names = sorted(map(str, value))
+        return f" on file(s) {', '.join(names[:5])}" + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    if isinstance(value, str) and value.strip() and value.strip() != "none":
+        return f": {value.strip().splitlines()[0].lstrip('- ')[:200]}"
+    return ""
 
 
 def _prepare(settings: Settings) -> dg.DagsterInstance:
@@ -210,7 +230,7 @@ def run_build(settings: Settings, progress: Callable[[str], None] = _quiet) -> R
 def _build(settings: Settings, progress: Callable[[str], None]) -> RunSummary:
     started = time.perf_counter()
     instance = _prepare(settings)
-    listing = list_seeds(settings.seeds_dir)
+    listing = list_seeds(settings.seeds_dir, settings.seed_links)
     current = scan_seeds(settings.seeds_dir, listing)
     known = {k: "" for k in instance.get_dynamic_partitions(seed_documents.name)}
     changes = diff_seeds(known | store.stored_state(settings.store_dir), current)
@@ -232,7 +252,7 @@ def run_refresh(settings: Settings, progress: Callable[[str], None] = _quiet) ->
 def _refresh(settings: Settings, progress: Callable[[str], None]) -> tuple[SeedChanges, RunSummary]:
     started = time.perf_counter()
     instance = _prepare(settings)
-    listing = list_seeds(settings.seeds_dir)
+    listing = list_seeds(settings.seeds_dir, settings.seed_links)
     current = scan_seeds(settings.seeds_dir, listing)
     changes = diff_seeds(store.stored_state(settings.store_dir), current)
     # what the analysts' file holds, not what the store holds: a run killed before its publish

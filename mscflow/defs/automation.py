@@ -91,7 +91,7 @@ def warehouse_after_documents(context: dg.RunStatusSensorContext):
 def seed_files_sensor(context: dg.SensorEvaluationContext, mscflow: MscflowConfig) -> dg.SensorResult | dg.SkipReason:
     settings = mscflow.settings()
     previous = json.loads(context.cursor) if context.cursor else store.stored_state(settings.store_dir)
-    current = scan_seeds(settings.seeds_dir)
+    current = scan_seeds(settings.seeds_dir, links=settings.seed_links)
     changes = diff_seeds(previous, current)
     if not changes.any:
         return dg.SkipReason(f"no change in {len(current)} seed file(s)")

@@ -13,7 +13,7 @@ from mscflow.contracts import EXTRACTED_TABLES, contract
 from mscflow.contracts.frames import empty_frame
 from mscflow.eval import SEED_GOLD
 from mscflow.eval.scoring import load_gold, score_studies
-from mscflow.extract.document import BatchExtraction, extract_in_pool
+from mscflow.extract.document import BatchExtraction, extract_in_pool, failed_extraction_quarantine
 
 from .metadata import OWNERS, definition_metadata, frames_metadata
 from .partitions import seed_documents
@@ -59,7 +59,8 @@ ERROR_CHECK = "no_extraction_errors"
 def extract(context: dg.AssetExecutionContext, mscflow: MscflowConfig, documents: dict[str, pd.DataFrame],
             quarantine: dict[str, pd.DataFrame]):
     docs = {k: (f.iloc[0].to_dict() if len(f) else None) for k, f in documents.items()}
-    batch = extract_in_pool(docs, mscflow.settings().pool())
+    settings = mscflow.settings()
+    batch = extract_in_pool(docs, settings.pool(), settings.document_timeout)
     errors = {k: e.trace or e.error or "" for k, e in batch.errors.items()}
     for table in EXTRACTED_TABLES:
         frames = batch.frames[table]
@@ -76,7 +77,8 @@ def extract(context: dg.AssetExecutionContext, mscflow: MscflowConfig, documents
     # every table of every document of the run is stored: only now is the version "processed"
     versions = {k: str((documents[k] if len(documents[k]) else quarantine[k]).iloc[0]["sha256"])
                 for k in documents if len(documents[k]) or len(quarantine[k])}
-    store.mark_processed(mscflow.settings().store_dir, versions)
+    store.quarantine_documents(settings.store_dir, failed_extraction_quarantine(docs, batch))
+    store.mark_processed(settings.store_dir, versions)
 
 
 def _rows_reconcile(docs: dict[str, dict | None], batch: BatchExtraction) -> dg.AssetCheckResult:

@@ -32,7 +32,7 @@ RAW, DOCUMENTS, QUARANTINE = contract("raw_documents"), contract("documents"), c
 )
 def raw_documents(context: dg.AssetExecutionContext, mscflow: MscflowConfig) -> dg.Output:
     settings = mscflow.settings()
-    listing = list_seeds(settings.seeds_dir)
+    listing = list_seeds(settings.seeds_dir, settings.seed_links)
     owners = duplicate_owners(settings.seeds_dir, listing)  # once per run, not once per file
     docs = {key: read_seed(settings.seeds_dir / key, settings.seeds_dir, settings.max_file_bytes, owners)
             for key in context.partition_keys}
@@ -82,7 +82,8 @@ CLEAN_CHECKS = {
 def clean_documents(context: dg.AssetExecutionContext, mscflow: MscflowConfig, raw_documents: dict[str, pd.DataFrame]):
     settings = mscflow.settings()
     config = settings.opencc_config
-    batch = clean_in_pool({k: raw_documents[k].iloc[0].to_dict() for k in context.partition_keys}, config, settings.pool())
+    batch = clean_in_pool({k: raw_documents[k].iloc[0].to_dict() for k in context.partition_keys}, config, settings.pool(),
+                          settings.document_timeout)
     docs, quarantined = batch.documents, batch.quarantine
     for key, frame in quarantined.items():
         if len(frame):

@@ -36,6 +36,8 @@ class MscflowConfig(dg.ConfigurableResource):
             warehouse_path=Path(self.warehouse_path).resolve(),
             max_file_bytes=self.max_file_bytes,
             opencc_config=self.opencc_config,
+            document_timeout=base.document_timeout,
+            seed_links=base.seed_links,
             sensor_interval=base.sensor_interval,
             automation_interval=base.automation_interval,
             rebuild_cron=base.rebuild_cron,

@@ -158,7 +158,7 @@ def _gate_spec(m: Model) -> dg.AssetCheckSpec:
 )
 def warehouse_quality_gate(context: dg.AssetCheckExecutionContext, mscflow: MscflowConfig):
     settings = mscflow.settings()
-    seeds = set(list_seeds(settings.seeds_dir).names) if settings.seeds_dir.is_dir() else None
+    seeds = set(list_seeds(settings.seeds_dir, settings.seed_links).names) if settings.seeds_dir.is_dir() else None
     report = run_gate(build_path(settings), settings.quality_dir, log=context.log.info,
                       published=settings.warehouse_path, seeds=seeds)
     docs = settings.url_of(report.data_docs_index) if report.data_docs_index else ""

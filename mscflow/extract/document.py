@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ..budget import DocumentTimeout, time_budget
 from ..clean.textmap import TextMap, decode_runs
 from ..contracts import EXTRACTED_TABLES, contract
 from ..contracts.frames import empty_frame, frame_for
 from ..parse.tables import PipeTable, find_tables, table_row_records
-from ..pool import PoolConfig, run_chunks
+from ..pool import PoolConfig, call, run_chunks
 from .adverse_events import extract_adverse_events
 from .outcomes import extract_outcomes
 from .provenance import study_values
@@ -36,6 +37,7 @@ class Extraction:
     records: dict[str, list[dict]] = field(default_factory=dict)
     error: str | None = None
     trace: str | None = None
+    timed_out: bool = False
 
 
 def add_raw_spans(records: list[dict], doc: Mapping) -> list[dict]:
@@ -68,10 +70,14 @@ def _text_map(doc: Mapping) -> TextMap:
     return TextMap(doc["clean_text"], decode_runs(json.loads(doc["offset_map"])))
 
 
-def extract_document(doc: Mapping) -> Extraction:
-    """Every table of one document; an exception is caught and reported, not raised."""
+def extract_document(doc: Mapping, timeout: float | None = None) -> Extraction:
+    """Every table of one document, within ``timeout`` seconds; an exception or a timeout is
+    caught and reported, not raised."""
     try:
-        return Extraction(doc["document_id"], extract_records(doc))
+        with time_budget(timeout, "extraction"):
+            return Extraction(doc["document_id"], extract_records(doc))
+    except DocumentTimeout as exc:
+        return Extraction(doc["document_id"], {t: [] for t in EXTRACTED_TABLES}, str(exc), timed_out=True)
     except Exception as exc:  # noqa: BLE001 - isolated per document, reported by the caller
         return Extraction(doc["document_id"], {t: [] for t in EXTRACTED_TABLES},
                           f"{type(exc).__name__}: {exc}"[:500], traceback.format_exc(limit=5)[-2000:])
@@ -86,10 +92,10 @@ class BatchExtraction:
     errors: dict[str, Extraction] = field(default_factory=dict)  # key -> the failed extraction
 
 
-def extract_batch(docs: Mapping[str, Mapping | None]) -> BatchExtraction:
-    """Extract every document of ``docs`` (key -> cleaned record, None for a quarantined one)
-    and validate each table once for the whole batch."""
-    extractions = {k: extract_document(d) for k, d in docs.items() if d is not None}
+def extract_batch(docs: Mapping[str, Mapping | None], timeout: float | None = None) -> BatchExtraction:
+    """Extract every document of ``docs`` (key -> cleaned record, None for a quarantined one),
+    each within ``timeout`` seconds, and validate each table once for the whole batch."""
+    extractions = {k: extract_document(d, timeout) for k, d in docs.items() if d is not None}
     out = BatchExtraction(frames={t: {} for t in EXTRACTED_TABLES})
     out.errors = {k: e for k, e in extractions.items() if e.error}
     for table in EXTRACTED_TABLES:
@@ -111,11 +117,13 @@ def extract_batch(docs: Mapping[str, Mapping | None]) -> BatchExtraction:
     return out
 
 
-def extract_in_pool(docs: Mapping[str, Mapping | None], pool: PoolConfig | None = None) -> BatchExtraction:
+def extract_in_pool(docs: Mapping[str, Mapping | None], pool: PoolConfig | None = None,
+                    timeout: float | None = None) -> BatchExtraction:
     """``extract_batch`` over chunks of the batch on the pool (each chunk validated once per
-    table), merged back in the batch's order: what the extraction asset runs."""
+    table, each document within ``timeout`` seconds), merged back in the batch's order: what
+    the extraction asset runs."""
     out = BatchExtraction(frames={t: {} for t in EXTRACTED_TABLES})
-    for part in run_chunks(_extract_pairs, list(docs.items()), pool):
+    for part in run_chunks(call(_extract_pairs, timeout), list(docs.items()), pool):
         for table, frames in part.frames.items():
             out.frames[table].update(frames)
         out.repairs.update(part.repairs)
@@ -123,5 +131,14 @@ def extract_in_pool(docs: Mapping[str, Mapping | None], pool: PoolConfig | None 
     return out
 
 
-def _extract_pairs(pairs) -> BatchExtraction:
-    return extract_batch(dict(pairs))
+def _extract_pairs(pairs, timeout: float | None = None) -> BatchExtraction:
+    return extract_batch(dict(pairs), timeout)
+
+def failed_extraction_quarantine(docs: Mapping[str, Mapping | None], batch: BatchExtraction) -> dict[str, dict]:
+    """{key: quarantine record} of every document whose extraction raised or ran out of time:
+    such a document is quarantined with the reason, never published with no rows."""
+    from ..clean.document import quarantine_record
+    from ..contracts.quarantine import EXTRACTION_FAILED, TIMEOUT
+
+    return {k: quarantine_record(docs[k], "extract", TIMEOUT if e.timed_out else EXTRACTION_FAILED, e.error or "")
+            for k, e in batch.errors.items() if docs.get(k) is not None}

@@ -30,6 +30,10 @@ ENROL = re.compile(
     rf"|(?:患者|患儿|病人|受试者|早产儿|新生儿)\s*{_N}\s*(?:例|名)"  # 散发性ALS患者24例: the abstracts' word order
     rf"|(?:治疗组|干细胞组|MSC组|移植组|观察组|试验组|细胞组)[^。;；]{{0,6}}?{_N}\s*(?:例|名|位|人)"
     r"|治疗了?\s*\d+\s*(?:例|名)"  # "…移植治疗42例严重下肢缺血": the patients are the disease's
+    # an English Methods line: "116 patients … were enrolled", "A total of 212 patients were randomly assigned"
+    r"|(?i:(?:\d{1,5}|twelve|ten|eleven|twenty|thirty|forty|fifty|sixty|[a-z]+teen)\s+(?:[a-z\-]+\s+){0,4}?"
+    r"(?:patients|participants|subjects|infants|children|adults)\b[^.。]{0,160}?\b(?:were|was)\s+"
+    r"(?:enrolled|recruited|included|randomi[sz]ed|randomly assigned|assigned|treated))"
 )
 # reduplicated adverbs and pronouns, not a child's doubled name (患者往往…, 患儿常常…)
 _REDUPLICATED = "往往|常常|渐渐|慢慢|纷纷|刚刚|仅仅|天天|每每|稍稍|统统|个个|人人|久久|频频|屡屡|偏偏|恰恰|明明|默默|多多|早早|大大|好好|时时|处处|年年|月月"
@@ -105,7 +109,8 @@ def orphan_enrolments(found: list[Sentence], told: list[tuple[int, int]]) -> lis
     return [s for s in found if is_enrolment(s) and not _covered(s, told)]
 
 
-STRONG_ENROL = re.compile(r"纳入|入组|招募|收治|选取|选择|收集|入选|募集|共有|覆盖|参与|随机(?:分为|分配|分成)|enrol|recruit", re.I)
+STRONG_ENROL = re.compile(r"纳入|入组|招募|收治|选取|选择|收集|入选|募集|共有|覆盖|参与|随机(?:分为|分配|分成)|enrol|recruit"
+                          r"|randomly assigned|randomi[sz]ed", re.I)
 
 
 def _enrolment_first(orphans: list[Sentence]) -> list[Sentence]:
@@ -215,6 +220,7 @@ PUBLISHED = re.compile(
 )
 REPRINT = re.compile(r"(?:原载于|原载|刊于|引用本文|本文引用格式)[^。\n]{0,60}?" + _YEAR)
 BANNER_YEAR = re.compile(r"(?:杂志|雜誌|学报|學報|期刊|Journal)[^\n]{0,30}?" + _YEAR + r"|" + _YEAR + r"\s*,\s*Vol"
+                         r"|" + _YEAR + r"\s*;\s*\d{1,4}\s*\(\d{1,3}\)\s*:"  # Gastroenterology. 2018;154(5):1334
                          r"|" + _YEAR + r"\s*年\s*(?:第\s*\d{1,3}\s*卷\s*)?(?:第\s*)?\d{1,2}\s*期")
 # a Chinese journal's DOI carries its issue: 10.3969/j.issn.1000-484X.2010.07.019
 DOI_YEAR = re.compile(r"j\.issn\.\d{4}-\d{3}[\dXx]\." + _YEAR + r"\.\d{1,2}\.\d{2,4}")

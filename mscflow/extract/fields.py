@@ -54,6 +54,8 @@ _DURATION_NOT_FOLLOW_UP_AFTER = re.compile(
     r"|^[\s\"“”「」』余多]{0,3}(?:入院|就诊|就診|来院|來院|来我院|來我院|收住|收入院)"  # 因"四肢无力2年"入院: the history
 )
 _BRACKETED_AFTER = re.compile(r"^\s*[(（][^)）]{0,8}$")
+# the mean or median right after a skipped range: 病程5~28年,平均14.2年
+_SUMMARY_AFTER = re.compile(r"^\s*[,，]?\s*(?:平均|中位数?|均值|平均为|中位数为)\s*(?:为)?\s*$")
 # an age written in English (children aged 3 to 12 years, 45 years old) is no time span
 _AGE_BEFORE = re.compile(r"\b(?:aged|ages?)\s+(?:(?:from|between)\s+)?(?:\d+(?:\.\d+)?\s*(?:to|-|–|and)\s*)?$", re.I)
 _AGE_AFTER = re.compile(r"^\s*(?:old|of age)\b", re.I)
@@ -86,7 +88,7 @@ def document_context(text: str) -> DocContext:
     codes = [c for c in disease_codes(text, ctx) if c != "other"]
     if not codes:
         return ctx
-    head = "\n".join(text.strip().splitlines()[:2])
+    head = _head(text)
     head_codes = set(disease_codes(head, ctx))
     top = Counter(codes).most_common()
     for code, _ in top:
@@ -94,6 +96,18 @@ def document_context(text: str) -> DocContext:
             ctx.disease = code
             break
     return ctx
+
+
+_THERAPY_WORD = re.compile(r"干细胞|幹細胞|间充质|間充質|MSC|细胞治疗|細胞治療", re.I)
+
+
+def _head(text: str) -> str:
+    """The first two lines, and the title when a page's navigation comes first: the first short
+    line among the first fifteen that names the therapy."""
+    lines = text.strip().splitlines()
+    title = next((ln for ln in lines[:15] if 6 <= len(ln.strip()) <= 80 and _THERAPY_WORD.search(ln)
+                  and not ln.strip().endswith("。")), "")
+    return "\n".join([*lines[:2], title])
 
 
 def disease_codes(text: str, ctx: DocContext | None = None) -> list[str]:
@@ -265,7 +279,8 @@ def _not_follow_up(text: str, d, skipped_end: int) -> bool:
     after = text[d.end : d.end + 6]
     return bool(_DURATION_NOT_FOLLOW_UP_BEFORE.search(before) or _DURATION_NOT_FOLLOW_UP_AFTER.search(after)
                 or _DISEASE_DURATION_BEFORE.search(before) or _AGE_BEFORE.search(before) or _AGE_AFTER.search(after)
-                or (skipped_end >= 0 and _BRACKETED_AFTER.match(text[skipped_end : d.start])))
+                or (skipped_end >= 0 and (_BRACKETED_AFTER.match(text[skipped_end : d.start])
+                                          or _SUMMARY_AFTER.match(text[skipped_end : d.start]))))
 
 
 def follow_up(text: str) -> float | None:
@@ -303,14 +318,16 @@ def year(text: str) -> int | None:
     return None
 
 
-_ENROL_BEFORE = re.compile(r"(?:共|共有|总共|纳入了?|收纳了?|招募了?|招收了?|入组|涉及|包括|包含|选择|收治|分析了?)[^,，;;。]{0,6}$")
+_ENROL_BEFORE = re.compile(r"(?:共|共有|总共|纳入了?|收纳了?|招募了?|招收了?|入组|涉及|包括|包含|选择|收治|分析了?"
+                           r"|[Aa] total of|enrolled|recruited|included)[^,，;;。]{0,6}$")
 _ENROL_AFTER = re.compile(r"^[^,，;;。]{0,12}(?:被纳入|入组|参与)")
 # an enrolment verb right before the count, and patients after it: the study's total
 _ENROLLED_BEFORE = re.compile(r"(?:共|共计|总共)?(?:纳入|入组|招募|招收|收治|入选|募集)了?\s*$")
 _PATIENTS = re.compile(r"患者|患儿|病人|受试者|志愿者|儿童|成人|人群")
 # "47名…患者中,28名…" / "527名…患者的资料,其中53名…": the count the arms are taken from
 _SPLIT_AFTER = re.compile(
-    r"^[^,，;;。]{0,32}?(?:(?:患者|病人|受试者|女性|儿童|个体)中\s*[,，]|[,，]\s*其中|被?(?:随机)?(?:分为|分成|分配到|分入|分配入))"
+    r"^[^,，;;。]{0,32}?(?:(?:患者|病人|受试者|女性|儿童|个体)中\s*[,，]|[,，]\s*其中|被?(?:随机)?(?:分为|分成|分配到|分入|分配入)|(?:随机|按[^,，;;。]{0,8})分组"
+    r"|were (?:randomly assigned|randomi[sz]ed|assigned|allocated))"
 )
 _CONTROL = re.compile(
     r"对照组|作为[^,，;;。]{0,10}对照|安慰剂组|未接受|非\w{0,6}组|生理盐水|(?:常规|标准|传统|康复)(?:药物|内科|综合)?(?:治疗|疗法|训练)?组|假手术|sham"
@@ -587,7 +604,7 @@ def _resolved_counts(text: str, found: list[Value], tally: _ArmTally) -> Counts:
 
 # an arm named before its bracketed size: 接受MSC(n=65)或安慰剂(n=35)
 _BRACKETED_N = re.compile(r"([^,，;;。()（）]{1,24})[(（][^()（）]{0,24}?\bn\s*=\s*(\d+)\s*[)）]")
-_CONTROL_ARM = re.compile(r"安慰剂|安慰劑|对照|對照|常规|常規|标准治疗|標準治療|假手术|假手術|placebo|control|sham", re.I)
+_CONTROL_ARM = re.compile(r"安慰剂|安慰劑|对照|對照|常规|常規|标准治疗|標準治療|假手术|假手術|生理盐水|生理鹽水|placebo|control|sham|saline", re.I)
 
 
 def _bracketed_arm_counts(text: str, found: list[Value]) -> Counts | None:

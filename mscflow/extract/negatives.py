@@ -26,6 +26,10 @@ CANDIDATE_REFUSALS: dict[str, re.Pattern[str]] = {
     "recruitment": RECRUITMENT,
     "animal_work": re.compile(r"大鼠|小鼠|裸鼠|家兔|兔模型|[犬猪羊]|猕猴|动物模型|模型中|模型上|造模|\d+\s*只(?!有)|\bin (?:rats|mice)\b|porcine|murine", re.I),
     "eligibility": re.compile(r"^\s*(?:纳入标准|排除标准|入选标准)"),
+    # the page introducing what it is about to tell: 本文回顾其中一项随机对照研究及其1年随访结果
+    "article_intro": re.compile(r"本文(?:将)?(?:回顾|介绍|梳理|盘点|解读|总结|汇总|综述)"),
+    # what the field still lacks: 国际上尚缺乏大规模III期试验, 目前尚无III期研究
+    "absent": re.compile(r"(?:缺乏|缺少|尚无|仍无|没有|未见)[^,，;;。]{0,12}(?:研究|试验|證據|证据)"),
 }
 _POPULATION = re.compile(r"^\s*约?\s*\d+(?:\.\d+)?\s*%\s*的?(?:患者|病人|人群)|患病率|发病率|病死率|死亡率|生存率|感染者|约有|据统计|超过\s*\d+(?:\.\d+)?\s*[万亿]|\d+(?:\.\d+)?\s*[万亿]\s*(?:例|名|人)")
 _REVIEW_WORDS = re.compile(r"篇|项(?:研究|试验|RCT)|文献|数据库|检索|[Mm]eta|荟萃|系统评价")
@@ -37,7 +41,7 @@ SENTENCE_REFUSALS: dict[str, re.Pattern[str]] = {
     "recruitment": RECRUITMENT,
     "animal": re.compile(r"大鼠|小鼠|裸鼠|家兔|兔模型|犬|猪|羊|猕猴|动物|模型中|模型上|造模|\d+\s*只(?!有)|in rats|in mice|porcine|murine"),
     "population": re.compile(r"据统计|患病率|发病率|病死率|死亡率约|约有|感染者约|超过\s*\d+(?:\.\d+)?\s*[万亿]|\d+(?:\.\d+)?\s*[万亿]\s*(?:例|名|人)"),
-    "literature": re.compile(r"文献报道|研究表明|研究显示|有研究|既往研究|多项研究|荟萃分析|系统评价|综述|\[\d{1,3}(?:\s*[-–,]\s*\d{1,3})*\]"),
+    "literature": re.compile(r"文献报道|研究表明|研究显示|有研究|既往研究|多项研究|荟萃分析|系统评价|综述|报道以来|首次报道|\[\d{1,3}(?:\s*[-–,]\s*\d{1,3})*\]"),
     "criteria": re.compile(r"^\s*(?:\d[.\d]*\s*)?(?:纳入标准|排除标准|入选标准|inclusion criteria|exclusion criteria)", re.I),
     "totals": re.compile(r"累计|已(?:为|服务|接诊)[^。]{0,10}\d+\s*余?(?:例|名|位|人)次?|首例"),
 }

@@ -34,7 +34,9 @@ _SUBHEADING = re.compile(
 _AUTHOR = re.compile(
     r"(?:[A-Z][A-Za-z'\-]+(?:\s?[A-Z][A-Za-z'\-]*)?\s?|[\u4e00-\u9fff]{1,4})等(?:人|研究团队|团队)"
     r"|[A-Z][A-Za-z'\-]+\s?et\s?al"
-    r"|(?:(?:^|[,,。;;\s])[\u4e00-\u9fff]{1,3}|(?<![A-Za-z])[A-Z][A-Za-z'\-]+(?:\s[A-Z][A-Za-z'\-]+)?)\s?等"
+    # "Shi M 等(2012)较早开展…", "法国的Hernigou 等(2005)是…": authors with their cited year need no verb
+    r"|(?<![A-Za-z])[A-Z][A-Za-z'\-]+(?:\s[A-Z][A-Za-z'\-]*\.?)?\s?等人?\s?[((]\s*(?:19|20)\d\d\s*[))]"
+    r"|(?:(?:^|[,,。;;\s])[\u4e00-\u9fff]{1,3}|(?<![A-Za-z])[A-Z][A-Za-z'\-]+(?:\s[A-Z][A-Za-z'\-]*)?)\s?等"
     r"\s?(?:[((]\s*(?:19|20)\d\d\s*[))])?"  # "Lee等(2020)报告": a cited year between the authors and the verb
     r"(?=报道|报告|回顾|进行|开展|首次|率先|研究|发现|招募|比较|进一步|纳入|证实|描述|探讨|观察|评价|评估|分析|对比"
     r"|总结|统计(?!学)|选取|选择|收集|应用|采用|使用|在)"
@@ -78,6 +80,7 @@ _GENERIC = re.compile(
     r"|(?:未来|今后|将来)[^,,。;;]{0,4}(?:需要|仍需|有待|应当|应)[^。;;]{0,40}(?:试验|研究)"
 )
 _SAME_YEAR = re.compile(r"^\s*同年")
+_BACK_REFERENCE_INSIDE = re.compile(r"该(?:[IV/]{1,5}期)?(?:项)?(?:临床)?(?:研究|试验)")  # 报告了该I/II期研究的结果
 _BACK_REFERENCE = re.compile(r"该研究|该项研究|此项研究|此研究|这项研究|本研究|该试验|此项试验|此试验|这项试验")
 # a review's next paragraph on the studies it pooled ("在纳入的研究中,7项使用…")
 # a paragraph that opens with the study's people or its results goes on with the study before
@@ -426,6 +429,13 @@ def _named_by_previous_sentence(r: _Reader, sentence: str) -> bool:
             and bool(_STUDY_NOUN.search(r.text[r.prev_sentence[0] : r.prev_sentence[1]])))
 
 
+def _introduced_before(r: _Reader, sentence: str) -> bool:
+    """An anchor sentence that refers back (该…研究) to a study the sentence before described,
+    with nothing open: that sentence is the study's too."""
+    return (r.current is None and r.prev_sentence is not None and bool(_BACK_REFERENCE_INSIDE.search(sentence))
+            and bool(_STUDY_NOUN.search(r.text[r.prev_sentence[0] : r.prev_sentence[1]])))
+
+
 def _open_study(r: _Reader, li: int, start: int, end: int, anchor: tuple[str, str], year: int | None,
                 sentence: str) -> None:
     r.current = ProseStudy(start, end, anchor[1][:60], anchor[0], year_hint=year, route_hint=r.route_hint,
@@ -451,6 +461,8 @@ def _read_sentence(r: _Reader, li: int, a: int, b: int) -> None:
     if anchor is None and _named_by_previous_sentence(r, sentence):
         anchor = ("determiner", r.text[r.prev_sentence[0] : r.prev_sentence[1]].strip()[:40])
         start = r.prev_sentence[0]
+    elif anchor and _introduced_before(r, sentence):
+        start = r.prev_sentence[0]  # "…的多中心研究把自体骨髓MSC…植入。Gómez-Barrena 等(2020)报告了该研究的结果"
     if anchor:
         if _SAME_YEAR.search(sentence) and year is None:
             year = r.prev_year

@@ -206,7 +206,7 @@ def _row_record(document_id: str, text: str, table: PipeTable, row: TableRow, ct
     # a 参考文献 (References) column that holds the citation itself (``Connick P 等(2012)``) names
     # the study when no study column does; a bare marker (``【045】``) gives no year
     citation = by_role.get("study") or by_role.get("reference", "")
-    values["year"] = fields.year(citation) or _bare_year(citation)
+    values["year"] = fields.year(citation) or _bare_year(citation) or _bare_year(by_role.get("year", ""))
     marker = _MARKER.search(text[row.char_start : row.char_end])
     label = _row_label(by_role, citation, marker)
     rec = _record(document_id, "table_row", label or f"table {table.index} row {row.index}", text,
@@ -386,6 +386,51 @@ def _one_study_document(text: str, prose: list[dict], masked: list[tuple[int, in
     return [study]
 
 
+_TRIAL_NAME = re.compile(r"(?<![A-Za-z0-9])[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*(?![A-Za-z0-9])")
+
+
+def _row_named_by(rows: list[dict], r: dict) -> dict | None:
+    """The one table row whose study is the trial a figure-less note names (``1. POSEIDON为I/II期
+    随机试验…`` under a table listing POSEIDON)."""
+    if r["n_total"] is not None or r["dose_low"] is not None:
+        return None
+    names = [row for row in rows if _TRIAL_NAME.fullmatch(str(row["label"]).strip() or "-")
+             and len(str(row["label"]).strip()) >= 4 and str(row["label"]).strip() in r["evidence_text"]]
+    return names[0] if len(names) == 1 else None
+
+
+def _fold_phase_mentions(text: str, prose: list[dict]) -> list[dict]:
+    """Outside a review, a mention without a head count or dose that names a phase (a headline,
+    a press release's lead: ``…III期临床试验达到主要终点``) is the one study of that phase and
+    disease that states figures, when there is exactly one (a review names studies of its own)."""
+    if document_shape(text)[0] == "review":
+        return prose
+    kept = []
+    for p in prose:
+        same = [q for q in prose if q is not p and _states_figures(q) and q["phase"] == p["phase"]
+                and q["disease"] == p["disease"]]
+        if _states_figures(p) or p["phase"] is None or len(same) != 1:
+            kept.append(p)
+            continue
+        _fill_missing(same[0], p)
+    return kept
+
+
+def _notes_on_rows(rows: list[dict], prose: list[dict]) -> list[dict]:
+    """A note below a table on one of its trials is that trial: its phase and design go to the
+    row (a design said beats the row's default), the note is no study of its own."""
+    kept = []
+    for p in prose:
+        row = _row_named_by(rows, p)
+        if row is None:
+            kept.append(p)
+            continue
+        _fill_missing(row, p)
+        if row["design"] == "single_arm" and p["design"] != "single_arm":
+            row["design"] = p["design"]
+    return kept
+
+
 def _link_clusters(rows: list[dict], prose: list[dict]) -> None:
     """A prose study and a table row with the same disease and patient count are one study."""
     for p in prose:
@@ -416,6 +461,7 @@ def extract_studies(document_id: str, text: str, tables: Sequence[PipeTable]) ->
     prose = _with_document_study(document_id, text, masked, told, rows, prose, ctx)
     if not rows:
         prose = _one_study_document(text, prose, masked, ctx)
+    prose = _notes_on_rows(rows, _fold_phase_mentions(text, prose))
     _link_clusters(rows, prose)
     return _in_contract_order(rows + prose)
 

@@ -33,9 +33,9 @@ class SeedChanges:
         }
 
 
-def scan_seeds(seeds_dir: Path, listing: SeedListing | None = None) -> dict[str, str]:
+def scan_seeds(seeds_dir: Path, listing: SeedListing | None = None, links: str = "inside") -> dict[str, str]:
     """{file name: sha256} of every seed file."""
-    files = listing.files if listing is not None else list_seeds(seeds_dir).files
+    files = listing.files if listing is not None else list_seeds(seeds_dir, links).files
     return {p.name: sha256_bytes(p.read_bytes()) for p in files}
 
 
@@ -49,10 +49,24 @@ def diff_seeds(previous: dict[str, str], current: dict[str, str]) -> SeedChanges
             renamed.append((old, twin))
             del new[twin]
     renamed_old = {o for o, _ in renamed}
+    changed = sorted(n for n in current if n in previous and previous[n] != current[n])
+    removed = sorted(n for n in gone if n not in renamed_old)
+    unchanged = [n for n in current if n in previous and previous[n] == current[n]]
+    twins = _twins_to_redo(previous, current, [*new, *changed], removed, unchanged)
     return SeedChanges(
         added=sorted(new),
-        changed=sorted(n for n in current if n in previous and previous[n] != current[n]),
-        removed=sorted(n for n in gone if n not in renamed_old),
+        changed=sorted([*changed, *twins]),
+        removed=removed,
         renamed=renamed,
-        unchanged=sorted(n for n in current if n in previous and previous[n] == current[n]),
+        unchanged=sorted(n for n in unchanged if n not in twins),
     )
+
+
+def _twins_to_redo(previous: dict[str, str], current: dict[str, str], arrived: list[str], removed: list[str],
+                   unchanged: list[str]) -> list[str]:
+    """Unchanged files whose content a file that arrived, changed or left shares: which twin
+    is the original (``files.original_rank``) is decided again, so removing either of two copies
+    never leaves the other quarantined as the duplicate of a file that is gone."""
+    touched = {current[n] for n in arrived} | {previous[n] for n in removed} | {
+        previous[n] for n in arrived if n in previous}
+    return [n for n in unchanged if current[n] in touched]

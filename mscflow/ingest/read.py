@@ -6,10 +6,11 @@ nothing is dropped silently."""
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from ..contracts.quarantine import BINARY, DUPLICATE, EMPTY, TOO_LARGE, UNDECODABLE
+from ..contracts.quarantine import BINARY, CHANGING, DUPLICATE, EMPTY, TOO_LARGE, UNDECODABLE
 from .decode import decode_bytes, looks_binary
 from .files import duplicate_owners
 
@@ -43,15 +44,38 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+SETTLE_TRIES = 6  # reads of a file being rewritten before it is quarantined as file_changing
+SETTLE_SECONDS = 0.05  # a file is at rest when nothing wrote to it for this long
+
+
+def read_settled(path: Path) -> tuple[bytes, bool]:
+    """(bytes, settled): the file read into memory once it is at rest (unmodified for
+    ``SETTLE_SECONDS`` and unchanged across the read), so a file rewritten in place while it is
+    read is one whole version, never half of one. Everything after (hash, decoding, cleaning)
+    uses these bytes only. A file at rest costs one read and two stats."""
+    data = b""
+    for _ in range(SETTLE_TRIES):
+        before = path.stat()
+        data = path.read_bytes()
+        after = path.stat()
+        same = (before.st_mtime_ns, before.st_size) == (after.st_mtime_ns, after.st_size) == (after.st_mtime_ns, len(data))
+        if same and time.time_ns() - after.st_mtime_ns > SETTLE_SECONDS * 1e9:
+            return data, True
+        time.sleep(SETTLE_SECONDS)
+    return data, False
+
+
 def read_document(path: Path, seeds_dir: Path, max_bytes: int, first_owner: str | None = None) -> RawDocument:
     """Read one seed file. ``first_owner`` names the earlier file with the same content."""
-    data = path.read_bytes()
+    data, settled = read_settled(path)
     rel = path.relative_to(seeds_dir).as_posix()
     digest = sha256_bytes(data)
 
     def quarantine(reason: str, detail: str, enc: str | None = None) -> RawDocument:
         return RawDocument(rel, digest, len(data), enc, None, None, reason, detail)
 
+    if not settled:
+        return quarantine(CHANGING, f"changed between each of {SETTLE_TRIES + 1} reads; read again by the next refresh")
     if not data.strip():
         return quarantine(EMPTY, f"{len(data)} bytes, no text")
     if len(data) > max_bytes:

@@ -117,13 +117,14 @@ _SCI = re.compile(_MANTISSA + _TIMES + _EXP)
 # mantissa-free powers: 10^6, 10*6, 10⁶, 10的6次方, and a bare 106 when a unit follows (106/公斤)
 _POW = re.compile(rf"(?<![\d.x×X*])10\s*(?:[*^]\s*(?P<e>1[0-2]|[3-9])(?!\d)|{_EXP_KEPT})")
 _BARE = re.compile(r"(?<![\d.x×X*^])10(?P<e>[3-9])(?=\s*(?:/|个?细胞|個細胞|cells|MSC))")
-_CN_MAG = re.compile(rf"(?P<m>{GROUPED}|{NUM}(?:\s*(?P<k>[十百千]))?|{CN_NUM})\s*(?:多|余)?\s*(?P<u>[万亿萬億])\s*(?:多|余)?\s*(?:个(?=[^,，;;。\d个]{{0,12}}(?:MSC|间充质|間充質|间质|間質|干细胞|幹細胞|细胞|細胞))|个?\s*(?=(?:MSC|间充质|間充質|间质|間質|细胞|細胞|干细胞|[;;,，。、和或及与(()）]|$)))")
+_CN_MAG = re.compile(rf"(?P<m>{GROUPED}|{NUM}(?:\s*(?P<k>[十百千]))?|{CN_NUM})\s*(?:多|余)?\s*(?P<u>[万亿萬億])\s*(?:多|余)?\s*(?:个(?=[^,，;;。\d个]{{0,12}}(?:MSC|间充质|間充質|间质|間質|干细胞|幹細胞|细胞|細胞))|个?\s*(?=(?:MSC|间充质|間充質|间质|間質|细胞|細胞|干细胞|[;;,，。、和或及与(()）{re.escape(DASH)}]|$)))")
 _PLAIN_CELLS = re.compile(rf"(?P<m>{NUM}|{CN_NUM})\s*(?:多|余)?\s*个\s*(?=MSC|间充质干细胞)")
 _PER_KG_AFTER = re.compile(r"\s*(?:个|個)?\s*(?:细胞|細胞|MSCs?|cells?)?\s*(?:/|每)\s*(?:kg|公斤|千克)", re.IGNORECASE)
 _PER_KG_BEFORE = re.compile(r"每\s*(?:公斤|千克|kg)\s*(?:体重|體重)?\s*$", re.IGNORECASE)
 _PER_ML_AFTER = re.compile(r"\s*(?:个|個)?\s*(?:细胞|細胞|MSCs?|cells?)?\s*/\s*(?:mL|ml|毫升|L)(?![A-Za-z])", re.IGNORECASE)
 # sums of money written like cell counts: 捐助500万元, 提拨500万, 费用8万元
-_MONEY_AFTER = re.compile(r"\s*(?:元|圆|美元|美金|港元|港币|港幣|台币|台幣|新台币|人民币|人民幣|欧元|日元|块)")
+_MONEY_AFTER = re.compile(r"(?:\s*[" + re.escape(DASH) + r"]\s*\d+(?:\.\d+)?\s*[万亿萬億]?)?"  # 3万-5万元: a range of money
+                          r"\s*(?:元|圆|美元|美金|港元|港币|港幣|台币|台幣|新台币|人民币|人民幣|欧元|日元|块)")
 _MONEY_BEFORE = re.compile(r"(?:捐助|捐赠|捐贈|捐款|资助|資助|拨款|提拨|提撥|投资|投資|经费|經費|资金|資金|费用|費用|花费|花費|募集|筹集|\$|￥|港币|港幣|人民币)[^,，;;。]{0,6}$")
 _PM_TAIL = re.compile(rf"\s*±\s*{NUM}\s*(?:{_TIMES}10\s*(?:[*^]\s*)?\d{{1,2}})?")
 _TOTAL_BEFORE = re.compile(r"(?:总计|總計|总共|共计|累计|合计)[^,，;;。]{0,6}$")
@@ -348,13 +349,33 @@ def _english_durations(text: str, found: list[Duration]) -> list[Duration]:
 # --- counts -------------------------------------------------------------------------------------
 
 _COUNT = re.compile(
-    rf"(?:n\s*=\s*(?P<n>\d+))|(?P<c>\d+|{CN_NUM})\s*(?P<u>名|例|位|对|人(?![次群民类體体口员員工数數均]))(?!\s*[/每次])"
+    rf"(?:n\s*=\s*(?P<n>\d+))|(?P<c>\d+|{CN_NUM})\s*(?P<u>名|例|位|对|人(?![次群民类體体口员員工数數均]))(?!\s*[/次])"
 )
 
 
-def find_counts(text: str) -> list[Value]:
-    """People counts: ``45名``, ``287例``, ``16位``, ``四名``, ``n=108``; ``8对`` twins counts 16."""
+# English head counts as abstracts write them: "116 patients", "Twelve preterm infants"
+_EN_NUMBER_WORDS = {w: i for i, w in enumerate(
+    ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"])} | {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60}
+_EN_PEOPLE = (r"(?:patients|participants|subjects|children|infants|neonates|adults|volunteers|men|women|cases)\b")
+_EN_COUNT = re.compile(
+    r"(?<![\w.])(?P<v>\d{1,5}|" + "|".join(sorted(_EN_NUMBER_WORDS, key=len, reverse=True)) + r")\s+"
+    r"(?:[A-Za-z\-]+\s+){0,4}?" + _EN_PEOPLE, re.I)
+
+
+def _english_counts(text: str) -> list[Value]:
     out = []
+    for m in _EN_COUNT.finditer(text):
+        raw = m.group("v").lower()
+        v = float(raw) if raw.isdigit() else float(_EN_NUMBER_WORDS[raw])
+        if v > 0:
+            out.append(Value(v, v, m.start(), m.start() + len(m.group("v"))))
+    return out
+
+
+def find_counts(text: str) -> list[Value]:
+    """People counts: ``45名``, ``287例``, ``16位``, ``四名``, ``n=108``, ``116 patients``,
+    ``Twelve preterm infants``; ``8对`` twins counts 16."""
+    out = _english_counts(text)
     for m in _COUNT.finditer(text):
         raw = m.group("n") or m.group("c")
         v = parse_number(raw)
@@ -367,7 +388,7 @@ def find_counts(text: str) -> list[Value]:
                 continue
             v *= 2
         out.append(Value(v, v, m.start(), m.end()))
-    return out
+    return sorted(out, key=lambda c: c.start)
 
 
 def leading_int(text: str) -> int | None:
@@ -379,7 +400,8 @@ def leading_int(text: str) -> int | None:
 _TIMES_COUNT = re.compile(rf"(?P<c>\d+|{CN_NUM})\s*次")
 _ADMIN_VERB = re.compile(r"连续|連續|MSC|细胞|細胞|注射|输注|輸注|输入|移植|治疗|治療|给药|滴注|植入|剂量|劑量|给予")
 _IN_ALL = re.compile(r"[共總总]计?\s*$")
-_SINGLE = re.compile(r"单次|單次|单剂量|單劑量|单阶段|單階段|一次性")
+_SINGLE = re.compile(r"单次|單次|单剂量|單劑量|单阶段|單階段|一次性"
+                     r"|(?i:\ba single (?:[a-z\-]+ ){0,2}(?:infusion|injection|dose|administration)|administered once\b)")
 _DAILY = re.compile(
     rf"(?:连续|連續)\s*(?P<c>\d+|{CN_NUM})\s*(?:天|日)\s*(?:每天|每日)[^,，;;。]{{0,4}}(?:注射|输注|輸注|给药|給藥|给予|給予)"
     rf"|(?:每天|每日)[^,，;;。]{{0,10}}(?:注射|输注|輸注|给药|給藥)[^,，;;。]{{0,10}}(?:连续|連續|共)\s*(?P<d>\d+|{CN_NUM})\s*(?:天|日)"

@@ -16,6 +16,7 @@ import pandas as pd
 
 from mscflow import store
 from mscflow.contracts import CONTRACTS, WAREHOUSE_TABLES
+from mscflow.ingest.duplicates import near_duplicate_quarantine, near_duplicates
 from mscflow.settings import SQL_DIR, Settings
 
 from .comments import apply_comments, comment_model, uncommented
@@ -64,15 +65,20 @@ def land(path: Path, store_dir: Path) -> dict[str, int]:
 
     Each landing table has its contract's columns; a table with no stored rows (or an older
     frame missing a column) lands with those columns as NULL, so the models run on any set of
-    documents. Each table is one DuckDB statement over its stored Parquet files."""
+    documents. Each table is one DuckDB statement over its stored Parquet files; a near-duplicate
+    (``ingest.duplicates``) lands as a quarantine row naming its original, its rows left out."""
     fresh_build_file(path)
+    documents = store.read_table(store_dir, "documents")
+    copies = near_duplicates(documents)
     counts: dict[str, int] = {}
     with connect(path) as con:
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {LANDING}")
         for table in WAREHOUSE_TABLES:
             relation = f"{LANDING}.{table}"
-            sql, files = store.landing_query(store_dir, table, list(CONTRACTS[table].columns))
+            sql, files = store.landing_query(store_dir, table, list(CONTRACTS[table].columns), exclude=set(copies))
             con.execute(f"CREATE TABLE {quote_relation(relation)} AS {sql}", {"files": files} if files else None)
+            if table == "quarantine" and copies:
+                _land_rows(con, relation, pd.DataFrame(near_duplicate_quarantine(documents, copies)))
             apply_comments(
                 con, relation, "TABLE",
                 f"Rows of the stored table '{table}' as the document assets wrote them "
@@ -80,6 +86,15 @@ def land(path: Path, store_dir: Path) -> dict[str, int]:
             )
             counts[table] = int(con.execute(f"SELECT count(*) FROM {quote_relation(relation)}").fetchone()[0])
     return counts
+
+
+def _land_rows(con: duckdb.DuckDBPyConnection, relation: str, frame: pd.DataFrame) -> None:
+    """Append rows made at landing (not stored by a document asset) to a landing table."""
+    con.register("_landing_rows", frame)
+    try:
+        con.execute(f"INSERT INTO {quote_relation(relation)} BY NAME SELECT * FROM _landing_rows")
+    finally:
+        con.unregister("_landing_rows")
 
 
 def run_model(con: duckdb.DuckDBPyConnection, model: Model) -> int:

@@ -230,7 +230,7 @@ def test_fullwidth_punctuation_reads_like_halfwidth():
      ("停经时间平均2.7年(范围0.8至6.1年)。全部病人皆完成12个月追踪", 12),
      ("以前脚上的溃疡一年多都不见好,所有患者随访6个月", 6),
      ("过去两年,医师为78名病患注射,完整追踪一年", 12), ("心脏移植患者也只能存活15年。他随访5个月", 5),
-     ("截肢后5年内的死亡率高达40%", None), ('患者因"进行性四肢无力2年"入院。末次注射后随访18个月', 18),
+     ("截肢后5年内的死亡率高达40%", None), ("糖尿病病程5~28年,平均14.2年。随访24个月", 24), ('患者因"进行性四肢无力2年"入院。末次注射后随访18个月', 18),
      ("60 children aged 3 to 12 years were followed for 6 months", 6), ("a 45 years old man, 3 mo later", 3), ("治疗组5年生存率为60%", 60), ("54名中风病人(中风后3个月到5年),随访90天", 2.96)],
 )
 def test_follow_up_is_the_patients_follow_up(text, months):
@@ -246,6 +246,8 @@ def test_follow_up_is_the_patients_follow_up(text, months):
      ("选取100例患者,即对照组和观察组各50例,对照组应用脐带间充质干细胞治疗,观察组联合利妥昔单抗", (100, 100, None)),
      ("60例患者分为观察组和对照组各30例,对照组未接受干细胞治疗", (60, 30, 30)),
      ("SLE患者40例, 按随机数字表法分为MSC组和对照组, 各20例", (40, 20, 20)),
+     ("30例重度梗死的患者随机分组,5例接受自体骨髓MSC静脉输注,其余25例作为对照", (30, 5, 25)),
+     ("54例患儿按1:1分组,细胞组27例每次静脉输注MSC,对照组27例输注生理盐水", (54, 27, 27)),
      # groups named by what they received: the one without cells is the control
      ("将活动期RA患者64例随机分为MSC+DMARDs组(32例)和DMARDs组(32例)", (64, 32, 32)),
      ("40例患者随机分为治疗组20例和MSC组20例", (40, 40, None)),
@@ -313,7 +315,8 @@ def test_route_is_how_the_cells_went_in(text, route):
     ["某医院启动干细胞治疗肝硬化临床研究\n6月17日,该院正式启动脐带间充质干细胞治疗肝硬化临床研究项目,"
      "并面向社会招募80名肝硬化患者免费接受干细胞治疗。\n",
      "医院与公司签署合作意向书,双方将在完成第一期人体试验研究计划之后,招募30名患者进行第二期试验。\n",
-     "【患者招募】\n为评价脐带间充质干细胞注射液的疗效,我院现开展一项随机、双盲、安慰剂对照的II期临床研究,共需受试者60例。\n"],
+     "【患者招募】\n为评价脐带间充质干细胞注射液的疗效,我院现开展一项随机、双盲、安慰剂对照的II期临床研究,共需受试者60例。\n",
+     "编者按:疫情期间多家医院开展了临床研究。本文回顾其中一项随机对照研究及其1年随访结果。\n"],
 )
 def test_a_launch_or_a_recruitment_notice_is_no_study(text):
     assert _extract(text) == []
@@ -360,6 +363,53 @@ def test_a_news_items_one_trial_gathers_what_the_page_says_of_it():
             "参考资料:\n[1] Perin EC, et al. Randomized trial of MPC therapy. J Am Coll Cardiol. 2023.\n")
     [rec] = _extract(text)
     assert (rec["dose_low"], rec["follow_up_months"], rec["year"], rec["tissue_source"]) == (1.5e8, 30, 2023, "bone_marrow")
+
+
+def test_authors_with_their_cited_year_open_a_study_and_the_field_lacking_a_trial_does_not():
+    text = ("Shi M 等(2012)较早开展了这方面的探索。他们纳入43例患者,其中24例接受脐带MSC静脉输注,另外19例作为对照,随访72周。\n"
+            "欧洲的多中心研究把体外扩增的自体骨髓间充质干细胞植入骨不连处。Gómez-Barrena 等(2020)报告了该I/II期研究的结果:28例患者。\n"
+            "需要强调,国际上尚缺乏大规模III期试验。\n")
+    first, second = _extract(text)
+    assert (first["n_total"], first["n_treatment"], first["n_control"], first["year"]) == (43, 24, 19, 2012)
+    assert (second["n_total"], second["tissue_source"], second["donor"], second["phase"]) == (28, "bone_marrow", "autologous", "I/II")
+
+
+def test_an_abstract_whose_methods_are_in_english():
+    text = ("某某杂志 2015年 第19卷 第32期\n冠状动脉内输注间充质干细胞治疗心肌梗死的随机对照研究\n【摘要】\n目的:观察疗效。\n"
+            "Methods: In this randomized, double-blind, placebo-controlled trial, 116 patients with acute myocardial infarction "
+            "were enrolled. Patients were randomized to receive a single intracoronary infusion of allogeneic Wharton's "
+            "jelly-derived MSCs (6×10^6 cells, n=58) or placebo (n=58). All patients were followed up for 18 months.\n"
+            "结论:安全可行。\n")
+    [rec] = _extract(text)
+    assert (rec["n_total"], rec["n_treatment"], rec["n_control"], rec["n_administrations"], rec["follow_up_months"]) == (
+        116, 58, 58, 1, 18)
+
+
+def test_a_markdown_table_with_a_year_column_and_notes_on_its_trials():
+    text = ("| 试验 | 年份 | 疾病 | 样本量 | 细胞类型 | 剂量 |\n| :-- | :-- | :-- | :-- | :-- | :-- |\n"
+            "| POSEIDON | 2012 | 缺血性心肌病 | 30 | 骨髓MSC | 2000万个细胞 |\n"
+            "| DREAM-HF | 2023 | 慢性心衰 | 565 | 间充质前体细胞 | 1.5亿个细胞 |\n\n"
+            "1. POSEIDON为I/II期随机试验,主要比较自体和异体细胞的安全性;\n"
+            "2. DREAM-HF是迄今规模最大的III期随机试验,主要终点未达到。\n")
+    poseidon, dream = _extract(text)
+    assert (poseidon["year"], poseidon["phase"], poseidon["design"]) == (2012, "I/II", "rct")
+    assert (dream["year"], dream["phase"], dream["n_total"]) == (2023, "III", 565)
+
+
+def test_a_press_releases_headline_and_lead_are_its_phase_iii_trial():
+    text = ("某某生物宣布异体脂肪间充质干细胞注射液治疗糖尿病足溃疡III期临床试验达到主要终点\n"
+            "【上海,2024年10月21日】某某公司今日宣布,其异体脂肪间充质干细胞注射液的III期临床试验达到主要终点。\n"
+            "该III期试验为随机、双盲、安慰剂对照研究,共入组240例患者,121例接受细胞治疗,119例接受安慰剂。细胞于溃疡周围多点注射。\n"
+            "此前完成的II期研究纳入59例患者。\n")
+    phase3, phase2 = _extract(text)
+    assert (phase3["n_total"], phase3["tissue_source"], phase3["donor"], phase3["route"]) == (
+        240, "adipose", "allogeneic", "local_injection")
+    assert (phase2["n_total"], phase2["phase"]) == (59, "II")
+
+
+def test_the_pages_disease_is_read_from_its_title_past_the_navigation():
+    ctx = fields.document_context("|\n栏目导航\n· 脑瘫\n干细胞移植治疗脊髓损伤的临床进展\n近年开展了多项脊髓损伤研究。\n")
+    assert ctx.disease == "spinal_cord_injury"
 
 
 def test_a_word_that_names_the_donor_wins_over_reinfusion():

@@ -47,6 +47,25 @@ def write_frame(store_dir: Path, table: str, key: str, frame: pd.DataFrame) -> P
     return path
 
 
+IO_THREADS = 4  # Arrow conversion and Parquet I/O release the GIL for part of each file
+
+
+def write_frames(store_dir: Path, table: str, frames: dict[str, pd.DataFrame]) -> None:
+    """Every document's frame of one table (a batch's output), a few files at a time."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(IO_THREADS) as pool:
+        list(pool.map(lambda kv: write_frame(store_dir, table, *kv), frames.items()))
+
+
+def read_frames(store_dir: Path, table: str, keys: list[str]) -> dict[str, pd.DataFrame]:
+    """The frames of ``keys`` (a batch's input), in the order of ``keys``."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(IO_THREADS) as pool:
+        return dict(zip(keys, pool.map(lambda k: read_frame(store_dir, table, k), keys), strict=True))
+
+
 def read_frame(store_dir: Path, table: str, key: str) -> pd.DataFrame:
     path = store_file(store_dir, table, key)
     if not path.exists():
@@ -159,11 +178,15 @@ def mark_processed(store_dir: Path, versions: dict[str, str]) -> None:
     """Record that each document (key -> sha256) went through every document stage. Written
     last, after every table of the document is stored, so a run killed half-way leaves the old
     marker and the document is processed again."""
-    for key, sha in versions.items():
-        write_frame(store_dir, PROCESSED, key, pd.DataFrame({"source_path": [key], "sha256": [sha]}))
+    write_frames(store_dir, PROCESSED, {key: pd.DataFrame({"source_path": [key], "sha256": [sha]})
+                                        for key, sha in versions.items()})
 
 
 def stored_state(store_dir: Path) -> dict[str, str]:
-    """{seed name: sha256} of the document versions the store holds completely."""
-    frame = read_table(store_dir, PROCESSED)
-    return dict(zip(frame["source_path"], frame["sha256"], strict=True)) if len(frame) else {}
+    """{seed name: sha256} of the document versions the store holds completely (one DuckDB
+    statement over the markers: a refresh with nothing to do stays cheap at 10,000 files)."""
+    files = [str(p) for p in table_files(store_dir, PROCESSED)]
+    if not files:
+        return {}
+    with duckdb.connect() as con:
+        return dict(con.execute("SELECT source_path, sha256 FROM read_parquet(?, union_by_name = true)", [files]).fetchall())

@@ -135,6 +135,38 @@ def materialize_documents(instance: dg.DagsterInstance, defs: dg.Definitions, ke
     summary.documents_processed = sorted(keys)
 
 
+def materialize_all(instance: dg.DagsterInstance, defs: dg.Definitions, keys: list[str], settings: Settings,
+                    summary: RunSummary, progress: Callable[[str], None] = _quiet) -> None:
+    """The documents ``keys`` and then the warehouse. When the documents are one partition range
+    (a build; a refresh whose changes sit at the end of the order, as ``apply_seed_changes``
+    puts them) this is one ``refresh_job`` run: one run's set-up, as the seed sensor does. Else a
+    ``documents_job`` run per range, then one ``warehouse_job`` run."""
+    ranges = document_run_tags(instance, keys) if keys else []
+    if len(ranges) != 1:
+        materialize_documents(instance, defs, keys, settings, summary, progress)
+        if not summary.failures:
+            materialize_warehouse(instance, defs, settings, summary, progress)
+        return
+    (tags,) = ranges
+    progress(f"documents {tags[RANGE_START]} .. {tags[RANGE_END]}, then the warehouse: ingest, clean, extract, "
+             "land, build models, quality gate, publish, evidence report ...")
+    result = defs.resolve_job_def("refresh_job").execute_in_process(
+        instance=instance, raise_on_error=False, run_config=_quiet_config(settings), tags=_run_tags(tags),
+    )
+    _record_warehouse_run(instance, result, summary)
+    summary.documents_processed = sorted(keys)
+
+
+def _record_warehouse_run(instance: dg.DagsterInstance, result: dg.ExecuteInProcessResult, summary: RunSummary) -> None:
+    summary.run_ids.append(result.run_id)
+    record_steps(instance, result.run_id, summary)
+    # published only when the publish asset itself materialized (it runs after the gate)
+    materialized = {e.asset_key for e in result.get_asset_materialization_events()}
+    summary.published = result.success and dg.AssetKey("published_warehouse") in materialized
+    if not result.success:
+        summary.failures.extend(_failures(result))
+
+
 def materialize_warehouse(instance: dg.DagsterInstance, defs: dg.Definitions, settings: Settings,
                           summary: RunSummary, progress: Callable[[str], None] = _quiet) -> None:
     others = [a for a in (defs.assets or []) if not _is_document_asset(a)]
@@ -144,13 +176,7 @@ def materialize_warehouse(instance: dg.DagsterInstance, defs: dg.Definitions, se
     result = defs.resolve_job_def("warehouse_job").execute_in_process(
         instance=instance, raise_on_error=False, run_config=_quiet_config(settings), tags=_run_tags(),
     )
-    summary.run_ids.append(result.run_id)
-    record_steps(instance, result.run_id, summary)
-    # published only when the publish asset itself materialized (it runs after the gate)
-    materialized = {e.asset_key for e in result.get_asset_materialization_events()}
-    summary.published = result.success and dg.AssetKey("published_warehouse") in materialized
-    if not result.success:
-        summary.failures.extend(_failures(result))
+    _record_warehouse_run(instance, result, summary)
 
 
 def _failures(result: dg.ExecuteInProcessResult) -> list[str]:
@@ -212,9 +238,7 @@ def _build(settings: Settings, progress: Callable[[str], None]) -> RunSummary:
     defs = load_project_defs()
     summary = RunSummary(skipped=list(listing.skipped))
     progress(f"{len(current)} seed file(s) in {settings.seeds_dir}" + _skipped_note(listing.skipped))
-    materialize_documents(instance, defs, sorted(current), settings, summary, progress)
-    if not summary.failures:
-        materialize_warehouse(instance, defs, settings, summary, progress)
+    materialize_all(instance, defs, sorted(current), settings, summary, progress)
     summary.seconds = round(time.perf_counter() - started, 2)
     return summary
 
@@ -239,9 +263,7 @@ def _refresh(settings: Settings, progress: Callable[[str], None]) -> tuple[SeedC
         apply_seed_changes(instance, settings, changes)
     if changes.any or stale:
         defs = load_project_defs()
-        materialize_documents(instance, defs, changes.to_process, settings, summary, progress)
-        if not summary.failures:
-            materialize_warehouse(instance, defs, settings, summary, progress)
+        materialize_all(instance, defs, changes.to_process, settings, summary, progress)
     summary.seconds = round(time.perf_counter() - started, 2)
     return changes, summary
 

@@ -59,14 +59,11 @@ class StoreIOManager(dg.ConfigurableIOManager):
     mscflow: MscflowConfig
 
     def handle_output(self, context: dg.OutputContext, obj: dict[str, pd.DataFrame]) -> None:
-        store_dir = self.mscflow.settings().store_dir
-        for key, frame in obj.items():
-            store.write_frame(store_dir, context.asset_key.path[-1], key, frame)
+        store.write_frames(self.mscflow.settings().store_dir, context.asset_key.path[-1], obj)
 
     def load_input(self, context: dg.InputContext) -> dict[str, pd.DataFrame]:
-        store_dir = self.mscflow.settings().store_dir
         keys = context.asset_partition_keys if context.has_asset_partitions else []
-        return {k: store.read_frame(store_dir, context.asset_key.path[-1], k) for k in keys}
+        return store.read_frames(self.mscflow.settings().store_dir, context.asset_key.path[-1], keys)
 
 
 @dg.definitions

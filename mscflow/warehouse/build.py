@@ -101,12 +101,21 @@ def run_model(con: duckdb.DuckDBPyConnection, model: Model) -> int:
     """(Re)create one model and its comments; return its row count."""
     con.execute(f'CREATE SCHEMA IF NOT EXISTS "{model.layer}"')
     kind = "VIEW" if model.materialized == "view" else "TABLE"
-    other = "TABLE" if kind == "VIEW" else "VIEW"
-    con.execute(f"DROP {other} IF EXISTS {model.quoted}")
+    existing = _existing_kind(con, model.layer, model.name)
+    if existing is not None and existing != kind:  # DuckDB 2 refuses DROP TABLE on a view
+        con.execute(f"DROP {existing} {model.quoted}")
     body = model.sql.strip().rstrip(";")
     con.execute(f"CREATE OR REPLACE {kind} {model.quoted} AS\n{body}")
     comment_model(con, model)
     return int(con.execute(f"SELECT count(*) FROM {model.quoted}").fetchone()[0])
+
+
+def _existing_kind(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> str | None:
+    """VIEW or TABLE when the relation exists already (a model re-run on a kept build file)."""
+    row = con.execute("SELECT 'VIEW' FROM duckdb_views() WHERE schema_name = $s AND view_name = $n "
+                      "UNION ALL SELECT 'TABLE' FROM duckdb_tables() WHERE schema_name = $s AND table_name = $n",
+                      {"s": schema, "n": name}).fetchone()
+    return row[0] if row else None
 
 
 def run_models(path: Path, models: list[Model]) -> dict[str, int]:

@@ -44,7 +44,8 @@ judged AS (
         -- the evidence cut into clauses, and the clause that follows the label in it
         list_filter(regexp_split_to_array(m.evidence_text, '[,,。;；!！?？\n]'),
                     lambda x: length(trim(x)) >= 4) AS clauses,
-        NULLIF(regexp_extract(m.evidence_text, m.bare_label || '[,,:：]?([^,,。;；!！?？\n]{4,})', 1), '')
+        -- the label is text, not a pattern: escaped (a label with a parenthesis stopped the build)
+        NULLIF(regexp_extract(m.evidence_text, regexp_escape(m.bare_label) || '[,,:：]?([^,,。;；!！?？\n]{4,})', 1), '')
             AS after_label,
         NULLIF(regexp_extract(m.evidence_text,
             '(?:\d{4}年)?([^\s,,。、;；()()]{2,24}?(?:医院|医学院|大学|研究所|研究院|中心))(?:报道|开展|报告)', 1), '')

@@ -11,11 +11,13 @@ import hashlib
 import os
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .contracts import CONTRACTS
+from .contracts.frames import empty_frame
 
 PROCESSED = "processed"  # one marker per document version that went through every document stage
 TABLES: tuple[str, ...] = (*CONTRACTS, PROCESSED)
@@ -31,7 +33,10 @@ def store_file(store_dir: Path, table: str, key: str) -> Path:
 
 
 def write_frame(store_dir: Path, table: str, key: str, frame: pd.DataFrame) -> Path:
-    """Write atomically (temp file + rename) so a reader never sees half a file."""
+    """Write atomically (temp file + rename) so a reader never sees half a file. A frame with
+    no columns is stored as its contract's empty frame (DuckDB reads no column-less file)."""
+    if not len(frame.columns) and table in CONTRACTS:
+        frame = empty_frame(CONTRACTS[table])
     path = store_file(store_dir, table, key)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".parquet.tmp")
@@ -60,13 +65,53 @@ def stored_keys(store_dir: Path, table: str) -> list[str]:
     return sorted(_key_of(p) for p in folder.glob("*.parquet"))
 
 
-def read_table(store_dir: Path, table: str, columns: list[str] | None = None,
-               exclude: frozenset[str] | set[str] = frozenset()) -> pd.DataFrame:
-    """All stored documents of one table but ``exclude``'s, in key order (empty frame with
-    ``columns`` if none)."""
+def table_files(store_dir: Path, table: str, exclude: set[str] | frozenset[str] = frozenset()) -> list[Path]:
+    """The stored files of one table (one per document), without those of the ``exclude`` keys."""
     folder = store_dir / table
-    skip = {store_file(store_dir, table, k) for k in exclude}
-    files = sorted((p for p in folder.glob("*.parquet") if p not in skip), key=_key_of) if folder.is_dir() else []
+    if not folder.is_dir():
+        return []
+    skip = {store_file(store_dir, table, k).name for k in exclude}
+    return sorted(p for p in folder.glob("*.parquet") if p.name not in skip)
+
+
+def stored_rows(store_dir: Path, table: str, exclude: set[str] | frozenset[str] = frozenset()) -> int:
+    """Rows stored for ``table`` by documents other than ``exclude``, from the Parquet footers
+    (read by DuckDB in one statement, so the cost stays small at thousands of files)."""
+    files = table_files(store_dir, table, exclude)
+    if not files:
+        return 0
+    with duckdb.connect() as con:
+        (rows,) = con.execute("SELECT sum(num_rows) FROM parquet_file_metadata(?)", [[str(p) for p in files]]).fetchone()
+    return int(rows or 0)
+
+
+def landing_query(store_dir: Path, table: str, columns: list[str],
+                  exclude: set[str] | frozenset[str] = frozenset()) -> tuple[str, list]:
+    """One DuckDB SELECT over every stored file of ``table`` but the ``exclude`` keys': the
+    contract's ``columns`` (NULL where no file has one), rows in document-key order and in each
+    file's own order, as the store was written. Returns the SQL and its one parameter, the file
+    list."""
+    files = [str(p) for p in table_files(store_dir, table, exclude)]
+    if not files:
+        return "SELECT " + ", ".join(f"CAST(NULL AS VARCHAR) AS {_ident(c)}" for c in columns) + " WHERE false", []
+    with duckdb.connect() as con:
+        present = {r[0] for r in con.execute("DESCRIBE SELECT * FROM read_parquet(?, union_by_name = true)", [files]).fetchall()}
+    select = ", ".join(f"r.{_ident(c)}" if c in present else f"NULL AS {_ident(c)}" for c in columns)
+    sql = (f"SELECT {select} FROM read_parquet($files, union_by_name = true, filename = true, file_row_number = true) r "
+           f"JOIN (SELECT file_name, decode(value) AS doc_key FROM parquet_kv_metadata($files) "
+           f"WHERE decode(key) = '{KEY.decode()}') k ON r.filename = k.file_name "
+           f"ORDER BY k.doc_key, r.file_row_number")
+    return sql, files
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def read_table(store_dir: Path, table: str, columns: list[str] | None = None) -> pd.DataFrame:
+    """All stored documents of one table, in key order (empty frame with ``columns`` if none)."""
+    folder = store_dir / table
+    files = sorted(folder.glob("*.parquet"), key=_key_of) if folder.is_dir() else []
     frames = [f for f in (pd.read_parquet(p) for p in files) if len(f.columns)]
     if not frames:
         return pd.DataFrame(columns=columns or [])

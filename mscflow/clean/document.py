@@ -19,6 +19,7 @@ from ..contracts import REPAIR, contract
 from ..contracts.frames import empty_frame, frame_for, schema_message
 from ..contracts.quarantine import FAILED_CHECK, INVALID, TIMEOUT
 from ..parse.shape import document_shape
+from ..pool import PoolConfig, call, run_chunks
 from .invariants import broken_invariants
 from .pipeline import CleanDocument, clean_document
 from .textmap import encode_runs
@@ -104,6 +105,23 @@ def clean_batch(raws: Mapping[str, Mapping], opencc_config: str = "t2s", timeout
         q = quarantined.get(key)
         out.quarantine[key] = frame_for(QUARANTINE, [q]).frame if q else empty_frame(QUARANTINE)
     return out
+
+
+def clean_in_pool(raws: Mapping[str, Mapping], opencc_config: str = "t2s", pool: PoolConfig | None = None,
+                  timeout: float | None = None) -> CleanBatch:
+    """``clean_batch`` over chunks of the batch on the pool (each chunk validated once, each
+    document within ``timeout`` seconds), merged back in the batch's order: what the documents
+    asset runs."""
+    parts = run_chunks(call(_clean_pairs, opencc_config, timeout), list(raws.items()), pool)
+    out = CleanBatch()
+    for part in parts:
+        out.documents.update(part.documents)
+        out.quarantine.update(part.quarantine)
+    return out
+
+
+def _clean_pairs(pairs, opencc_config: str, timeout: float | None) -> CleanBatch:
+    return clean_batch(dict(pairs), opencc_config, timeout)
 
 
 def _validate_each(records: dict[str, dict], raws: Mapping[str, Mapping],

@@ -20,7 +20,9 @@ PAGE_TOKEN = re.compile(r"[·•]\s*\d{1,4}\s*[·•]|^\s*[-—–]\s*\d{1,4}\s*
 PAGE_NUMBER_LINE = re.compile(r"^\s*(?:[·•\-—–]\s*)?\d{1,4}(?:\s*[·•\-—–])?\s*$")
 BANNER = re.compile(  # a journal's running header: 某某杂志 2021年8月 第11卷 第4期 / Chin J X, Aug 2021, Vol.11, No.4
     r"^\S.{0,40}(?:杂志|雜誌|学报|學報|期刊)\s*\d{4}\s*年?.{0,12}第\s*\d+\s*[卷期]"
-    r"|\b(?:19|20)\d{2}\s*,\s*Vol\.?\s*\d+\s*,\s*No\.?\s*\d+",
+    r"|\b(?:19|20)\d{2}\s*,\s*Vol\.?\s*\d+\s*,\s*No\.?\s*\d+"
+    # any journal's volume and issue heading a line (中国组织工程研究 第27卷 第24期; not a page's 来源: field)
+    r"|^(?!\S{0,6}[:：]).{0,40}第\s*\d{1,3}\s*卷\s*(?:第\s*)?\d{1,2}\s*期",
     re.I,
 )
 TERMINAL = "。！？!?；;：:」』”"
@@ -108,7 +110,10 @@ def _table_run(lines: list[tuple[int, int, str]], i: int) -> list[int]:
     j = i
     while j < len(lines):
         body = lines[j][2].strip()
-        if _cells(lines[j][2]) >= MIN_TABLE_CELLS and "|" not in body:
+        cells = _cells(lines[j][2])
+        if run:  # a row that lost a column gap stays in the table
+            cells += len(_missing_gaps(lines[j][2], _cells(lines[run[0]][2])))
+        if cells >= MIN_TABLE_CELLS and "|" not in body:
             run.append(j)
         elif not (run and re.match(r"^续表\s*\d*\s*$", body)):
             break
@@ -126,7 +131,23 @@ def _table_edits(lines, run: list[int], text: str) -> list[tuple[int, int, str]]
             edits.append((start, min(end + 1, len(text)), ""))  # the table goes on: one header
             continue
         edits += [(start + m.start(1), start + m.end(1), " | ") for m in CELL_GAP.finditer(line)]
+        edits += [(start + m.start(), start + m.end(), " | ") for m in _missing_gaps(line, _cells(lines[run[0]][2]))]
     return edits
+
+
+# where a row lost a column gap (a long cell ran into the next): a single space between a Latin
+# or digit run and a Chinese one (Mohamadnejad M(2013) 失代偿期肝硬化 RCT)
+_SCRIPT_BOUNDARY = re.compile(r"(?<=[\u4e00-\u9fff])\s(?=[A-Za-z0-9])|(?<=[A-Za-z0-9)）])\s(?=[\u4e00-\u9fff])")
+
+
+def _missing_gaps(line: str, header_cells: int) -> list[re.Match]:
+    """The single spaces that restore a row's missing columns, leftmost first, outside the gaps."""
+    missing = header_cells - _cells(line)
+    if missing <= 0:
+        return []
+    gaps = [(m.start(1), m.end(1)) for m in CELL_GAP.finditer(line)]
+    found = [m for m in _SCRIPT_BOUNDARY.finditer(line) if not any(a <= m.start() < b for a, b in gaps)]
+    return found[:missing]
 
 
 def _width(lines: list[tuple[int, int, str]]) -> float:

@@ -19,7 +19,7 @@ import sys
 import threading
 from pathlib import Path
 
-from mscflow.settings import PROJECT_ROOT, env, load_settings
+from mscflow.settings import DAGSTER_ENVIRONMENT, PROJECT_ROOT, env, load_settings
 
 GRACE_SECONDS = 20
 
@@ -65,7 +65,7 @@ def main() -> int:
     files_url = f"http://127.0.0.1:{port + 1}"
     bin_dir = Path(sys.executable).parent
     dg = str(bin_dir / "dg") if (bin_dir / "dg").exists() else "dg"
-    child_env = {**os.environ, "MSCFLOW_FILES_URL": files_url}
+    child_env = {**DAGSTER_ENVIRONMENT, **os.environ, "MSCFLOW_FILES_URL": files_url}
     child_env["PATH"] = f"{bin_dir}{os.pathsep}{child_env.get('PATH', '')}"  # dg runs this venv's dagster
     proc = subprocess.Popen([dg, "dev", "--port", str(port), "--host", "127.0.0.1"], cwd=PROJECT_ROOT,
                             env=child_env, start_new_session=True)

@@ -33,6 +33,7 @@ def _print_summary(summary, settings, changes=None, as_json: bool = False) -> No
         "warehouse": str(settings.warehouse_path),
         "dagster_runs": summary.run_ids,
         "seconds": summary.seconds,
+        "steps": summary.steps,
         "failures": summary.failures,
         "skipped": {s.name: s.reason for s in summary.skipped},
         "report": str(settings.report_path) if summary.published and settings.report_path.exists() else None,
@@ -188,21 +189,30 @@ def _one_line(exc: Exception) -> str:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from ..eval.bench import run_bench
+    from pathlib import Path
 
-    print(json.dumps(run_bench(load_settings(), repeat=args.repeat), indent=2))
+    from ..eval.bench import markdown, run_bench
+
+    result = run_bench(load_settings(), docs=args.docs, repeat=args.repeat, build=args.build, refresh=args.refresh)
+    if args.out:
+        Path(args.out).write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(markdown(result) if args.markdown else json.dumps(result, indent=2, ensure_ascii=False))
     return 0
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from ..eval import evaluate_folder
+    from ..eval import evaluate
 
-    studies, regs = evaluate_folder(Path(args.docs), Path(args.gold))
+    ev = evaluate(Path(args.docs), Path(args.gold))
+    studies, regs = ev.studies, ev.registrations
     if args.json:
         data = {**studies.as_metadata(), "missed": [g["anchor"] for g in studies.missed],
                 "invented": [r.get("label") for r in studies.unmatched]}
+        for table, rs in ev.results.items():
+            data[table] = {"precision": round(rs.score.precision, 4), "recall": round(rs.score.recall, 4),
+                           "f1": round(rs.score.f1, 4)}
         if regs is not None:
             data["registrations"] = {"gold": regs.gold, "found": regs.found, "extra": regs.extra, **regs.fields_right}
         print(json.dumps(data, ensure_ascii=False, indent=2))
@@ -214,6 +224,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
         print(f"invented: {r.get('doc')}: {(r.get('label') or '')[:40]} | {(r.get('evidence_text') or '')[:60]}")
     if regs is not None:
         print(regs.format_report())
+    for rs in ev.results.values():
+        print(rs.format_report())
     return 0
 
 
@@ -271,9 +283,17 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     p.set_defaults(fn=cmd_eval)
 
-    p = sub.add_parser("bench", help="time and measure memory of the cleaning and extraction stages",
-                       description="Time the cleaning and extraction of the seeds and measure peak memory; prints JSON.")
-    p.add_argument("--repeat", type=int, default=3, help="runs per stage; the best time is reported (default 3)")
+    p = sub.add_parser("bench", help="time every stage (and whole builds and refreshes) on the seeds or N documents",
+                       description="Time reading, cleaning and extraction beside bare read + decode + t2s, on the "
+                       "seeds or on a deterministic corpus of N distinct articles; optionally whole `mscflow build` "
+                       "and `mscflow refresh` processes (wall, peak RSS of the process tree) in a temporary folder.")
+    p.add_argument("--docs", type=int, default=0, help="make a corpus of N distinct articles from the seeds (default: the seeds)")
+    p.add_argument("--repeat", type=int, default=3, help="runs per library stage; the median is reported (default 3)")
+    p.add_argument("--build", action="store_true", help="also time a whole `mscflow build` of the corpus")
+    p.add_argument("--refresh", action="store_true",
+                   help="also time the build and refreshes after no change, 1 changed, 1 deleted, 10 added")
+    p.add_argument("--out", metavar="FILE", help="write the result as JSON to FILE")
+    p.add_argument("--markdown", action="store_true", help="print the docs/benchmarks.md table instead of JSON")
     p.set_defaults(fn=cmd_bench)
     return parser
 

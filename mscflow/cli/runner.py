@@ -12,6 +12,7 @@ from pathlib import Path
 import dagster as dg
 
 from mscflow import store
+from mscflow.defs.instance import tune_sqlite_storage
 from mscflow.defs.partitions import (
     RANGE_END,
     RANGE_START,
@@ -20,7 +21,7 @@ from mscflow.defs.partitions import (
     seed_documents,
 )
 from mscflow.ingest import SeedChanges, Skipped, diff_seeds, list_seeds, scan_seeds
-from mscflow.settings import Settings, dagster_home
+from mscflow.settings import Settings, apply_dagster_environment, dagster_home
 from mscflow.warehouse.build import published_state
 from mscflow.warehouse.guards import (
     build_lock,
@@ -40,6 +41,14 @@ class RunSummary:
     seconds: float = 0.0
     failures: list[str] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)  # entries of the seeds folder that are not seeds
+    steps: dict[str, float] = field(default_factory=dict)  # seconds per Dagster step (the bench's per-stage times)
+
+
+def record_steps(instance: dg.DagsterInstance, run_id: str, summary: RunSummary) -> None:
+    """Each step's wall seconds, from the run's own event log."""
+    for stat in instance.get_run_step_stats(run_id):
+        if stat.start_time and stat.end_time:
+            summary.steps[stat.step_key] = round(stat.end_time - stat.start_time, 3)
 
 
 def ensure_dagster_home() -> Path:
@@ -48,6 +57,8 @@ def ensure_dagster_home() -> Path:
     import os
 
     home = dagster_home()
+    apply_dagster_environment()
+    tune_sqlite_storage()
     os.environ["DAGSTER_HOME"] = str(home)  # the instance Dagster opens is the one settings name
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
@@ -118,6 +129,7 @@ def materialize_documents(instance: dg.DagsterInstance, defs: dg.Definitions, ke
             instance=instance, raise_on_error=False, run_config=_quiet_config(settings), tags=_run_tags(tags),
         )
         summary.run_ids.append(result.run_id)
+        record_steps(instance, result.run_id, summary)
         if not result.success:  # the failed steps and checks, each with its cause
             summary.failures.extend(_failures(result) or [f"document run {result.run_id} failed"])
     summary.documents_processed = sorted(keys)
@@ -133,6 +145,7 @@ def materialize_warehouse(instance: dg.DagsterInstance, defs: dg.Definitions, se
         instance=instance, raise_on_error=False, run_config=_quiet_config(settings), tags=_run_tags(),
     )
     summary.run_ids.append(result.run_id)
+    record_steps(instance, result.run_id, summary)
     # published only when the publish asset itself materialized (it runs after the gate)
     materialized = {e.asset_key for e in result.get_asset_materialization_events()}
     summary.published = result.success and dg.AssetKey("published_warehouse") in materialized

@@ -4,8 +4,10 @@ from ``CONTRACTS`` (see ``base.Contract``)."""
 
 from __future__ import annotations
 
+from .adverse_events import AdverseEventsSchema
 from .base import FACT, PRODUCT, REPAIR, Contract, Ordered
 from .documents import DocumentsSchema
+from .outcomes import OutcomesSchema
 from .quarantine import QuarantineSchema
 from .raw_documents import RawDocumentsSchema
 from .references import ReferencesSchema
@@ -34,10 +36,15 @@ CONTRACTS: dict[str, Contract] = {
         Contract("registrations", RegistrationsSchema, key=("document_id", "nct_id"),
                  preview=("nct_id", "status", "study_type")),
         Contract("references", ReferencesSchema, key=("reference_id",), preview=("marker", "year", "doi")),
+        Contract("outcomes", OutcomesSchema, key=("outcome_id",), ordered=(SPAN,),
+                 preview=("measure", "arm", "timepoint_months", "baseline", "value", "unit")),
+        Contract("adverse_events", AdverseEventsSchema, key=("adverse_event_id",), ordered=(SPAN,),
+                 preview=("event", "n_patients", "rate", "serious")),
     )
 }
 WAREHOUSE_TABLES: tuple[str, ...] = tuple(n for n, c in CONTRACTS.items() if c.in_warehouse)
-EXTRACTED_TABLES: tuple[str, ...] = ("table_rows", "studies", "study_values", "registrations", "references")
+EXTRACTED_TABLES: tuple[str, ...] = ("table_rows", "studies", "study_values", "registrations", "references", "outcomes",
+                                     "adverse_events")
 
 
 def contract(name: str) -> Contract:

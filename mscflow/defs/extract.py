@@ -13,7 +13,7 @@ from mscflow.contracts import EXTRACTED_TABLES, contract
 from mscflow.contracts.frames import empty_frame
 from mscflow.eval import SEED_GOLD
 from mscflow.eval.scoring import load_gold, score_studies
-from mscflow.extract.document import BatchExtraction, extract_batch, failed_extraction_quarantine
+from mscflow.extract.document import BatchExtraction, extract_in_pool, failed_extraction_quarantine
 
 from .metadata import OWNERS, definition_metadata, frames_metadata
 from .partitions import seed_documents
@@ -43,7 +43,7 @@ ERROR_CHECK = "no_extraction_errors"
         table: dg.AssetOut(
             io_manager_key="store_io_manager", kinds={"python", "pandas"}, owners=OWNERS,
             metadata=definition_metadata(contract(table)), dagster_type=frames_type(contract(table)),
-            description=DESCRIPTIONS[table],
+            description=DESCRIPTIONS.get(table, contract(table).description),
         )
         for table in EXTRACTED_TABLES
     },
@@ -60,7 +60,7 @@ def extract(context: dg.AssetExecutionContext, mscflow: MscflowConfig, documents
             quarantine: dict[str, pd.DataFrame]):
     docs = {k: (f.iloc[0].to_dict() if len(f) else None) for k, f in documents.items()}
     settings = mscflow.settings()
-    batch = extract_batch(docs, settings.document_timeout)
+    batch = extract_in_pool(docs, settings.pool(), settings.document_timeout)
     errors = {k: e.trace or e.error or "" for k, e in batch.errors.items()}
     for table in EXTRACTED_TABLES:
         frames = batch.frames[table]

@@ -3,7 +3,7 @@
 import dagster as dg
 import pandas as pd
 
-from mscflow.clean.document import REPAIR_COLUMNS, clean_batch
+from mscflow.clean.document import REPAIR_COLUMNS, clean_in_pool
 from mscflow.clean.invariants import INVARIANTS, broken_invariants
 from mscflow.contracts import contract
 from mscflow.contracts.frames import frame_for
@@ -82,17 +82,15 @@ CLEAN_CHECKS = {
 def clean_documents(context: dg.AssetExecutionContext, mscflow: MscflowConfig, raw_documents: dict[str, pd.DataFrame]):
     settings = mscflow.settings()
     config = settings.opencc_config
-    batch = clean_batch({k: raw_documents[k].iloc[0].to_dict() for k in context.partition_keys}, config,
-                        settings.document_timeout)
+    batch = clean_in_pool({k: raw_documents[k].iloc[0].to_dict() for k in context.partition_keys}, config, settings.pool(),
+                          settings.document_timeout)
     docs, quarantined = batch.documents, batch.quarantine
     for key, frame in quarantined.items():
         if len(frame):
             q = frame.iloc[0]
             context.log.warning(f"{key}: quarantined at {q['stage']} ({q['reason']}: {q['detail']})")
-    for key, frame in docs.items():  # this document's repairs on its own materialization
-        if len(frame):
-            context.add_asset_metadata({c: int(frame.iloc[0][c]) for c in REPAIR_COLUMNS},
-                                       asset_key="documents", partition_key=key)
+    # each document's repair counts beside its row count (on its partition, or the run's table)
+    repairs = {k: {c: int(f.iloc[0][c]) for c in REPAIR_COLUMNS} for k, f in docs.items() if len(f)}
     texts = {k: f.iloc[0]["clean_text"] for k, f in docs.items() if len(f)}
     broken = {k: broken_invariants(t, config) for k, t in texts.items()}
     unreconciled = [k for k in context.partition_keys if len(docs[k]) + len(quarantined[k]) != 1]
@@ -102,7 +100,7 @@ def clean_documents(context: dg.AssetExecutionContext, mscflow: MscflowConfig, r
                  for name in INVARIANTS}
 
     yield dg.Output(docs, output_name="documents", metadata={
-        **frames_metadata(context, DOCUMENTS, docs, "documents"),
+        **frames_metadata(context, DOCUMENTS, docs, "documents", extra=repairs),
         **_repair_totals(docs),
     })
     yield dg.Output(quarantined, output_name="quarantine",

@@ -18,11 +18,16 @@ class MscflowConfig(dg.ConfigurableResource):
     warehouse_path: str
     max_file_bytes: int = 5 * 1024 * 1024
     opencc_config: str = "t2s"
+    workers: int = 1
+    dask_scheduler: str = ""
+    partition_metadata_max: int = 20
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "MscflowConfig":
         return cls(seeds_dir=str(settings.seeds_dir), warehouse_path=str(settings.warehouse_path),
-                   max_file_bytes=settings.max_file_bytes, opencc_config=settings.opencc_config)
+                   max_file_bytes=settings.max_file_bytes, opencc_config=settings.opencc_config,
+                   workers=settings.workers, dask_scheduler=settings.dask_scheduler,
+                   partition_metadata_max=settings.partition_metadata_max)
 
     def settings(self) -> Settings:
         base = load_settings()
@@ -38,6 +43,9 @@ class MscflowConfig(dg.ConfigurableResource):
             rebuild_cron=base.rebuild_cron,
             log_level=base.log_level,
             files_url=base.files_url,
+            workers=self.workers,
+            dask_scheduler=self.dask_scheduler,
+            partition_metadata_max=self.partition_metadata_max,
         )
 
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..clean.document import CleanBatch, clean_batch
-from ..extract.document import BatchExtraction, extract_batch
+from ..clean.document import CleanBatch, clean_in_pool
+from ..extract.document import BatchExtraction, extract_in_pool
 from ..ingest import RawDocument, duplicate_owners, list_seeds, read_seed
 from ..settings import Settings, load_settings
 
@@ -57,6 +57,7 @@ def process_files(paths: Iterable[Path], settings: Settings | None = None) -> Co
     """Read, clean and extract files exactly as the document assets do."""
     settings = settings or load_settings()
     raw = read_files(paths, settings)
-    clean = clean_batch({k: r.record() for k, r in raw.items()}, settings.opencc_config, settings.document_timeout)
+    clean = clean_in_pool({k: r.record() for k, r in raw.items()}, settings.opencc_config, settings.pool(),
+                          settings.document_timeout)
     docs = {k: (f.iloc[0].to_dict() if len(f) else None) for k, f in clean.documents.items()}
-    return Corpus(raw, clean, extract_batch(docs, settings.document_timeout))
+    return Corpus(raw, clean, extract_in_pool(docs, settings.pool(), settings.document_timeout))

@@ -20,6 +20,9 @@ from ..clean.textmap import TextMap, decode_runs
 from ..contracts import EXTRACTED_TABLES, contract
 from ..contracts.frames import empty_frame, frame_for
 from ..parse.tables import PipeTable, find_tables, table_row_records
+from ..pool import PoolConfig, call, run_chunks
+from .adverse_events import extract_adverse_events
+from .outcomes import extract_outcomes
 from .provenance import study_values
 from .references import extract_references
 from .registrations import extract_registrations
@@ -58,6 +61,8 @@ def extract_records(doc: Mapping) -> dict[str, list[dict]]:
         "study_values": [v for s in studies for v in study_values(s, folded, tm.raw_span)],
         "registrations": extract_registrations(document_id, text, tables),
         "references": extract_references(document_id, text),
+        "outcomes": add_raw_spans(extract_outcomes(folded, studies), doc),
+        "adverse_events": add_raw_spans(extract_adverse_events(folded, studies), doc),
     }
 
 
@@ -103,10 +108,12 @@ def extract_batch(docs: Mapping[str, Mapping | None], timeout: float | None = No
         for repair in validated.repairs:
             key = next(k for k, (a, b) in spans.items() if a <= repair.row < b)
             out.repairs.setdefault(key, []).append(f"{table} row {repair.row - spans[key][0]}: {repair.text}")
+        index = validated.frame.index  # ascending: repairs only drop rows
         for key in docs:
             a, b = spans.get(key, (0, 0))
-            part = validated.frame[(validated.frame.index >= a) & (validated.frame.index < b)] if b > a else None
-            out.frames[table][key] = part.reset_index(drop=True) if part is not None else empty_frame(contract(table))
+            lo, hi = index.searchsorted(a), index.searchsorted(b)
+            out.frames[table][key] = (validated.frame.iloc[lo:hi].reset_index(drop=True) if hi > lo
+                                      else empty_frame(contract(table)))
     return out
 
 
@@ -118,3 +125,21 @@ def failed_extraction_quarantine(docs: Mapping[str, Mapping | None], batch: Batc
 
     return {k: quarantine_record(docs[k], "extract", TIMEOUT if e.timed_out else EXTRACTION_FAILED, e.error or "")
             for k, e in batch.errors.items() if docs.get(k) is not None}
+
+
+def extract_in_pool(docs: Mapping[str, Mapping | None], pool: PoolConfig | None = None,
+                    timeout: float | None = None) -> BatchExtraction:
+    """``extract_batch`` over chunks of the batch on the pool (each chunk validated once per
+    table, each document within ``timeout`` seconds), merged back in the batch's order: what the
+    extraction asset runs."""
+    out = BatchExtraction(frames={t: {} for t in EXTRACTED_TABLES})
+    for part in run_chunks(call(_extract_pairs, timeout), list(docs.items()), pool):
+        for table, frames in part.frames.items():
+            out.frames[table].update(frames)
+        out.repairs.update(part.repairs)
+        out.errors.update(part.errors)
+    return out
+
+
+def _extract_pairs(pairs, timeout: float | None) -> BatchExtraction:
+    return extract_batch(dict(pairs), timeout)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from ..parse.shape import document_shape
 from . import fields
 from .negatives import sentence_refusal as refusal
+from .references import parse_citation, reference_spans
 
 # a sentence ends at a Chinese full stop, or an ASCII one that a Chinese sentence follows
 _SENTENCE = re.compile(r"(?:[^。!?！？\n.]|\.(?![\u4e00-\u9fff]))+(?:[。!?！？]+|\.(?=[\u4e00-\u9fff]))?")
@@ -26,9 +27,16 @@ _N = r"(?:\d+|[两三四五六七八九十百]{1,4}|一百[零一二三四五六
 ENROL = re.compile(
     rf"(?:纳入|入组|招募|收治|选取|选择|收集|筛选|入选|募集|共有|共|对|将)[^。;；]{{0,40}}?{_N}\s*(?:例|名|位|人)"
     rf"|{_N}\s*(?:例|名|位)[^。;；]{{0,30}}?(?:患者|患儿|病人|受试者|志愿者)"
+    rf"|(?:患者|患儿|病人|受试者|早产儿|新生儿)\s*{_N}\s*(?:例|名)"  # 散发性ALS患者24例: the abstracts' word order
     rf"|(?:治疗组|干细胞组|MSC组|移植组|观察组|试验组|细胞组)[^。;；]{{0,6}}?{_N}\s*(?:例|名|位|人)"
     r"|治疗了?\s*\d+\s*(?:例|名)"  # "…移植治疗42例严重下肢缺血": the patients are the disease's
+    # an English Methods line: "116 patients … were enrolled", "A total of 212 patients were randomly assigned"
+    r"|(?i:(?:\d{1,5}|twelve|ten|eleven|twenty|thirty|forty|fifty|sixty|[a-z]+teen)\s+(?:[a-z\-]+\s+){0,4}?"
+    r"(?:patients|participants|subjects|infants|children|adults)\b[^.。]{0,160}?\b(?:were|was)\s+"
+    r"(?:enrolled|recruited|included|randomi[sz]ed|randomly assigned|assigned|treated))"
 )
+# reduplicated adverbs and pronouns, not a child's doubled name (患者往往…, 患儿常常…)
+_REDUPLICATED = "往往|常常|渐渐|慢慢|纷纷|刚刚|仅仅|天天|每每|稍稍|统统|个个|人人|久久|频频|屡屡|偏偏|恰恰|明明|默默|多多|早早|大大|好好|时时|处处|年年|月月"
 _ONE_PERSON = r"(?:患者|患儿|病人|病患|儿童|女性|男性|男子|女子|女孩|男孩|女童|男童|孩子|孤儿|市民|村民|老人|宝宝|小伙|姑娘)"
 # one patient, as case reports and news stories introduce them
 CASE = re.compile(
@@ -42,7 +50,7 @@ CASE = re.compile(
     r"|[\u4e00-\u9fff](?:女士|先生|阿姨|大爷|大妈|伯伯|奶奶|爷爷|老伯)\s*(?:[((]化名[))])?\s*[,，]?\s*(?:今年|现年)\s*\d{1,3}\s*岁"
     r"|[\u4e00-\u9fff]{1,3}\s*[((]化名[))]"
     r"|(?:[六七八九]旬|年过[六七八九]旬)的?[\u4e00-\u9fff]{1,2}(?:爷爷|奶奶|老人|阿姨|伯伯|婆婆|老伯)"  # 高龄八旬的黄爷爷
-    r"|(?:患者|患儿|女孩|男孩|女童|男童|儿童)([\u4e00-\u9fff])\1"  # 患者悦悦: a child's doubled name
+    r"|(?:患者|患儿|女孩|男孩|女童|男童|儿童)(?!" + _REDUPLICATED + r")([\u4e00-\u9fff])\1"  # 患者悦悦: a child's doubled name
 )
 COMPLETERS = re.compile(r"完成(?:了)?(?:全部)?(?:随访|治疗|研究|试验)|失访|脱落|退出")
 CLOSING_HEADING = re.compile(r"^\s*(?:\d{1,2}\s*)?(?:讨论|討論|展望|结语|小结|参考文献|參考文獻|Discussion|References?)\s*$", re.I)
@@ -101,7 +109,8 @@ def orphan_enrolments(found: list[Sentence], told: list[tuple[int, int]]) -> lis
     return [s for s in found if is_enrolment(s) and not _covered(s, told)]
 
 
-STRONG_ENROL = re.compile(r"纳入|入组|招募|收治|选取|选择|收集|入选|募集|共有|覆盖|参与|随机(?:分为|分配|分成)|enrol|recruit", re.I)
+STRONG_ENROL = re.compile(r"纳入|入组|招募|收治|选取|选择|收集|入选|募集|共有|覆盖|参与|随机(?:分为|分配|分成)|enrol|recruit"
+                          r"|randomly assigned|randomi[sz]ed", re.I)
 
 
 def _enrolment_first(orphans: list[Sentence]) -> list[Sentence]:
@@ -168,6 +177,14 @@ def find_document_study(text: str, masked: list[tuple[int, int]], records: list[
     return _assemble(text, orphans, own, absorbed)
 
 
+def whole_document_texts(text: str, masked: list[tuple[int, int]]) -> tuple[str, str]:
+    """(study text, product text) of a one-study document: every sentence of its prose zone that
+    is about its own study, and those that give the cells."""
+    own = [s for s in sentences(prose_zone(text, masked)) if s.refusal is None]
+    title = title_line(text)
+    return "。".join([title, *(s.text for s in own)]), "。".join([title, *_product_sentences(own)])
+
+
 def _product_sentences(own: list[Sentence]) -> list[str]:
     """The sentences that give the cells: MSC named, else any cell therapy, with a verb of giving."""
     return ([s.text for s in own if _MSC.search(s.text) and _GIVEN.search(s.text)]
@@ -203,21 +220,42 @@ PUBLISHED = re.compile(
 )
 REPRINT = re.compile(r"(?:原载于|原载|刊于|引用本文|本文引用格式)[^。\n]{0,60}?" + _YEAR)
 BANNER_YEAR = re.compile(r"(?:杂志|雜誌|学报|學報|期刊|Journal)[^\n]{0,30}?" + _YEAR + r"|" + _YEAR + r"\s*,\s*Vol"
-                         r"|" + _YEAR + r"\s*年\s*(?:第\s*)?\d{1,2}\s*期")
+                         r"|" + _YEAR + r"\s*;\s*\d{1,4}\s*\(\d{1,3}\)\s*:"  # Gastroenterology. 2018;154(5):1334
+                         r"|" + _YEAR + r"\s*年\s*(?:第\s*\d{1,3}\s*卷\s*)?(?:第\s*)?\d{1,2}\s*期")
 # a Chinese journal's DOI carries its issue: 10.3969/j.issn.1000-484X.2010.07.019
 DOI_YEAR = re.compile(r"j\.issn\.\d{4}-\d{3}[\dXx]\." + _YEAR + r"\.\d{1,2}\.\d{2,4}")
+_JOURNAL_TITLE = re.compile(r"《[^》\n]{1,80}》")
 DATE_FIELD = re.compile(r"(?:出版日期|出版时间|发表日期|发表时间|刊出日期)\s*[:：]?\s*" + _YEAR)
+
+
+def published_year(study_text: str) -> int | None:
+    """The year a study's own text says it was published (``2019年…在《…》上发表``,
+    ``刊登于《…》2022年12月号``); a journal's title in between is no distance."""
+    m = PUBLISHED.search(_JOURNAL_TITLE.sub("《》", study_text))
+    return int(next(g for g in m.groups() if g)) if m else None
 
 
 def document_year(study_text: str, text: str) -> int | None:
     """The year the study was reported, the first of: as its own text says it was published;
     a reprint or citation note; a journal DOI's issue; the journal's banner or issue (2021年7期); a publication-date
-    field. A news item's dateline or a page's posting date is when the page was written, not
-    when the study was reported (docs/extraction.md)."""
+    field; a publication statement anywhere on the page (a case report's 已于2024年1月…发表在《…》,
+    in a sentence kept out of the study's own); the page's one reference. A news item's dateline
+    or a page's posting date is when the page was written, not when the study was reported
+    (docs/extraction.md)."""
     head = "\n".join(text.split("\n")[:6])
-    for rx, where in ((PUBLISHED, study_text), (REPRINT, text), (DOI_YEAR, text), (BANNER_YEAR, head), (DATE_FIELD, text),
+    told = published_year(study_text)
+    if told is not None:
+        return told
+    for rx, where in ((REPRINT, text), (DOI_YEAR, text), (BANNER_YEAR, head), (DATE_FIELD, text),
                       (BANNER_YEAR, text)):
         m = rx.search(where)
         if m:
             return int(next(g for g in m.groups() if g))
-    return None
+    return published_year(text) or _sole_reference_year(text)
+
+
+def _sole_reference_year(text: str) -> int | None:
+    """A news item's one reference (参考资料: [1] Perin EC, et al. J Am Coll Cardiol. 2023.) is
+    the paper it reports."""
+    spans = reference_spans(text)
+    return parse_citation(text[spans[0][0] : spans[0][1]])["year"] if len(spans) == 1 else None

@@ -31,6 +31,8 @@ DEMOTED_ROUTES = ("arthroscopic_implant", "local_injection")
 _TITLE = re.compile(r"《[^》]*》")
 _ABBR_DEF = re.compile(r"\s*[((]\s*([A-Za-z][A-Za-z\-]{1,7})\s*[))]")
 _RETRO_WINDOW = re.compile(r"纳入\s*(?:19|20)\d\d\s*年[^。]{0,12}?[至到\-]\s*(?:19|20)?\d\d")
+# a window of admissions is retrospective only with records read back (a prospective trial enrols in a window too)
+_RETRO_SUPPORT = re.compile(r"PSM|倾向性?评分|匹配|病历|病案|资料|队列|数据库")
 _DURATION_NOT_FOLLOW_UP_BEFORE = re.compile(
     r"(?:发病|发作|病程|妊娠|孕|胎龄|相隔|间隔|每|(?<!至)(?<!随访)第|开始[^,，;;。]{0,10}"
     r"|过去|過去|以往|婚后|婚後|存活|等了)[^,，;;。]{0,3}$"  # 过去两年, 只能存活15年, 整整等了六年
@@ -49,9 +51,16 @@ _DURATION_NOT_FOLLOW_UP_AFTER = re.compile(
     r"|^\s*(?:前|之前|以前)(?!后)"  # 4个月前,因高血压…: when the illness began
     r"|^\s*内的?(?:死亡率|病死率|发病率)"  # 截肢后5年内的死亡率: a population's statistic (5年生存率 is a follow-up)
     r"|^[^,，;;。]{0,4}(?:困扰|困擾|折磨|不见好|不見好|不愈|未愈|难愈|難癒)"  # 被困扰的这近十年, 溃疡一年多都不见好
+    r"|^[\s\"“”「」』余多]{0,3}(?:入院|就诊|就診|来院|來院|来我院|來我院|收住|收入院)"  # 因"四肢无力2年"入院: the history
 )
 _BRACKETED_AFTER = re.compile(r"^\s*[(（][^)）]{0,8}$")
+# the mean or median right after a skipped range: 病程5~28年,平均14.2年
+_SUMMARY_AFTER = re.compile(r"^\s*[,，]?\s*(?:平均|中位数?|均值|平均为|中位数为)\s*(?:为)?\s*$")
+# an age written in English (children aged 3 to 12 years, 45 years old) is no time span
+_AGE_BEFORE = re.compile(r"\b(?:aged|ages?)\s+(?:(?:from|between)\s+)?(?:\d+(?:\.\d+)?\s*(?:to|-|–|and)\s*)?$", re.I)
+_AGE_AFTER = re.compile(r"^\s*(?:old|of age)\b", re.I)
 _SEVERAL_TIMES = re.compile(r"多次")
+_STATED_IN_ALL = re.compile(r"(?:[共总總]计?|分)\s*(?:\d{1,2}|[一二两兩三四五六七八九十]{1,2})\s*次")  # 共3次, 分4次
 _CASE_SERIES = re.compile(r"(?:报道|報道|报告|報告)了?\s*(?:[1-3]|[一二两兩三])\s*(?:例|名)")  # 报道了2例…
 
 
@@ -125,7 +134,7 @@ def design(text: str, primary: str | None = None, default: str = "single_arm", n
     vocab = _vocab("design")
     text = _TITLE.sub("", text)
     found = set(vocab.codes_in(text))
-    if _RETRO_WINDOW.search(text):
+    if _RETRO_WINDOW.search(text) and _RETRO_SUPPORT.search(text):
         found.add("retrospective")
     for code in STRONG_DESIGNS:
         if code in found:
@@ -154,9 +163,12 @@ _TRIAL_AFTER = re.compile(
 )
 
 
+_ISSUE_BEFORE = re.compile(r"(?:卷|年)\s*第?\s*$")  # 第23卷第3期, 2021年7期: a journal's issue
+
+
 def _is_trial_phase(text: str, m: Match) -> bool:
     before, after = text[max(0, m.start - 3) : m.start], text[m.end : m.end + 8]
-    if _STAGE_AFTER.search(after):
+    if _STAGE_AFTER.search(after) or _ISSUE_BEFORE.search(before):
         return False
     return not _STAGE_BEFORE.search(before) or bool(_TRIAL_AFTER.search(after))
 
@@ -204,11 +216,13 @@ _DONOR_TISSUES = ("umbilical_cord", "placenta")  # always another person's
 
 def donor(text: str) -> str | None:
     """``autologous`` / ``allogeneic`` when the text says only one of them. 回输 (infused back)
-    says autologous only of the patient's own tissue: the genre writes "UC-MSC回输" too."""
+    says autologous only of the patient's own tissue (the genre writes "UC-MSC回输" too), and
+    gives way to a word that names the donor."""
     hits = _vocab("donor").find(text)
     if hits and all(h.term in _REINFUSION for h in hits) and set(_DONOR_TISSUES) & set(_vocab("tissue_source").codes_in(text)):
         return None
-    codes = list(dict.fromkeys(h.code for h in hits))
+    stated = [h for h in hits if h.term not in _REINFUSION] or hits  # 回输造血干细胞 beside 第三方UC-MSC: the word that says
+    codes = list(dict.fromkeys(h.code for h in stated))
     return codes[0] if len(codes) == 1 else None
 
 
@@ -247,13 +261,14 @@ def dose(text: str) -> DoseFacts:
 
 
 def _not_follow_up(text: str, d, skipped_end: int) -> bool:
-    """An interval, an onset, a timing, how long the illness lasted, or the bracketed range of a
+    """An interval, an onset, a timing, how long the illness lasted, an age, or the bracketed range of a
     duration just skipped (停经时间平均2.7年(范围0.8至6.1年))."""
     before = text[max(0, d.start - 14) : d.start]
     after = text[d.end : d.end + 6]
     return bool(_DURATION_NOT_FOLLOW_UP_BEFORE.search(before) or _DURATION_NOT_FOLLOW_UP_AFTER.search(after)
-                or _DISEASE_DURATION_BEFORE.search(before)
-                or (skipped_end >= 0 and _BRACKETED_AFTER.match(text[skipped_end : d.start])))
+                or _DISEASE_DURATION_BEFORE.search(before) or _AGE_BEFORE.search(before) or _AGE_AFTER.search(after)
+                or (skipped_end >= 0 and (_BRACKETED_AFTER.match(text[skipped_end : d.start])
+                                          or _SUMMARY_AFTER.match(text[skipped_end : d.start]))))
 
 
 def follow_up(text: str) -> float | None:
@@ -271,8 +286,9 @@ def follow_up(text: str) -> float | None:
 
 
 def administrations(text: str) -> int | None:
-    """Highest stated number of administrations; unknown when some patients had "多次"."""
-    if _SEVERAL_TIMES.search(text):
+    """Highest stated number of administrations; unknown when some patients had "多次" and no
+    schedule says how many in all (``多次鞘内注射…每3个月1次,共3次`` is 3)."""
+    if _SEVERAL_TIMES.search(text) and not _STATED_IN_ALL.search(text):
         return None
     found = find_administrations(text)
     return int(max(v.low for v in found)) if found else None
@@ -290,17 +306,19 @@ def year(text: str) -> int | None:
     return None
 
 
-_ENROL_BEFORE = re.compile(r"(?:共|共有|总共|纳入了?|收纳了?|招募了?|招收了?|入组|涉及|包括|包含|选择|收治|分析了?)[^,，;;。]{0,6}$")
+_ENROL_BEFORE = re.compile(r"(?:共|共有|总共|纳入了?|收纳了?|招募了?|招收了?|入组|涉及|包括|包含|选择|收治|分析了?"
+                           r"|[Aa] total of|enrolled|recruited|included)[^,，;;。]{0,6}$")
 _ENROL_AFTER = re.compile(r"^[^,，;;。]{0,12}(?:被纳入|入组|参与)")
 # an enrolment verb right before the count, and patients after it: the study's total
 _ENROLLED_BEFORE = re.compile(r"(?:共|共计|总共)?(?:纳入|入组|招募|招收|收治|入选|募集)了?\s*$")
 _PATIENTS = re.compile(r"患者|患儿|病人|受试者|志愿者|儿童|成人|人群")
 # "47名…患者中,28名…" / "527名…患者的资料,其中53名…": the count the arms are taken from
 _SPLIT_AFTER = re.compile(
-    r"^[^,，;;。]{0,32}?(?:(?:患者|病人|受试者|女性|儿童|个体)中\s*[,，]|[,，]\s*其中|被?(?:随机)?(?:分为|分成|分配到|分入|分配入))"
+    r"^[^,，;;。]{0,32}?(?:(?:患者|病人|受试者|女性|儿童|个体)中\s*[,，]|[,，]\s*其中|被?(?:随机)?(?:分为|分成|分配到|分入|分配入)|(?:随机|按[^,，;;。]{0,8})分组"
+    r"|were (?:randomly assigned|randomi[sz]ed|assigned|allocated))"
 )
 _CONTROL = re.compile(
-    r"对照组|作为对照|安慰剂组|未接受|非\w{0,6}组|生理盐水|(?:常规|标准|传统|康复)(?:药物|内科|综合)?(?:治疗|疗法|训练)?组|假手术|sham"
+    r"对照组|作为[^,，;;。]{0,10}对照|安慰剂组|未接受|非\w{0,6}组|生理盐水|(?:常规|标准|传统|康复)(?:药物|内科|综合)?(?:治疗|疗法|训练)?组|假手术|sham"
     r"|(?:单纯|單純|单用|單用)(?![^,，;;。]{0,6}(?:MSC|干细胞|間充質|间充质))[^,，;;。]{0,6}[组組]"
     r"|(?:仅|只)接受|(?:接受|给予|使用)了?安慰剂|(?:接受|采用|给予)[^,，;;。]{0,6}(?:常规|标准)[^,，;;。]{0,4}(?:治疗|护理|疗法)"
 )
@@ -312,10 +330,11 @@ _CLAUSE = re.compile(r"[,，;;。:：]")
 _GROUP_BEFORE = re.compile(r"[组組]\s*$")
 _LIST_CUT = re.compile(r"[、,，;；]|和|及|与|與")
 _OPEN_BRACKET = re.compile(r"[((]")
+_CLOSE_BRACKET = re.compile(r"[))]")
 # "治疗组与对照组各十五名": both arms have the stated size
 # two named groups, one of them a control, with one size: 治疗组与对照组各15名, 对照组和观察组各50例
 _EACH_ARM = re.compile(
-    r"[^,，;;。、与與和及]{1,10}[组組]\s*(?:与|與|和|及|、)\s*[^,，;;。]{1,10}?[组組]\s*各\s*"
+    r"[^,，;;。、与與和及]{1,10}[组組]\s*(?:与|與|和|及|、)\s*[^,，;;。]{1,10}?[组組]\s*[,，]?\s*各\s*"
     r"(\d+|[一二两兩三四五六七八九十百]+)\s*(?:名|例|位|人)"
 )
 
@@ -366,11 +385,21 @@ def _each_arm_counts(text: str, found: list[Value]) -> Counts | None:
     return Counts(total or int(arm) * 2, int(arm), int(arm))
 
 
+_TWO_NAMED_GROUPS = re.compile(r"([^,，;;。分为成到至]{1,12}?)[组組](?:和|与|與|及|、)([^,，;;。]{1,12}?)[组組]")
+
+
+def _one_group_without_cells(split: str) -> bool:
+    """分为干细胞组和玻璃酸钠组: a group named by its cells beside one named by another treatment."""
+    m = _TWO_NAMED_GROUPS.search(split)
+    return bool(m) and sum(bool(_CELL_WORD.search(g)) for g in m.groups()) == 1
+
+
 def _two_groups_each_counts(text: str, found: list[Value]) -> Counts | None:
     """``将60例患者分为两组,每组30例`` with a control or placebo arm: both arms have that size, and
     the count before the split is the total (else twice the arm)."""
     pair = _TWO_GROUPS_EACH.search(text)
-    if not (pair and (_CONTROL.search(text) or (pair.group().startswith(("两", "兩", "2")) and re.search(r"对照|對照|安慰剂", text)))):
+    if not (pair and (_CONTROL.search(text) or _one_group_without_cells(pair.group())
+                      or (pair.group().startswith(("两", "兩", "2")) and re.search(r"对照|對照|安慰剂", text)))):
         return None
     arm = parse_number(pair.group(1))
     before = [c for c in found if c.end <= pair.start()]
@@ -404,7 +433,11 @@ def _before_next_group(text: str, found: list[Value], i: int, seg_left: int, seg
 def _before_bracketed_groups(text: str, found: list[Value], i: int, seg_left: int, seg_right: int) -> int:
     """``33名患者(细胞组25例,安慰剂组8例)``: the groups in the bracket split this count."""
     bracket = _OPEN_BRACKET.search(text, found[i].end, seg_right)
-    if bracket and _GROUP.search(text, bracket.end(), seg_right):
+    if not bracket:
+        return seg_right
+    close = _CLOSE_BRACKET.search(text, bracket.end(), bracket.end() + 80)
+    inside = text[bracket.end() : close.start() if close else bracket.end() + 80]
+    if _GROUP.search(inside) and re.search(r"\d", inside):  # (MSC组) names this count's group
         return bracket.start()
     return seg_right
 
@@ -435,6 +468,28 @@ def _is_control(segment: str) -> bool:
                             and _ADD_ON.search(segment))
 
 
+# the name of the group a count belongs to: MSC+DMARDs组(32例), DMARDs组(32例)
+_GROUP_NAME = re.compile(r"([^,，;;。、和与與及()（）]{1,16})[组組]\s*[(（]?\s*$")
+_CELL_WORD = re.compile(r"MSC|干细胞|幹細胞|间充质|間充質|细胞|細胞", re.I)
+
+
+def _group_name(text: str, c: Value, stretch: tuple[int, int]) -> str | None:
+    """The group named right before a count in its stretch, if any."""
+    m = _GROUP_NAME.search(text[stretch[0] : c.start])
+    return m.group(1) if m else None
+
+
+def _cell_free_groups_are_controls(text: str, found: list[Value], stretches: list[tuple[int, int]]) -> list[bool]:
+    """Groups named by what they received (MSC+DMARDs组 vs DMARDs组): beside a group named by its
+    cells, a group named without them is the control."""
+    names = [_group_name(text, c, st) for c, st in zip(found, stretches, strict=True)]
+    has_cell_group = any(n and _CELL_WORD.search(n) for n in names)
+    return [bool(has_cell_group and n and not _CELL_WORD.search(n) and not _TREATMENT_NAME.search(n)) for n in names]
+
+
+_TREATMENT_NAME = re.compile(r"治疗|治療|试验|試驗|观察|觀察|实验|實驗|研究|移植|干预|干預|联合|聯合")
+
+
 @dataclass
 class _ArmTally:
     """What the counts of a text were read as, in text order."""
@@ -445,11 +500,28 @@ class _ArmTally:
     control: list[int] = field(default_factory=list)
 
 
-def _count_role(text: str, c: Value, segment: str, predicate: str, tally: _ArmTally, has_control: bool) -> str | None:
+# what a compared arm received, said after its count in the same sentence
+# (患者30例, 在常规治疗基础上经静脉输注UC-MSC…; 另选28例作为对照组)
+_GIVEN_CELLS = re.compile(
+    r"(?:输注|輸注|注射|移植|给予|給予|接受|回输|回輸|应用|應用)[^,，;;。]{0,12}(?:MSC|干细胞|幹細胞|间充质|間充質)"
+)
+_SENTENCE_END = re.compile(r"[。;；]")
+
+
+def _rest_of_sentence(text: str, found: list[Value], i: int) -> str:
+    """From a count to the next count or the end of its sentence."""
+    stop = _SENTENCE_END.search(text, found[i].end)
+    end = min(stop.start() if stop else len(text), found[i + 1].start if i + 1 < len(found) else len(text))
+    return text[found[i].end : end]
+
+
+def _count_role(text: str, c: Value, segment: str, predicate: str, rest: str, tally: _ArmTally,
+                has_control: bool) -> str | None:
     """First that applies: the total the arms are split from (``47名…患者中,28名…``), the
     enrolled total said so (``共纳入了96名…患者``), a control arm, a treatment arm (a group, or
     what a compared arm received: ``36名接受…``), the enrolled total (``纳入了48名``); a total only
-    before any arm."""
+    before any arm. ``predicate`` is what follows the count in its stretch, ``rest`` what follows
+    it up to the next count in its sentence."""
     before_arms = tally.total is None and tally.first_arm_at is None
     if before_arms and _SPLIT_AFTER.search(text[c.end : c.end + 40]):
         return "total"
@@ -458,7 +530,8 @@ def _count_role(text: str, c: Value, segment: str, predicate: str, tally: _ArmTa
         return "total"  # not "治疗组招募了17名": that is an arm
     if _is_control(segment):
         return "control"
-    if _GROUP.search(segment) or (has_control and (_TREATMENT_GROUP.search(predicate) or _ADD_ON.search(predicate))):
+    if _GROUP.search(segment) or (has_control and (_TREATMENT_GROUP.search(predicate) or _ADD_ON.search(predicate)
+                                                   or _GIVEN_CELLS.search(rest))):
         return "treatment"
     if before_arms and (
         _ENROL_BEFORE.search(text[max(0, c.start - 10) : c.start]) or _ENROL_AFTER.search(text[c.end : c.end + 14])
@@ -472,10 +545,14 @@ def _tally_arms(text: str, found: list[Value]) -> _ArmTally:
     stretches = _count_stretches(text, found)
     segments = [text[a:b] for a, b in stretches]
     predicates = [text[c.end : b] for c, (_, b) in zip(found, stretches, strict=True)]  # what follows the count
-    has_control = any(_is_control(seg) for seg in segments)
+    rests = [_rest_of_sentence(text, found, i) for i in range(len(found))]
+    named_controls = _cell_free_groups_are_controls(text, found, stretches)
+    has_control = any(_is_control(seg) for seg in segments) or any(named_controls)
     tally = _ArmTally()
-    for c, segment, predicate in zip(found, segments, predicates, strict=True):
-        role = _count_role(text, c, segment, predicate, tally, has_control)
+    for c, segment, predicate, rest, named_control in zip(found, segments, predicates, rests, named_controls, strict=True):
+        role = _count_role(text, c, segment, predicate, rest, tally, has_control)
+        if named_control and role == "treatment":
+            role = "control"
         v = int(c.low)
         if role == "total":
             tally.total = v
@@ -513,14 +590,73 @@ def _resolved_counts(text: str, found: list[Value], tally: _ArmTally) -> Counts:
     return Counts(total, n_treat, n_ctrl)
 
 
+# an arm named before its bracketed size: 接受MSC(n=65)或安慰剂(n=35)
+_BRACKETED_N = re.compile(r"([^,，;;。()（）]{1,24})[(（][^()（）]{0,24}?\bn\s*=\s*(\d+)\s*[)）]")
+_CONTROL_ARM = re.compile(r"安慰剂|安慰劑|对照|對照|常规|常規|标准治疗|標準治療|假手术|假手術|生理盐水|生理鹽水|placebo|control|sham|saline", re.I)
+
+
+def _bracketed_arm_counts(text: str, found: list[Value]) -> Counts | None:
+    """``随机接受UC-MSC(n=65)或安慰剂(n=35)``: each bracketed ``n=`` is the size of the arm named
+    before it; the count stated before the arms is the total (else their sum)."""
+    arms = list(_BRACKETED_N.finditer(text))
+    control = [int(m.group(2)) for m in arms if _CONTROL_ARM.search(m.group(1))]
+    treated = [int(m.group(2)) for m in arms if not _CONTROL_ARM.search(m.group(1))]
+    if not (control and treated):
+        return None
+    before = [c for c in found if c.end <= arms[0].start(2) - 2]
+    total = int(before[-1].low) if before else sum(treated) + control[0]
+    return Counts(total, sum(treated), control[0])
+
+
+_ARM_WORD = re.compile(r"[组組]|对照|對照|安慰剂|安慰劑|接受|给予|給予|治疗|治療|MSC|细胞|細胞")
+# what a breakdown's items are labelled by: sex, grade, stage, type, severity
+_BREAKDOWN_LABEL = re.compile(r"男|女|[级級期型度]\s*$|轻|輕|中度|重度")
+
+
+def _breakdown_end(text: str, found: list[Value], i: int) -> int | None:
+    """The last index of the counts after ``found[i]`` that add up to it in its sentence (男12例,
+    女8例; Child-Pugh A级6例, B级8例, C级6例) when none of them names an arm."""
+    total, run = int(found[i].low), 0
+    stop = _SENTENCE_END.search(text, found[i].end)
+    limit = stop.start() if stop else len(text)
+    for j in range(i + 1, len(found)):
+        item = _LIST_CUT.split(text[found[j - 1].end : found[j].start])[-1]  # 其中Child-Pugh A级
+        if found[j].start > limit or _ARM_WORD.search(item + text[found[j].start : found[j].end + 4]) \
+                or not _BREAKDOWN_LABEL.search(item[-8:]):
+            return None
+        run += int(found[j].low)
+        if run == total:
+            return j if j - i >= 2 else None
+        if run > total:
+            return None
+    return None
+
+
+def _without_breakdowns(text: str, found: list[Value]) -> tuple[str, list[Value]]:
+    """A head count's breakdown by sex, grade or stage is no arm: only the head count stays, and
+    the breakdown is blanked (its ``其中`` splits no arms)."""
+    out, i = [], 0
+    while i < len(found):
+        out.append(found[i])
+        end = _breakdown_end(text, found, i)
+        if end is None:
+            i += 1
+            continue
+        first_label = _LIST_CUT.split(text[found[i].end : found[i + 1].start])[-1]
+        a, b = found[i + 1].start - len(first_label), found[end].end
+        text = text[:a] + " " * (b - a) + text[b:]
+        i = end + 1
+    return text, out
+
+
 def counts(text: str) -> Counts:
     """Enrolled total and arm sizes as stated; a total not stated is the sum of the two arms."""
     found = find_counts(text)
     if not found:
         return Counts(None, None, None)
-    stated = _each_arm_counts(text, found) or _two_groups_each_counts(text, found)
+    stated = _each_arm_counts(text, found) or _two_groups_each_counts(text, found) or _bracketed_arm_counts(text, found)
     if stated is None:
-        found = [c for c in found if not _is_group_size(text, c)]
+        text, found = _without_breakdowns(text, [c for c in found if not _is_group_size(text, c)])
         if not found:
             return Counts(None, None, None)
         stated = _resolved_counts(text, found, _tally_arms(text, found))
@@ -594,6 +730,17 @@ def route_of_cell(cell: str) -> str | None:
 
 
 _CELL_NUMBERS = re.compile(r"(?<![\d.])(\d{1,2})(?![\d.])")
+
+
+_DOSE_CELL_TIMES = re.compile(r"(?:(\d{1,2})\s*[~～\-–至或]\s*)?(\d{1,2})\s*次(?!/)")
+
+
+def administrations_in_dose_cell(cell: str) -> int | None:
+    """A dose cell's schedule: ``5×10^7个/次,1~2次`` (2), ``1×10^6个/kg,3次`` (3); a frequency
+    (``每2周1次``) is none."""
+    found = [int(m.group(2)) for m in _DOSE_CELL_TIMES.finditer(cell)
+             if "每" not in cell[max(0, m.start() - 4) : m.start()] and 0 < int(m.group(2)) <= 50]
+    return max(found) if found else None
 
 
 def administrations_of_cell(cell: str) -> int | None:

@@ -27,13 +27,16 @@ _CLAUSE_SPLIT = re.compile(r"[;;::、]")
 _NUMBERED_HEADING = re.compile(
     r"^\s*(?:[①-⑳]|\d{1,2}\s*[.、]|[一二三四五六七八九十]+\s*[、.])?\s*(?:临床)?(?:试验|研究)\s*[一二三四五六七八九十\d]+(?![览般些致定直起样])\s*[::]?"
 )
+_CIRCLED_ITEM = re.compile(r"^\s*[①-⑳]")  # the next item of a numbered list (④荟萃分析:…) ends a trial's section
 _SUBHEADING = re.compile(
     r"^\s*(?:\d{1,2}\s*[.、]|[((]\d{1,2}[))]|[-•·])|(?:评估|结果|结论|方法|有效性|安全性|疗效|测试|分析|讨论)\s*[::]?\s*$"
 )
 _AUTHOR = re.compile(
     r"(?:[A-Z][A-Za-z'\-]+(?:\s?[A-Z][A-Za-z'\-]*)?\s?|[\u4e00-\u9fff]{1,4})等(?:人|研究团队|团队)"
     r"|[A-Z][A-Za-z'\-]+\s?et\s?al"
-    r"|(?:(?:^|[,,。;;\s])[\u4e00-\u9fff]{1,3}|(?<![A-Za-z])[A-Z][A-Za-z'\-]+(?:\s[A-Z][A-Za-z'\-]+)?)\s?等"
+    # "Shi M 等(2012)较早开展…", "法国的Hernigou 等(2005)是…": authors with their cited year need no verb
+    r"|(?<![A-Za-z])[A-Z][A-Za-z'\-]+(?:\s[A-Z][A-Za-z'\-]*\.?)?\s?等人?\s?[((]\s*(?:19|20)\d\d\s*[))]"
+    r"|(?:(?:^|[,,。;;\s])[\u4e00-\u9fff]{1,3}|(?<![A-Za-z])[A-Z][A-Za-z'\-]+(?:\s[A-Z][A-Za-z'\-]*)?)\s?等"
     r"\s?(?:[((]\s*(?:19|20)\d\d\s*[))])?"  # "Lee等(2020)报告": a cited year between the authors and the verb
     r"(?=报道|报告|回顾|进行|开展|首次|率先|研究|发现|招募|比较|进一步|纳入|证实|描述|探讨|观察|评价|评估|分析|对比"
     r"|总结|统计(?!学)|选取|选择|收集|应用|采用|使用|在)"
@@ -77,8 +80,11 @@ _GENERIC = re.compile(
     r"|(?:未来|今后|将来)[^,,。;;]{0,4}(?:需要|仍需|有待|应当|应)[^。;;]{0,40}(?:试验|研究)"
 )
 _SAME_YEAR = re.compile(r"^\s*同年")
-_BACK_REFERENCE = re.compile(r"该研究|该项研究|此项研究|这项研究|本研究|该试验|此项试验|这项试验")
+_BACK_REFERENCE_INSIDE = re.compile(r"该(?:[IV/]{1,5}期)?(?:项)?(?:临床)?(?:研究|试验)")  # 报告了该I/II期研究的结果
+_BACK_REFERENCE = re.compile(r"该研究|该项研究|此项研究|此研究|这项研究|本研究|该试验|此项试验|此试验|这项试验")
 # a review's next paragraph on the studies it pooled ("在纳入的研究中,7项使用…")
+# a paragraph that opens with the study's people or its results goes on with the study before
+_CONTINUATION = re.compile(r"^\s*(?:研究人员|研究者|研究團隊|研究团队|研究小组|研究組|研究组|该团队|該團隊|研究结果|研究結果|结果显示|結果顯示|结果表明|結果表明)")
 _POOLED_REFERENCE = re.compile(r"^\s*(?:在|其)?(?:所)?纳入的(?:研究|试验)中")
 _DOSE_SURVEY = re.compile(r"(?:最低|最高|第二高|最大|最小)的?(?:剂量|用量)|(?:剂量|用量)(?:超过|最高|最低)|各一项")
 _THIS_STUDY = re.compile(r"^\s*(?:在)?(?:这个|该|此|这项|该项)(?:临床)?(?:研究|试验)")
@@ -298,7 +304,8 @@ def _numbered_sections(text: str, lines: list[_Line]) -> tuple[list[ProseStudy],
             i += 1
             continue
         j = i + 1
-        while j < len(lines) and not lines[j].numbered and not (lines[j].heading and not _SUBHEADING.search(lines[j].text)):
+        while j < len(lines) and not lines[j].numbered and not _CIRCLED_ITEM.match(lines[j].text) \
+                and not (lines[j].heading and not _SUBHEADING.search(lines[j].text)):
             j += 1
         head = lines[i].text.strip()
         label = re.split(r"[::]", re.sub(r"^\s*[①-⑳]\s*", "", head), maxsplit=1)[0].strip()
@@ -386,8 +393,9 @@ class _Reader:
 
 
 def _refers_back(last: ProseStudy, line: _Line) -> bool:
-    """``该研究…`` (after a review also ``在纳入的研究中…``): the paragraph goes on with ``last``."""
-    return bool(_BACK_REFERENCE.search(line.text) or (
+    """``该研究…``, ``研究人员…``, ``结果显示…`` (after a review also ``在纳入的研究中…``): the
+    paragraph goes on with ``last``."""
+    return bool(_BACK_REFERENCE.search(line.text) or _CONTINUATION.search(line.text) or (
         last.anchor_kind == "review" and _POOLED_REFERENCE.search(line.text)))
 
 
@@ -421,6 +429,13 @@ def _named_by_previous_sentence(r: _Reader, sentence: str) -> bool:
             and bool(_STUDY_NOUN.search(r.text[r.prev_sentence[0] : r.prev_sentence[1]])))
 
 
+def _introduced_before(r: _Reader, sentence: str) -> bool:
+    """An anchor sentence that refers back (该…研究) to a study the sentence before described,
+    with nothing open: that sentence is the study's too."""
+    return (r.current is None and r.prev_sentence is not None and bool(_BACK_REFERENCE_INSIDE.search(sentence))
+            and bool(_STUDY_NOUN.search(r.text[r.prev_sentence[0] : r.prev_sentence[1]])))
+
+
 def _open_study(r: _Reader, li: int, start: int, end: int, anchor: tuple[str, str], year: int | None,
                 sentence: str) -> None:
     r.current = ProseStudy(start, end, anchor[1][:60], anchor[0], year_hint=year, route_hint=r.route_hint,
@@ -446,6 +461,8 @@ def _read_sentence(r: _Reader, li: int, a: int, b: int) -> None:
     if anchor is None and _named_by_previous_sentence(r, sentence):
         anchor = ("determiner", r.text[r.prev_sentence[0] : r.prev_sentence[1]].strip()[:40])
         start = r.prev_sentence[0]
+    elif anchor and _introduced_before(r, sentence):
+        start = r.prev_sentence[0]  # "…的多中心研究把自体骨髓MSC…植入。Gómez-Barrena 等(2020)报告了该研究的结果"
     if anchor:
         if _SAME_YEAR.search(sentence) and year is None:
             year = r.prev_year

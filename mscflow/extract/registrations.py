@@ -6,7 +6,8 @@ status, condition, intervention, sponsor, study type, all machine-translated. A 
 registration when it carries a valid trial id; every other field is read from the column with
 the matching role (see ``mscflow.parse.tables``), so the extractor never depends on the column
 order or on the translated header text. A registry page shows one trial as ``key | value``
-lines (``注册号: | ChiCTR2100047321``); the keys take the same roles. Status and study type are
+lines (``注册号: | ChiCTR2100047321``), or saved as text with each key and value on lines of their
+own (``注册号:`` / ``Registration number:`` / ``ChiCTR…``); the keys take the same roles. Status and study type are
 coded through vocabularies (``registration_status``, ``registration_study_type``).
 """
 
@@ -113,6 +114,52 @@ def _kv_blocks(text: str) -> list[list[tuple[int, int, str, str]]]:
     return [b for b in blocks if any(role == "nct_number" for _, _, role, _ in b)]
 
 
+# a registry page saved as text puts each key on its own line and the value on a later one, an
+# English label between them (注册号: / Registration number: / ChiCTR2400081234)
+_STACKED_KEY = re.compile(r"^\s*([^:：|｜]{1,40}?)\s*[:：]\s*$")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _stacked_lines(text: str) -> list[tuple[int, int, str]]:
+    out, pos = [], 0
+    for line in text.split("\n"):
+        if line.strip():
+            out.append((pos, pos + len(line), line.strip()))
+        pos += len(line) + 1
+    return out
+
+
+def _stacked_value(lines: list[tuple[int, int, str]], i: int, role: str) -> tuple[int, str] | None:
+    """The value of the key at ``lines[i]``: the first line after it, before the next key in the
+    page's own language, that is no label; a Chinese one first (the English translation follows),
+    an id for the id key."""
+    found: list[tuple[int, str]] = []
+    for j in range(i + 1, min(i + 6, len(lines))):
+        line = lines[j][2]
+        if _STACKED_KEY.match(line):
+            if _CJK.search(line):
+                break
+            continue
+        found.append((j, line))
+    if role == "nct_number":
+        found = [f for f in found if find_trial_ids(f[1])]
+    return next((f for f in found if _CJK.search(f[1])), found[0] if found else None)
+
+
+def _stacked_blocks(text: str) -> list[list[tuple[int, int, str, str]]]:
+    """A registry entry whose keys and values stand on lines of their own: (start, end, role, value)
+    per Chinese key with a known role, when one of them carries a trial id."""
+    lines = _stacked_lines(text)
+    block = []
+    for i, (start, _, line) in enumerate(lines):
+        m = _STACKED_KEY.match(line)
+        role = header_role(m.group(1)) if m and _CJK.search(m.group(1)) else UNKNOWN
+        value = _stacked_value(lines, i, role) if role != UNKNOWN else None
+        if value is not None:
+            block.append((start, lines[value[0]][1], role, value[1]))
+    return [block] if any(role == "nct_number" for _, _, role, _ in block) else []
+
+
 def _kv_registration(document_id: str, text: str, block: list[tuple[int, int, str, str]], number: int) -> dict | None:
     values: dict[str, str] = {}
     for _, _, role, value in block:
@@ -120,7 +167,7 @@ def _kv_registration(document_id: str, text: str, block: list[tuple[int, int, st
     ids = find_trial_ids(values.get("nct_number", ""))
     if not ids:
         return None
-    start, end = block[0][0], block[-1][1]
+    start, end = block[0][0], max(e for _, e, _, _ in block)
     return {
         "nct_id": ids[0][0], "registry": ids[0][1], "document_id": document_id, "row_number": number,
         "title": _text(values.get("title")), "status": _value_code("registration_status", values.get("status")),
@@ -140,13 +187,14 @@ def extract_registrations(document_id: str, text: str, tables: list[PipeTable]) 
     occurrence per document; an entry's id on another registry is the same trial)."""
     out: list[dict] = []
     seen: set[str] = set()
-    for number, block in enumerate(_kv_blocks(text), start=1):
+    blocks = _kv_blocks(text) or _stacked_blocks(text)
+    for number, block in enumerate(blocks, start=1):
         rec = _kv_registration(document_id, text, block, number)
         if rec and rec["nct_id"] not in seen:
             seen.add(rec["nct_id"])
             seen.update(tid for _, _, _, v in block for tid, _ in find_trial_ids(v))
             out.append(rec)
-    kv_spans = [(b[0][0], b[-1][1]) for b in _kv_blocks(text)]
+    kv_spans = [(b[0][0], max(e for _, e, _, _ in b)) for b in blocks]
     for table in tables:
         for row in table.rows:
             trial = _trial_id(table, row)

@@ -19,7 +19,14 @@ from ..parse.numbers import leading_int
 from ..parse.shape import document_shape
 from ..parse.tables import PipeTable, TableRow
 from . import fields
-from .document_study import DocumentStudy, document_counts, document_year, find_document_study
+from .document_study import (
+    DocumentStudy,
+    document_counts,
+    document_year,
+    find_document_study,
+    published_year,
+    whole_document_texts,
+)
 from .negatives import candidate_refusal
 from .prose import ProseStudy, find_prose_studies
 from .references import reference_spans
@@ -88,12 +95,23 @@ def _common_fields(text: str, ctx: fields.DocContext, *, primary_design: str | N
 
 # --- table rows ---------------------------------------------------------------------------------
 
+# a row label that names an arm of one study or a test statistic, not a study
+_ARM_OR_STATISTIC = re.compile(r"(?:组|組|group|arm)\s*$|^\s*(?:[Ptfz]|t/χ2|χ2|χ²|F|Z)\s*值|^\s*P\s*$|^\s*(?:合计|合計|总计|總計)", re.I)
+
+
+def _is_arm_table(table: PipeTable) -> bool:
+    """A study's own baseline or results table: its rows are the arms (治疗组, 对照组) and the
+    test statistics (t值, P值), not studies."""
+    labels = [row.cells[0] for row in table.rows if row.cells and row.cells[0].strip()]
+    return bool(labels) and sum(bool(_ARM_OR_STATISTIC.search(c)) for c in labels) / len(labels) >= 0.6
+
+
 def _is_study_table(table: PipeTable) -> bool:
     """A table whose rows are studies: it names them (a study, reference or recipients column),
     or it counts patients beside something clinical (a cell source, a transplant, a design, a
     follow-up, an intervention). A matrix of numbers with one count-like column is not."""
     roles = set(table.roles)
-    if roles & REGISTRY_ROLES:
+    if roles & REGISTRY_ROLES or _is_arm_table(table):
         return False
     if roles & IDENTITY_ROLES:
         return True
@@ -182,10 +200,13 @@ def _row_record(document_id: str, text: str, table: PipeTable, row: TableRow, ct
         values["route"] = next((r for r in map(fields.route_of_cell, _row_cells(table, row, ("transplant", "intervention"))) if r), None)
     if by_role.get("administrations"):
         values["n_administrations"] = fields.administrations_of_cell(by_role["administrations"])
+    elif values["n_administrations"] is None:  # a dose column that says how many times
+        values["n_administrations"] = next(
+            (n for n in map(fields.administrations_in_dose_cell, _row_cells(table, row, ("transplant",))) if n), None)
     # a 参考文献 (References) column that holds the citation itself (``Connick P 等(2012)``) names
     # the study when no study column does; a bare marker (``【045】``) gives no year
     citation = by_role.get("study") or by_role.get("reference", "")
-    values["year"] = fields.year(citation) or _bare_year(citation)
+    values["year"] = fields.year(citation) or _bare_year(citation) or _bare_year(by_role.get("year", ""))
     marker = _MARKER.search(text[row.char_start : row.char_end])
     label = _row_label(by_role, citation, marker)
     rec = _record(document_id, "table_row", label or f"table {table.index} row {row.index}", text,
@@ -217,7 +238,8 @@ def _prose_record(document_id: str, text: str, study: ProseStudy, ctx: fields.Do
             values["disease"] = study.disease_hint  # the section's disease, not the article's
         if review:
             values["n_administrations"] = None
-        values["year"] = study.year_hint if study.anchor_kind != "heading" else fields.year(evidence)
+        values["year"] = (study.year_hint or published_year(evidence)) if study.anchor_kind != "heading" \
+            else fields.year(evidence)
     rec = _record(document_id, "prose", study.label, text, study.start, study.end, **values)
     rec["reference_marker"] = study.reference_marker
     return rec
@@ -296,14 +318,20 @@ def _refused(text: str, record: dict) -> bool:
     return candidate_refusal(opening, passage) is not None
 
 
-def _document_record(document_id: str, text: str, study: DocumentStudy, ctx: fields.DocContext) -> dict:
-    """The document's own study: fields from its study sentences, counts from its enrolment."""
-    values = _common_fields(study.study_text, ctx)
-    if study.product_text.count("。") >= 1:  # the cells as the sentences that give them say
-        product = _common_fields(study.product_text, ctx)
+def _study_text_fields(study_text: str, product_text: str, ctx: fields.DocContext) -> dict:
+    """Fields from a document's study sentences, the cells as the sentences that give them say."""
+    values = _common_fields(study_text, ctx)
+    if product_text.count("。") >= 1:
+        product = _common_fields(product_text, ctx)
         values.update({k: product[k] for k in contract("studies").columns_about("product") if product[k] is not None})
         if product["tissue_source"] not in ("unspecified", "mixed"):
             values["tissue_source"] = product["tissue_source"]
+    return values
+
+
+def _document_record(document_id: str, text: str, study: DocumentStudy, ctx: fields.DocContext) -> dict:
+    """The document's own study: fields from its study sentences, counts from its enrolment."""
+    values = _study_text_fields(study.study_text, study.product_text, ctx)
     c = document_counts(study.count_text)
     values.update(n_total=c.n_total, n_treatment=c.n_treatment, n_control=c.n_control)
     values["design"] = fields.design(study.study_text, None, "single_arm", c.n_total, controlled=c.n_control is not None)
@@ -326,6 +354,81 @@ def _with_document_study(document_id: str, text: str, masked: list[tuple[int, in
         _fill_missing(same, record)
         return kept
     return [*kept, record]
+
+
+def _states_figures(r: dict) -> bool:
+    """Who was treated or with what: a study's own head count or dose."""
+    return any(r[name] is not None for name in ("n_total", "dose_low"))
+
+
+_COUNT_FIELDS = ("n_total", "n_treatment", "n_control")
+
+
+def _one_study_document(text: str, prose: list[dict], masked: list[tuple[int, int]], ctx: fields.DocContext) -> list[dict]:
+    """A document of one study (an abstract page, a news item) whose headline, title, own citation
+    line (``引用本文: …II期试验[J]``) or introduction (``本研究进一步观察其3年…``) named the trial
+    again: those mentions without a head count or dose are the one study, and its year is the
+    document's when its own sentences give none."""
+    if document_shape(text)[0] != "single_study":
+        return prose
+    with_figures = [p for p in prose if _states_figures(p)]
+    if len(with_figures) != 1:
+        return prose
+    [study] = with_figures
+    for p in prose:
+        if p is not study:
+            _fill_missing(study, p)
+    if study["kind"] == "prose":  # facts told outside the passage that named it (the cells, the follow-up)
+        whole = _study_text_fields(*whole_document_texts(text, masked), ctx)
+        _fill_missing(study, {k: (None if k in _COUNT_FIELDS else v) for k, v in whole.items()} | {"year": None})
+    if study["year"] is None:
+        study["year"] = document_year(study["evidence_text"], text)
+    return [study]
+
+
+_TRIAL_NAME = re.compile(r"(?<![A-Za-z0-9])[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*(?![A-Za-z0-9])")
+
+
+def _row_named_by(rows: list[dict], r: dict) -> dict | None:
+    """The one table row whose study is the trial a figure-less note names (``1. POSEIDON为I/II期
+    随机试验…`` under a table listing POSEIDON)."""
+    if r["n_total"] is not None or r["dose_low"] is not None:
+        return None
+    names = [row for row in rows if _TRIAL_NAME.fullmatch(str(row["label"]).strip() or "-")
+             and len(str(row["label"]).strip()) >= 4 and str(row["label"]).strip() in r["evidence_text"]]
+    return names[0] if len(names) == 1 else None
+
+
+def _fold_phase_mentions(text: str, prose: list[dict]) -> list[dict]:
+    """Outside a review, a mention without a head count or dose that names a phase (a headline,
+    a press release's lead: ``…III期临床试验达到主要终点``) is the one study of that phase and
+    disease that states figures, when there is exactly one (a review names studies of its own)."""
+    if document_shape(text)[0] == "review":
+        return prose
+    kept = []
+    for p in prose:
+        same = [q for q in prose if q is not p and _states_figures(q) and q["phase"] == p["phase"]
+                and q["disease"] == p["disease"]]
+        if _states_figures(p) or p["phase"] is None or len(same) != 1:
+            kept.append(p)
+            continue
+        _fill_missing(same[0], p)
+    return kept
+
+
+def _notes_on_rows(rows: list[dict], prose: list[dict]) -> list[dict]:
+    """A note below a table on one of its trials is that trial: its phase and design go to the
+    row (a design said beats the row's default), the note is no study of its own."""
+    kept = []
+    for p in prose:
+        row = _row_named_by(rows, p)
+        if row is None:
+            kept.append(p)
+            continue
+        _fill_missing(row, p)
+        if row["design"] == "single_arm" and p["design"] != "single_arm":
+            row["design"] = p["design"]
+    return kept
 
 
 def _link_clusters(rows: list[dict], prose: list[dict]) -> None:
@@ -356,6 +459,9 @@ def extract_studies(document_id: str, text: str, tables: Sequence[PipeTable]) ->
     told = [(int(r["char_start"]), int(r["char_end"])) for r in rows + prose]  # incl. repeats folded below
     prose = _fold(_dedupe([p for p in prose if not _refused(text, p)]))
     prose = _with_document_study(document_id, text, masked, told, rows, prose, ctx)
+    if not rows:
+        prose = _one_study_document(text, prose, masked, ctx)
+    prose = _notes_on_rows(rows, _fold_phase_mentions(text, prose))
     _link_clusters(rows, prose)
     return _in_contract_order(rows + prose)
 

@@ -117,7 +117,7 @@ _SCI = re.compile(_MANTISSA + _TIMES + _EXP)
 # mantissa-free powers: 10^6, 10*6, 10⁶, 10的6次方, and a bare 106 when a unit follows (106/公斤)
 _POW = re.compile(rf"(?<![\d.x×X*])10\s*(?:[*^]\s*(?P<e>1[0-2]|[3-9])(?!\d)|{_EXP_KEPT})")
 _BARE = re.compile(r"(?<![\d.x×X*^])10(?P<e>[3-9])(?=\s*(?:/|个?细胞|個細胞|cells|MSC))")
-_CN_MAG = re.compile(rf"(?P<m>{GROUPED}|{NUM}(?:\s*(?P<k>[十百千]))?|{CN_NUM})\s*(?:多|余)?\s*(?P<u>[万亿萬億])\s*(?:多|余)?\s*(?:个(?=[^,，;;。\d个]{{0,12}}(?:MSC|间充质|間充質))|个?\s*(?=(?:MSC|间充质|間充質|间质|間質|细胞|細胞|干细胞|[;;,，。、和或及与(()）]|$)))")
+_CN_MAG = re.compile(rf"(?P<m>{GROUPED}|{NUM}(?:\s*(?P<k>[十百千]))?|{CN_NUM})\s*(?:多|余)?\s*(?P<u>[万亿萬億])\s*(?:多|余)?\s*(?:个(?=[^,，;;。\d个]{{0,12}}(?:MSC|间充质|間充質|间质|間質|干细胞|幹細胞|细胞|細胞))|个?\s*(?=(?:MSC|间充质|間充質|间质|間質|细胞|細胞|干细胞|[;;,，。、和或及与(()）]|$)))")
 _PLAIN_CELLS = re.compile(rf"(?P<m>{NUM}|{CN_NUM})\s*(?:多|余)?\s*个\s*(?=MSC|间充质干细胞)")
 _PER_KG_AFTER = re.compile(r"\s*(?:个|個)?\s*(?:细胞|細胞|MSCs?|cells?)?\s*(?:/|每)\s*(?:kg|公斤|千克)", re.IGNORECASE)
 _PER_KG_BEFORE = re.compile(r"每\s*(?:公斤|千克|kg)\s*(?:体重|體重)?\s*$", re.IGNORECASE)
@@ -348,13 +348,33 @@ def _english_durations(text: str, found: list[Duration]) -> list[Duration]:
 # --- counts -------------------------------------------------------------------------------------
 
 _COUNT = re.compile(
-    rf"(?:n\s*=\s*(?P<n>\d+))|(?P<c>\d+|{CN_NUM})\s*(?P<u>名|例|位|对|人(?![次群民类體体口员員工数數均]))(?!\s*[/每次])"
+    rf"(?:n\s*=\s*(?P<n>\d+))|(?P<c>\d+|{CN_NUM})\s*(?P<u>名|例|位|对|人(?![次群民类體体口员員工数數均]))(?!\s*[/次])"
 )
 
 
-def find_counts(text: str) -> list[Value]:
-    """People counts: ``45名``, ``287例``, ``16位``, ``四名``, ``n=108``; ``8对`` twins counts 16."""
+# English head counts as abstracts write them: "116 patients", "Twelve preterm infants"
+_EN_NUMBER_WORDS = {w: i for i, w in enumerate(
+    ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"])} | {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60}
+_EN_PEOPLE = (r"(?:patients|participants|subjects|children|infants|neonates|adults|volunteers|men|women|cases)\b")
+_EN_COUNT = re.compile(
+    r"(?<![\w.])(?P<v>\d{1,5}|" + "|".join(sorted(_EN_NUMBER_WORDS, key=len, reverse=True)) + r")\s+"
+    r"(?:[A-Za-z\-]+\s+){0,4}?" + _EN_PEOPLE, re.I)
+
+
+def _english_counts(text: str) -> list[Value]:
     out = []
+    for m in _EN_COUNT.finditer(text):
+        raw = m.group("v").lower()
+        v = float(raw) if raw.isdigit() else float(_EN_NUMBER_WORDS[raw])
+        if v > 0:
+            out.append(Value(v, v, m.start(), m.start() + len(m.group("v"))))
+    return out
+
+
+def find_counts(text: str) -> list[Value]:
+    """People counts: ``45名``, ``287例``, ``16位``, ``四名``, ``n=108``, ``116 patients``,
+    ``Twelve preterm infants``; ``8对`` twins counts 16."""
+    out = _english_counts(text)
     for m in _COUNT.finditer(text):
         raw = m.group("n") or m.group("c")
         v = parse_number(raw)
@@ -367,7 +387,7 @@ def find_counts(text: str) -> list[Value]:
                 continue
             v *= 2
         out.append(Value(v, v, m.start(), m.end()))
-    return out
+    return sorted(out, key=lambda c: c.start)
 
 
 def leading_int(text: str) -> int | None:
@@ -379,7 +399,8 @@ def leading_int(text: str) -> int | None:
 _TIMES_COUNT = re.compile(rf"(?P<c>\d+|{CN_NUM})\s*次")
 _ADMIN_VERB = re.compile(r"连续|連續|MSC|细胞|細胞|注射|输注|輸注|输入|移植|治疗|治療|给药|滴注|植入|剂量|劑量|给予")
 _IN_ALL = re.compile(r"[共總总]计?\s*$")
-_SINGLE = re.compile(r"单次|單次|单剂量|單劑量|单阶段|單階段|一次性")
+_SINGLE = re.compile(r"单次|單次|单剂量|單劑量|单阶段|單階段|一次性"
+                     r"|(?i:\ba single (?:[a-z\-]+ ){0,2}(?:infusion|injection|dose|administration)|administered once\b)")
 _DAILY = re.compile(
     rf"(?:连续|連續)\s*(?P<c>\d+|{CN_NUM})\s*(?:天|日)\s*(?:每天|每日)[^,，;;。]{{0,4}}(?:注射|输注|輸注|给药|給藥|给予|給予)"
     rf"|(?:每天|每日)[^,，;;。]{{0,10}}(?:注射|输注|輸注|给药|給藥)[^,，;;。]{{0,10}}(?:连续|連續|共)\s*(?P<d>\d+|{CN_NUM})\s*(?:天|日)"
@@ -392,7 +413,7 @@ _PERIODIC = re.compile(
 # "在移植后第6周和第7周各静脉输注一次": one administration at each of two stated time points
 _EACH_TIME_POINT = re.compile(
     rf"第\s*(?:\d+|{CN_NUM})\s*(?:天|日|周|週|个月|個月|月)\s*(?:和|及|与|與|、)\s*第\s*(?:\d+|{CN_NUM})\s*(?:天|日|周|週|个月|個月|月)"
-    rf"\s*各[^,，;;。]{{0,12}}?(?:一次|1\s*次)"
+    rf"\s*各[^,，;;。]{{0,32}}?(?:一次|1\s*次)"  # …第8天各经外周静脉输注同种异体hUC-MSCs 1次
 )
 _DOUBLE = re.compile(r"双剂量|雙劑量|双倍剂量|雙倍劑量|双次|雙次")
 # "8周后重复注射1次", "必要时再输注1次": one more after the first, so the schedule is N + 1
@@ -408,12 +429,17 @@ def _is_frequency(before: str) -> bool:
     return bool(_FREQUENCY_BEFORE.search(before)) and not _IN_ALL.search(before)
 
 
+_CLAUSE_END = re.compile(r"[,，;；。]")
+
+
 def _administration_window(text: str, m: re.Match, before: str) -> str:
-    """Where the verb that makes ``N次`` an administration must be: around it, or after 共
+    """Where the verb that makes ``N次`` an administration must be: around it (after it, up to the
+    clause's end: ``两次经肝动脉自体骨髓MSC注射``), or after 共
     (``…静脉输注MSC 2×10^6/kg,共2次``) anywhere earlier in the same sentence."""
     if _IN_ALL.search(before):
         return text[text.rfind("。", 0, m.start()) + 1 : m.end() + 12][-60:]
-    return text[max(0, m.start() - 8) : m.end() + 12]
+    after = _CLAUSE_END.split(text[m.end() : m.end() + 22], maxsplit=1)[0]  # 两次经肝动脉自体…注射
+    return text[max(0, m.start() - 8) : m.start()] + m.group() + after
 
 
 def _counted_times(text: str) -> list[Value]:

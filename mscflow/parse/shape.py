@@ -32,7 +32,12 @@ _ABSTRACT = re.compile(r"(?:^|\n)\s*(?:【?摘\s*要】?[:：]?\s*)?【?目的�
 _ABSTRACT_EN = re.compile(r"\bObjectives?\b.{0,600}?\bMethods?\b", re.S)
 _CASE = re.compile(r"病例报告|病例報告|个案报道|個案報道|个案报告|(?:患者|患儿)\s*[,，]\s*(?:男|女)\s*[,，]\s*\d{1,3}\s*岁|\d+\s*例(?:报道|報道|报告)$", re.M)
 _OWN_METHODS = re.compile(r"(?:^|\n)\s*1\s*(?:资料与方法|對象與方法|对象与方法|材料与方法)|本研究(?:共)?(?:纳入|选取|收集)|我们(?:共)?(?:招募|纳入)")
-_ONE_TRIAL_NEWS = re.compile(r"(?:团队|課題組|课题组|医院|大学)[^。\n]{0,40}(?:发表|發表|刊登|公布|發布|发布)[^。\n]{0,40}(?:一项|一篇|研究|试验|試驗|成果)")
+_ONE_TRIAL_NEWS = re.compile(
+    r"(?:团队|課題組|课题组|医院|大学|研究人员|研究者)[^。\n]{0,40}(?:发表|發表|刊登|公布|發布|发布)[^。\n]{0,40}(?:一项|一篇|研究|试验|試驗|成果)"
+    r"|(?:试验|試驗|研究)(?:的)?(?:结果|結果|成果)[^。\n]{0,30}(?:发表|發表|刊登|公布)"  # …III期临床试验结果于2024年6月在《…》上发表
+    r"|(?:宣布|公布)[^。\n]{0,60}(?:试验|試驗|研究)(?:达到|達到|取得|获得|結果|结果)")  # a press release: …III期临床试验达到主要终点
+# a journal's title and its English name in brackets are no distance between a team and its verb
+_JOURNAL_NAME = re.compile(r"《[^》\n]{1,80}》|[(（][A-Za-z][^)）\n]{2,80}[)）]")
 
 
 def _title(text: str) -> str:
@@ -65,8 +70,11 @@ def _single_study(text: str) -> str | None:
     for name, rx, reach in (("a structured abstract (目的/方法)", _ABSTRACT, 6000),
                             ("an English structured abstract", _ABSTRACT_EN, 6000), ("a case report", _CASE, 6000),
                             ("its own methods (本研究/资料与方法)", _OWN_METHODS, 6000),
-                            ("a news item leading with one team's published study", _ONE_TRIAL_NEWS, 800)):
-        if rx.search(text[:reach]):
+                            ("a news item leading with one team's published study", _ONE_TRIAL_NEWS, 1500)):
+        head = text[:reach]
+        if rx is _ONE_TRIAL_NEWS:
+            head = _JOURNAL_NAME.sub("《》", head)
+        if rx.search(head):
             return name
     return None
 

@@ -25,7 +25,7 @@ PIPES = "|｜"
 UNKNOWN = "unknown"
 ROW_NUMBER = "row_number"
 
-_RULE_CELL = re.compile(r"^\s*:?-{3,}:?\s*$")
+_RULE_CELL = re.compile(r"^\s*(?::-+:?|-{2,}:?|-+:)\s*$")  # ---, :--, --:, :-: (a lone "-" is an empty cell)
 _RULE_CHARS = re.compile(r"^[\s|｜:\-]*$")
 _PIPE = re.compile(f"[{PIPES}]")
 _ROW_NUMBER = re.compile(r"^\d{1,4}[.、)）]?$")

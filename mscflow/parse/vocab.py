@@ -85,14 +85,20 @@ class Vocabulary:
             memo[text] = tuple(self._find(text))
         return list(memo[text])
 
+    @cached_property
+    def _starts(self) -> re.Pattern | None:
+        """Every character a term can start at, as one class: the positions worth trying are
+        found by the regex engine instead of a Python loop over every character."""
+        chars = sorted(ch for ch in self._patterns if len(ch) == 1)
+        return re.compile("[" + "".join(re.escape(ch) for ch in chars) + "]") if chars else None
+
     def _find(self, text: str) -> list[Match]:
         patterns = self._patterns
         candidates: list[Match] = []
-        for pos, ch in enumerate(text):
-            entry = patterns.get(ch)
-            if entry is None:
-                continue
-            pattern, by_group = entry
+        starts = self._starts
+        for hit in starts.finditer(text) if starts is not None else ():
+            pos = hit.start()
+            pattern, by_group = patterns[hit.group()]
             m = pattern.match(text, pos)
             if m is None:
                 continue
@@ -145,7 +151,7 @@ def _term_regex(term: str) -> str:
     for ch in term:
         is_latin = bool(_LATIN.match(ch))
         if ch in _DASHES:
-            out.append(r"\s*[" + re.escape(_DASHES) + r"]\s*")
+            out.append(r"(?:\s*[" + re.escape(_DASHES) + r"]\s*|\s+)")  # AD-MSC or AD MSC
         elif ch.isspace():
             out.append(r"\s*")
         else:

@@ -209,6 +209,31 @@ def _section_time(con: duckdb.DuckDBPyConnection, studies: Studies) -> tuple[str
     return "Evidence over time", "over-time", f"<figure>{svg}</figure>{note}{table}", 1
 
 
+def _section_safety(con: duckdb.DuckDBPyConnection) -> tuple[str, str, str, int]:
+    """Studies with a safety statement per cell source: a serious event reported, none stated,
+    or events that were not serious (marts.safety_by_cell_source). No statements, no chart."""
+    rows = con.execute("SELECT tissue_source, route, n_studies, n_patients_exposed, n_studies_serious, "
+                       "n_studies_no_serious, events_by_kind FROM marts.safety_by_cell_source").fetchall()
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for source, _, n, _, serious, none, _ in rows:
+        t = totals[_label("tissue_source", source)]
+        t[0], t[1], t[2] = t[0] + serious, t[1] + none, t[2] + n - serious - none
+    sources = sorted(totals, key=lambda k: (-sum(totals[k]), k))
+    table = _table(["cell source", "route", "studies", "patients exposed", "serious event reported",
+                    "no serious event stated", "events by kind (studies)"],
+                   [(_label("tissue_source", r[0]), _label("route", r[1]) if r[1] != "unstated" else "unstated", *r[2:])
+                    for r in rows], numeric=(2, 3, 4, 5))
+    note = ('<p class="note">From core.adverse_events: every safety statement about treated patients, '
+            '"none observed" included (n_patients 0).</p>')
+    if not rows:
+        return "Safety by cell source", "safety", f"{note}{table}", 0
+    series = {"serious event reported": [totals[k][0] for k in sources],
+              "no serious event stated": [totals[k][1] for k in sources],
+              "other statements": [totals[k][2] for k in sources]}
+    svg = charts.stacked_bars(sources, series, "Studies with a safety statement, by cell source", "studies")
+    return "Safety by cell source", "safety", f"<figure>{svg}</figure>{note}{table}", 1
+
+
 def _section_registry(con: duckdb.DuckDBPyConnection) -> tuple[str, str, str, int]:
     rows = con.execute("SELECT condition, status, n_registrations FROM marts.registry_by_condition").fetchall()
     totals: dict[str, int] = defaultdict(int)
@@ -286,7 +311,8 @@ def render_report(warehouse: Path) -> tuple[str, int, int, bytes]:
     try:
         studies = Studies(con)
         sections = [_section_disease(con, studies), _section_doses(con, studies), _section_time(con, studies),
-                    _section_registry(con), _section_completeness(con, studies), _section_quality(con, studies)]
+                    _section_safety(con), _section_registry(con), _section_completeness(con, studies),
+                    _section_quality(con, studies)]
         kpis = _kpis(con, studies)
         top = con.execute("SELECT disease, n_distinct_studies, n_patients FROM marts.evidence_by_disease "
                           "ORDER BY n_distinct_studies DESC, disease LIMIT 8").fetchall()

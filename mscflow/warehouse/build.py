@@ -65,31 +65,36 @@ def land(path: Path, store_dir: Path) -> dict[str, int]:
 
     Each landing table has its contract's columns; a table with no stored rows (or an older
     frame missing a column) lands with those columns as NULL, so the models run on any set of
-    documents. A near-duplicate (``ingest.duplicates``) lands as a quarantine row naming its
-    original, its rows left out."""
+    documents. Each table is one DuckDB statement over its stored Parquet files. A near-duplicate
+    (``ingest.duplicates``) lands as a quarantine row naming its original, its rows left out."""
     fresh_build_file(path)
-    documents = store.read_table(store_dir, "documents")
-    copies = near_duplicates(documents)
     counts: dict[str, int] = {}
     with connect(path) as con:
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {LANDING}")
+        copies = _near_duplicates(con, store_dir)
         for table in WAREHOUSE_TABLES:
-            columns = CONTRACTS[table].columns
-            frame = store.read_table(store_dir, table, exclude=set(copies))
-            if table == "quarantine" and copies:
-                frame = pd.concat([frame, pd.DataFrame(near_duplicate_quarantine(documents, copies))], ignore_index=True)
-            frame = frame.reindex(columns=list(columns))
             relation = f"{LANDING}.{table}"
-            con.register("landing_frame", frame)
-            con.execute(f"CREATE TABLE {quote_relation(relation)} AS SELECT * FROM landing_frame")
-            con.unregister("landing_frame")
+            sql, files = store.landing_query(store_dir, table, list(CONTRACTS[table].columns), exclude=set(copies))
+            con.execute(f"CREATE TABLE {quote_relation(relation)} AS {sql}", {"files": files} if files else None)
+            if table == "quarantine" and copies:
+                con.register("copies", pd.DataFrame(copies.values()))
+                con.execute(f"INSERT INTO {quote_relation(relation)} BY NAME SELECT * FROM copies")
+                con.unregister("copies")
             apply_comments(
                 con, relation, "TABLE",
                 f"Rows of the stored table '{table}' as the document assets wrote them "
                 f"(one Parquet file per seed document), before typing.",
             )
-            counts[table] = len(frame)
+            counts[table] = int(con.execute(f"SELECT count(*) FROM {quote_relation(relation)}").fetchone()[0])
     return counts
+
+
+def _near_duplicates(con: duckdb.DuckDBPyConnection, store_dir: Path) -> dict[str, dict]:
+    """{copy's document key: its quarantine record} of every stored near-duplicate."""
+    sql, files = store.landing_query(store_dir, "documents", list(CONTRACTS["documents"].columns))
+    documents = con.execute(sql, {"files": files} if files else None).df()
+    copies = near_duplicates(documents)
+    return {r["source_path"]: r for r in near_duplicate_quarantine(documents, copies)}
 
 
 def run_model(con: duckdb.DuckDBPyConnection, model: Model) -> int:

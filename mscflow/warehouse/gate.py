@@ -159,6 +159,8 @@ def _suites(gxe: Any, con: duckdb.DuckDBPyConnection) -> dict[str, list[Any]]:
     for table in ("table_rows", "studies", "study_values", "registrations", "references"):
         core[f"core.{table}"].append(belongs())
     core["core.study_values"].append(in_set("study_id", study_ids, "Referential integrity: every value belongs to a study in core.studies"))
+    for table in RESULT_TABLES:
+        core[f"core.{table}"] += [belongs(), in_set("study_id", study_ids, "Every result belongs to a published study (core.studies)")]
     return {
         **core,
         "marts.evidence_by_disease": [
@@ -204,6 +206,23 @@ def _suites(gxe: Any, con: duckdb.DuckDBPyConnection) -> dict[str, list[Any]]:
                 column="study_label", regex=WEAK_LABEL,
                 description="No label that names no study (a reporting phrase, a bare country name)"),
         ],
+        "marts.efficacy_by_disease": [
+            gxe.ExpectCompoundColumnsToBeUnique(column_list=["disease", "measure"]),
+            *not_null("disease", "measure", "n_studies", "study_ids"),
+            in_set("measure", _codes("outcomes"), "Measure codes (assets/vocab/outcomes.yaml)"),
+            between("n_studies", 1, None),
+            between("share_improved", 0, 1),
+            gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="n_results", column_B="n_studies", or_equal=True,
+                                                        description="Every study counted states at least one result"),
+        ],
+        "marts.safety_by_cell_source": [
+            gxe.ExpectCompoundColumnsToBeUnique(column_list=["tissue_source", "route"]),
+            in_set("tissue_source", _codes("tissue_sources", UNSTATED), "Tissue sources"),
+            in_set("route", _codes("routes", UNSTATED), "Routes"),
+            between("n_studies", 1, None),
+            gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="n_studies", column_B="n_studies_serious", or_equal=True,
+                                                        description="Studies with a serious event are a subset"),
+        ],
         "marts.registry_by_condition": [
             gxe.ExpectCompoundColumnsToBeUnique(column_list=["condition", "status"]),
             in_set("status", _codes("registration_status", UNSTATED), "Registry status codes"),
@@ -247,6 +266,30 @@ def _pandera_outcomes(con: duckdb.DuckDBPyConnection, relations: list[str]) -> l
             out.append(CheckOutcome(relation, check, True, "", "pandera"))
         except (pe.SchemaErrors, pe.SchemaError) as exc:
             out.append(CheckOutcome(relation, check, False, schema_message(exc), "pandera"))
+    return out
+
+
+RESULT_TABLES = ("outcomes", "adverse_events")
+# rows whose span does not re-slice to what they state: an outcome's value as written (a change
+# is signed, the text is not), an event's term and its patient count
+_SPAN_MISMATCH = {
+    "core.outcomes": "SELECT count(*) FROM core.outcomes AS o JOIN core.documents AS d USING (document_id) "
+                     "WHERE TRY_CAST(substr(d.clean_text, o.char_start + 1, o.char_end - o.char_start) AS DOUBLE) "
+                     "IS DISTINCT FROM abs(o.value)",
+    "core.adverse_events": "SELECT count(*) FROM core.adverse_events AS a JOIN core.documents AS d USING (document_id) "
+                           "WHERE strpos(substr(d.clean_text, a.char_start + 1, a.char_end - a.char_start), a.event_text) = 0 "
+                           "OR (a.n_patients > 0 AND strpos(substr(d.clean_text, a.char_start + 1, a.char_end - a.char_start), "
+                           "CAST(a.n_patients AS VARCHAR)) = 0 AND a.rule <> 'adverse_event:one_patient')",
+}
+
+
+def _span_outcomes(con: duckdb.DuckDBPyConnection) -> list[CheckOutcome]:
+    """Every outcome and event re-slices from its span in the clean text to what it states."""
+    out = []
+    for relation, sql in _SPAN_MISMATCH.items():
+        bad = int(con.execute(sql).fetchone()[0])
+        out.append(CheckOutcome(relation, "span_reslices_to_value", bad == 0,
+                                "" if bad == 0 else f"{bad} row(s) whose span does not read as their value", "sql"))
     return out
 
 
@@ -417,6 +460,7 @@ def run_gate(build_file: Path, quality_dir: Path | None = None,
         frames = {r: table_frame(con, r) for r in suites if r in relations}
         outcomes = [CheckOutcome(r, "relation_exists", False, "missing from the build file", "sql") for r in missing]
         outcomes.append(_comment_outcome(con))
+        outcomes += _span_outcomes(con)
         outcomes += _pandera_outcomes(con, [r for r in relations if r.startswith("core.")])
         outcomes += _loss_outcomes(con, published, seeds)
     sha = file_sha256(build_file)

@@ -82,10 +82,20 @@ def test_pandera_models_are_the_dagster_types():
 
     good = {"a.txt": pd.DataFrame([{"source_path": "a.txt", "sha256": "0" * 64, "stage": "raw_documents",
                                     "reason": "empty_file", "detail": "0 bytes"}])}
-    bad = {"b.txt": good["a.txt"].assign(reason="felt_like_it")}
+    bad = {"b.txt": good["a.txt"].drop(columns=["detail"])}
     assert dg.check_dagster_type(frames_type(contract("quarantine")), good).success
     result = dg.check_dagster_type(frames_type(contract("quarantine")), bad)
-    assert not result.success and "b.txt" in result.description
+    assert not result.success and "b.txt" in result.description and "detail" in result.description
+
+
+def test_values_are_validated_once_where_the_frames_are_made():
+    """The type checks the shape; the contract's row checks ran in ``frame_for`` (once per batch)."""
+    from mscflow.contracts import contract
+    from mscflow.contracts.frames import frame_for
+
+    record = {"source_path": "b.txt", "sha256": "0" * 64, "stage": "raw_documents", "reason": "felt_like_it", "detail": ""}
+    validated = frame_for(contract("quarantine"), [record])
+    assert validated.frame.empty and "reason='felt_like_it'" in validated.repairs[0].text
 
 
 def test_one_bad_document_is_quarantined_and_the_run_goes_on(project_env):

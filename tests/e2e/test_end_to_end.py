@@ -72,7 +72,7 @@ def test_build_publishes_the_contract_and_quarantines_bad_files(built):
     assert reasons == {"x_empty.txt": "empty_file", "y_binary.txt": "binary_file", "z_large.txt": "too_large"}
     assert summary["skipped"] == {".000_aa6cdcf6a1fedf25.txt.swp": "hidden_file"}  # and the summary says so
     report = Path(summary["report"])  # the evidence report, written by the build
-    assert report.exists() and report.read_text(encoding="utf-8").count("<svg") == 7
+    assert report.exists() and report.read_text(encoding="utf-8").count("<svg") == 8  # with the safety chart
     assert summary["not_published"] is None
 
 

@@ -125,7 +125,12 @@ def test_eval_command_scores_a_folder_of_raw_pages(tmp_path):
 
 # web (g01-g10) and formats (p01-p08): the shapes real pages come in, scored from raw bytes.
 # First runs (before issue 10): web F1 0.294 (3/11 studies), formats F1 0.637 (21/33); see NOTES.md.
-RAW_SETS = [("web", 0), ("formats", 1)]
+# pages (r01-r30): thirty articles in the forms of real pages (abstract pages, news items, case
+# reports, blogs, PDF-to-text, saved HTML, a recruitment notice), written blind; first run
+# F1 0.792 (34/41 studies, 13 invented), see pages/NOTES.md.
+# pages2 (s01-s30): Q&A pages, WeChat posts, review tables, author-year prose, English Methods,
+# registry pages, written blind after the pages rules; first run F1 0.832 (51/56, 9 invented).
+RAW_SETS = [("web", 0), ("formats", 1), ("pages", 0), ("pages2", 1)]
 
 
 @pytest.mark.parametrize(("folder", "max_invented"), RAW_SETS)
@@ -134,15 +139,16 @@ def test_raw_shape_sets(folder, max_invented):
     from mscflow.eval import evaluate_folder
 
     studies, regs = evaluate_folder(HELDOUT / folder / "raw", HELDOUT / folder)
-    print(f"\n{folder}\n" + studies.format_report() + "\n" + regs.format_report())
+    print(f"\n{folder}\n" + studies.format_report() + ("\n" + regs.format_report() if regs else ""))
     assert studies.study_recall >= 0.95
     assert studies.micro.f1 >= 0.93 and studies.micro.precision >= 0.93
     assert studies.invented <= max_invented
-    assert regs.found == regs.gold and regs.extra == 0
-    assert all(right == regs.found for right in regs.fields_right.values())
+    if (HELDOUT / folder / "registrations.jsonl").exists():  # a set with registry pages
+        assert regs.found == regs.gold and regs.extra == 0
+        assert all(right == regs.found for right in regs.fields_right.values())
 
 
-@pytest.mark.parametrize("folder", ["web", "formats"])
+@pytest.mark.parametrize("folder", ["web", "formats", "pages", "pages2"])
 def test_raw_shape_gold_anchors_are_unique(folder):
     corpus = process_files(sorted((HELDOUT / folder / "raw").iterdir()))
     texts = {k: f.iloc[0]["clean_text"] for k, f in corpus.clean.documents.items()}

@@ -293,3 +293,28 @@ def test_document_shapes_are_read_from_the_text():
     listing = "注册项目\n| 标题 | NCT 编号 | 状态 |\n|---|---|---|\n| a | NCT00000001 | 招募 |\n| b | NCT00000002 | 招募 |\n| c | NCT00000003 | 完成 |"
     assert document_shape(listing)[0] == "registry"
     assert document_shape("干细胞是什么?一种细胞。") == ("other", "")
+    # a news item whose team and verb stand either side of a long journal name, or whose trial's results were published
+    news = ("韩国一家大学医院骨科团队在《美国运动医学杂志》(The American Journal of Sports Medicine)上刊登了一项III期试验结果。",
+            "由某医院牵头的III期临床试验结果于2024年6月在《柳叶刀·胃肠病学与肝病学》上发表。")
+    assert [document_shape(t)[0] for t in news] == ["single_study", "single_study"]
+
+
+def test_a_pdf_of_any_journal_and_a_row_that_lost_a_column_gap():
+    pdf = ("某某组织工程研究  Journal of Something Research\n2023年8月 第27卷 第24期  www.example.org\n"
+           "目的:综述近10年间充质干细胞治疗失代偿期肝硬化的临床研究进\n展,纳入文献56篇进行分析并比较其输注途\n"
+           "径和剂量,以期为临床应用提供参考依据和方向。\n"
+           "作者(年份)        疾病            设计     例数\n"
+           "Suk KT(2016)      酒精性肝硬化    RCT      72(48/24)\n"
+           "Mohamadnejad M(2013) 失代偿期肝硬化 RCT    27(14/13)\n"
+           "Fang X(2018)      失代偿期肝硬化  单臂     17\n"
+           " 3902                    某某组织工程研究 第27卷 第24期 2023年8月出版\n")
+    text = clean_document(pdf).text
+    assert "临床研究进展,纳入文献" in text and text.count("第27卷") == 1  # its banner makes it a PDF
+    assert "Mohamadnejad M(2013) | 失代偿期肝硬化 | RCT | 27(14/13)" in text
+
+
+def test_a_web_pages_source_field_naming_a_journal_issue_is_no_pdf_banner():
+    page = ("某某干细胞治疗多发性硬化的II期随机双盲安慰剂对照试验\n作者:张三1,李四2\n"
+            "来源:《中华神经医学杂志》2020年第19卷第11期\n\n[摘要]\n目的 评价自体骨髓间充质干细胞单次静脉输注治疗多发性硬化的安全性\n")
+    text = clean_document(page).text
+    assert "对照试验\n作者" in text and "2020年第19卷第11期" in text

@@ -49,6 +49,7 @@ def test_parse_number(text, value):
         ("25、50、75 或 150 x 10 6 个细胞", 2.5e7, 1.5e8, False),
         ("8/9×10 6 MSCs", 8e6, 9e6, False),
         ("细胞用量为8.6亿;", 8.6e8, 8.6e8, False),
+        ("每人单次静脉输注约1亿个自体骨髓间质干细胞", 1e8, 1e8, False),
         ("4500多个MSC", 4500, 4500, False),
         ("0.5x106/kg", 5e5, 5e5, True),
         ("3x107/人", 3e7, 3e7, False),
@@ -154,10 +155,19 @@ def test_more_dose_forms(text, low, high, per_kg):
     assert (d.low, d.high, d.per_kg, d.kind) == (pytest.approx(low), pytest.approx(high), per_kg, "single")
 
 
+def test_english_head_counts():
+    assert [int(v.low) for v in find_counts("Twelve preterm infants were enrolled; a total of 212 patients")] == [12, 212]
+    assert find_counts("aged 3 to 12 years, treated 3 times") == []
+
+
 def test_counts_in_people_and_administrations_in_all():
     assert [c.low for c in find_counts("共30人;1000人次;30人群")] == [30]
     assert [int(v.low) for v in find_administrations("静脉输注MSC 2×10^6/kg,每周1次,共4次,随访12个月")] == [4]
     assert [int(v.low) for v in find_administrations("每人接受两次动脉内注射")] == [2]
+    # the verb at the end of the clause after what was injected
+    assert [int(v.low) for v in find_administrations("患者接受了两次经肝动脉自体骨髓间充质干细胞注射(每次5×10^7个)")] == [2]
+    assert find_administrations("手术两次,术后恢复良好,随后接受干细胞注射") == []
+    assert [int(v.low) for v in find_administrations("于第1天和第8天各经外周静脉输注同种异体hUC-MSCs 1次")] == [2, 1]
 
 
 def test_genre_number_forms_of_the_blind_set():

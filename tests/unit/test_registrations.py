@@ -137,3 +137,15 @@ def test_a_header_word_for_two_roles_takes_the_free_one():
     assert header_roles(["地位", "状况"]) == ("status", "condition")
     assert header_roles(["状况", "条件"]) == ("status", "condition")
     assert header_roles(["试验现状", "适应症"]) == ("status", "condition")  # a registry page's key|value entry
+
+
+def test_a_registry_page_saved_as_text_with_keys_and_values_on_their_own_lines():
+    text = ("审核状态:\n\nProject audit state:\n\n通过审核\n\n注册号:\n\nRegistration number:\n\nChiCTR2400081234 \n\n"
+            "注册号状态:\n\n预注册\n\n注册题目:\n\n脐带间充质干细胞治疗狼疮肾炎的随机对照研究\n\nPublic title:\n\nUC-MSC for lupus nephritis\n\n"
+            "研究疾病:\n\n狼疮肾炎\n\n研究类型:\n\nStudy type:\n\n干预性研究\n\nInterventional study\n\n"
+            "试验主办单位:\n\n某大学附属医院\n\n征募研究对象情况:\n\nRecruiting status:\n\n尚未开始\n\nNot yet recruiting\n")
+    [rec] = extract_registrations("0123456789abcdef", text, find_tables(text))
+    assert (rec["nct_id"], rec["registry"], rec["status"], rec["study_type"]) == (
+        "ChiCTR2400081234", "chictr", "not_yet_recruiting", "interventional")
+    assert (rec["title"], rec["conditions"], rec["sponsor"]) == ("脐带间充质干细胞治疗狼疮肾炎的随机对照研究", "狼疮肾炎", "某大学附属医院")
+    assert text[rec["char_start"] : rec["char_end"]] == rec["evidence_text"]

@@ -185,6 +185,23 @@ def test_case_report_and_control_arm_without_randomisation():
     assert cohort["design"] == "non_randomized_controlled"
 
 
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [("方法:纳入2017年1月至2018年12月收治的早产儿12例,经气管插管滴注脐带间充质干细胞1次。", "single_arm"),
+     ("纳入2010年11月至2013年2月住院患者的病历资料,倾向性评分匹配后比较两组生存率。", "retrospective"),
+     # compared with the patients' own run-in or with historical controls: still one arm
+     ("开放标签研究,与治疗前3个月的导入期进行自身对照", "single_arm"), ("开放标签、剂量递增设计,与同期历史对照相比", "single_arm")],
+)
+def test_an_enrolment_window_is_retrospective_only_with_records_read_back(text, code):
+    assert fields.design(text) == code
+
+
+def test_a_journal_banner_with_its_volume_dates_the_report():
+    from mscflow.extract.document_study import document_year
+
+    assert document_year("纳入12例。", "中国组织工程研究 2020年 第24卷 第7期\n标题\n纳入12例。") == 2020
+
+
 def test_two_groups_of_a_stated_size():
     text = "研究进展\n2021年,一项安慰剂对照试验将60例患者分为两组,每组30例,MSC组静脉输注脐带MSC,随访9个月,蛋白尿较安慰剂组下降。\n"
     [rec] = _extract(text)
@@ -213,7 +230,8 @@ def test_fullwidth_punctuation_reads_like_halfwidth():
      ("停经时间平均2.7年(范围0.8至6.1年)。全部病人皆完成12个月追踪", 12),
      ("以前脚上的溃疡一年多都不见好,所有患者随访6个月", 6),
      ("过去两年,医师为78名病患注射,完整追踪一年", 12), ("心脏移植患者也只能存活15年。他随访5个月", 5),
-     ("截肢后5年内的死亡率高达40%", None), ("治疗组5年生存率为60%", 60), ("54名中风病人(中风后3个月到5年),随访90天", 2.96)],
+     ("截肢后5年内的死亡率高达40%", None), ("糖尿病病程5~28年,平均14.2年。随访24个月", 24), ('患者因"进行性四肢无力2年"入院。末次注射后随访18个月', 18),
+     ("60 children aged 3 to 12 years were followed for 6 months", 6), ("a 45 years old man, 3 mo later", 3), ("治疗组5年生存率为60%", 60), ("54名中风病人(中风后3个月到5年),随访90天", 2.96)],
 )
 def test_follow_up_is_the_patients_follow_up(text, months):
     got = fields.follow_up(text)
@@ -226,7 +244,27 @@ def test_follow_up_is_the_patients_follow_up(text, months):
      ("治疗组与对照组各十五名", (30, 15, 15)),
      # the arm called control received cells too: all 100 are in the cell-therapy arms
      ("选取100例患者,即对照组和观察组各50例,对照组应用脐带间充质干细胞治疗,观察组联合利妥昔单抗", (100, 100, None)),
-     ("60例患者分为观察组和对照组各30例,对照组未接受干细胞治疗", (60, 30, 30))],
+     ("60例患者分为观察组和对照组各30例,对照组未接受干细胞治疗", (60, 30, 30)),
+     ("SLE患者40例, 按随机数字表法分为MSC组和对照组, 各20例", (40, 20, 20)),
+     ("30例重度梗死的患者随机分组,5例接受自体骨髓MSC静脉输注,其余25例作为对照", (30, 5, 25)),
+     ("54例患儿按1:1分组,细胞组27例每次静脉输注MSC,对照组27例输注生理盐水", (54, 27, 27)),
+     # groups named by what they received: the one without cells is the control
+     ("将活动期RA患者64例随机分为MSC+DMARDs组(32例)和DMARDs组(32例)", (64, 32, 32)),
+     ("40例患者随机分为治疗组20例和MSC组20例", (40, 40, None)),
+     ("纳入了56名患者,随机分为干细胞组和玻璃酸钠组,每组28名", (56, 28, 28)),
+     ("该研究纳入42例T1D患者,21例接受联合细胞治疗,21例作为标准胰岛素治疗对照", (42, 21, 21)),
+     # a bracket that names the count's own group, not a bracket that splits it
+     ("SAA患者44例的临床资料,其中21例在回输当天(+0 d)同时经静脉输注UC-MSC(MSC组),23例未输注UC-MSC(对照组)", (44, 21, 23)),
+     # a head count's breakdown by grade or sex is no arm
+     ("选择失代偿期患者20例, 其中Child-Pugh A级6例, B级8例, C级6例, 在常规保肝的基础上给予人脐带间充质干细胞移植治疗, "
+      "同期选择20例患者作为对照组, 其中Child-Pugh A级5例, B级9例, C级6例, 给予常规保肝治疗.", (40, 20, 20)),
+     ("纳入40例患者,男22例,女18例,随机分为治疗组20例和对照组20例", (40, 20, 20)),
+     ("纳入30例患者,男18例,女12例,均接受MSC治疗", (30, None, None)),
+     # each arm's size bracketed after its name, as English-trained abstracts write it
+     ("212例患者被随机分配接受单次病灶内注射异体脂肪间充质干细胞(darvadstrocel,n=107)或安慰剂(n=105)", (212, 107, 105)),
+     ("随机接受低剂量MSC(n=10)、高剂量MSC(n=10)或安慰剂(n=5)", (25, 20, 5)),
+     # the cell arm named by what it received, the comparator chosen alongside
+     ("选取肝硬化患者30例, 在常规治疗基础上经肘静脉输注UC-MSC; 另选同期28例患者作为对照组", (58, 30, 28))],
 )
 def test_each_arm_counts_in_either_order(text, expected):
     c = fields.counts(text)
@@ -276,7 +314,9 @@ def test_route_is_how_the_cells_went_in(text, route):
     "text",
     ["某医院启动干细胞治疗肝硬化临床研究\n6月17日,该院正式启动脐带间充质干细胞治疗肝硬化临床研究项目,"
      "并面向社会招募80名肝硬化患者免费接受干细胞治疗。\n",
-     "医院与公司签署合作意向书,双方将在完成第一期人体试验研究计划之后,招募30名患者进行第二期试验。\n"],
+     "医院与公司签署合作意向书,双方将在完成第一期人体试验研究计划之后,招募30名患者进行第二期试验。\n",
+     "【患者招募】\n为评价脐带间充质干细胞注射液的疗效,我院现开展一项随机、双盲、安慰剂对照的II期临床研究,共需受试者60例。\n",
+     "编者按:疫情期间多家医院开展了临床研究。本文回顾其中一项随机对照研究及其1年随访结果。\n"],
 )
 def test_a_launch_or_a_recruitment_notice_is_no_study(text):
     assert _extract(text) == []
@@ -310,6 +350,104 @@ def test_a_pages_own_study_in_the_forms_news_and_abstracts_use(text, n_total):
     assert rec["n_total"] == n_total
 
 
+@pytest.mark.parametrize(("cell", "n"), [("5×10^7个/次,1~2次", 2), ("1×10^6个/kg,3次", 3), ("1×10^6个/kg,每2周1次", None)])
+def test_a_dose_cell_says_how_many_times(cell, n):
+    assert fields.administrations_in_dose_cell(cell) == n
+
+
+def test_a_news_items_one_trial_gathers_what_the_page_says_of_it():
+    text = ("JACC:间充质前体细胞治疗慢性心衰III期试验结果公布\n发布时间:2023-10-19\n"
+            "慢性心衰患者即使接受规范的药物治疗,5年死亡率仍高达50%左右。\n"
+            "近日,美国一家心脏中心的研究团队在《美国心脏病学会杂志》上发表了一项随机、假手术对照的III期试验,共纳入537例患者。\n"
+            "细胞治疗组经导管心内膜下注射1.5亿个同种异体骨髓来源间充质前体细胞,单次完成。受试者平均随访30个月。\n"
+            "参考资料:\n[1] Perin EC, et al. Randomized trial of MPC therapy. J Am Coll Cardiol. 2023.\n")
+    [rec] = _extract(text)
+    assert (rec["dose_low"], rec["follow_up_months"], rec["year"], rec["tissue_source"]) == (1.5e8, 30, 2023, "bone_marrow")
+
+
+def test_authors_with_their_cited_year_open_a_study_and_the_field_lacking_a_trial_does_not():
+    text = ("Shi M 等(2012)较早开展了这方面的探索。他们纳入43例患者,其中24例接受脐带MSC静脉输注,另外19例作为对照,随访72周。\n"
+            "欧洲的多中心研究把体外扩增的自体骨髓间充质干细胞植入骨不连处。Gómez-Barrena 等(2020)报告了该I/II期研究的结果:28例患者。\n"
+            "需要强调,国际上尚缺乏大规模III期试验。\n")
+    first, second = _extract(text)
+    assert (first["n_total"], first["n_treatment"], first["n_control"], first["year"]) == (43, 24, 19, 2012)
+    assert (second["n_total"], second["tissue_source"], second["donor"], second["phase"]) == (28, "bone_marrow", "autologous", "I/II")
+
+
+def test_an_abstract_whose_methods_are_in_english():
+    text = ("某某杂志 2015年 第19卷 第32期\n冠状动脉内输注间充质干细胞治疗心肌梗死的随机对照研究\n【摘要】\n目的:观察疗效。\n"
+            "Methods: In this randomized, double-blind, placebo-controlled trial, 116 patients with acute myocardial infarction "
+            "were enrolled. Patients were randomized to receive a single intracoronary infusion of allogeneic Wharton's "
+            "jelly-derived MSCs (6×10^6 cells, n=58) or placebo (n=58). All patients were followed up for 18 months.\n"
+            "结论:安全可行。\n")
+    [rec] = _extract(text)
+    assert (rec["n_total"], rec["n_treatment"], rec["n_control"], rec["n_administrations"], rec["follow_up_months"]) == (
+        116, 58, 58, 1, 18)
+
+
+def test_a_markdown_table_with_a_year_column_and_notes_on_its_trials():
+    text = ("| 试验 | 年份 | 疾病 | 样本量 | 细胞类型 | 剂量 |\n| :-- | :-- | :-- | :-- | :-- | :-- |\n"
+            "| POSEIDON | 2012 | 缺血性心肌病 | 30 | 骨髓MSC | 2000万个细胞 |\n"
+            "| DREAM-HF | 2023 | 慢性心衰 | 565 | 间充质前体细胞 | 1.5亿个细胞 |\n\n"
+            "1. POSEIDON为I/II期随机试验,主要比较自体和异体细胞的安全性;\n"
+            "2. DREAM-HF是迄今规模最大的III期随机试验,主要终点未达到。\n")
+    poseidon, dream = _extract(text)
+    assert (poseidon["year"], poseidon["phase"], poseidon["design"]) == (2012, "I/II", "rct")
+    assert (dream["year"], dream["phase"], dream["n_total"]) == (2023, "III", 565)
+
+
+def test_a_press_releases_headline_and_lead_are_its_phase_iii_trial():
+    text = ("某某生物宣布异体脂肪间充质干细胞注射液治疗糖尿病足溃疡III期临床试验达到主要终点\n"
+            "【上海,2024年10月21日】某某公司今日宣布,其异体脂肪间充质干细胞注射液的III期临床试验达到主要终点。\n"
+            "该III期试验为随机、双盲、安慰剂对照研究,共入组240例患者,121例接受细胞治疗,119例接受安慰剂。细胞于溃疡周围多点注射。\n"
+            "此前完成的II期研究纳入59例患者。\n")
+    phase3, phase2 = _extract(text)
+    assert (phase3["n_total"], phase3["tissue_source"], phase3["donor"], phase3["route"]) == (
+        240, "adipose", "allogeneic", "local_injection")
+    assert (phase2["n_total"], phase2["phase"]) == (59, "II")
+
+
+def test_a_word_that_names_the_donor_wins_over_reinfusion():
+    assert fields.donor("在回输造血干细胞当天同时经静脉输注第三方UC-MSC") == "allogeneic"
+
+
+def test_a_journal_issue_is_no_phase():
+    assert fields.phase("中华风湿病学杂志2019年3月第23卷第3期 Chin J Rheumatol") is None
+    assert fields.phase("一项III期临床试验") == "III"
+
+
+def test_a_studys_own_baseline_table_and_background_are_not_studies():
+    text = ("某医院风湿科\n【摘要】目的 观察疗效。方法 将活动期RA患者64例随机分为MSC+DMARDs组(32例)和DMARDs组(32例),"
+            "MSC+DMARDs组单次静脉输注同种异体UC-MSC 4×10^7个。\n"
+            "约30%的患者对传统DMARDs反应不佳或不能耐受[2]。\n"
+            "组别 | 例数 | 年龄(岁) | DAS28\nMSC+DMARDs组 | 32 | 48.2±9.7 | 5.42\nDMARDs组 | 32 | 47.5±10.3 | 5.37\nP值 | - | 0.78 | 0.80\n")
+    [rec] = _extract(text)
+    assert (rec["n_total"], rec["n_treatment"], rec["n_control"], rec["dose_low"]) == (64, 32, 32, 4e7)
+
+
+def test_a_reduplicated_adverb_is_no_childs_name():
+    from mscflow.extract.document_study import CASE
+
+    assert CASE.search("晚期患者往往只剩关节置换一条路") is None
+    assert CASE.search("脑瘫患者悦悦接受了干细胞治疗") is not None
+
+
+def test_a_paragraph_of_the_studys_people_or_results_goes_on_with_it():
+    text = ("某医院团队在期刊上发表了一项随机对照研究。该研究共招募了45名膝骨关节炎患者,接受关节腔注射脂肪间充质干细胞。\n"
+            "研究人员在注射后第3、6、12个月对患者进行评估,疼痛明显减轻。\n")
+    [rec] = _extract(text)
+    assert rec["follow_up_months"] == 12
+
+
+def test_taiwan_news_of_one_trial_its_cells_route_source_and_plan():
+    text = ("台大医院团队今日公布一项临床试验结果,以病人自体的周边血干细胞经颈动脉注射治疗慢性缺血性中风,共收治8名病人。\n"
+            "此研究已刊登于国际期刊《Stem Cells Translational Medicine》2022年12月号。\n"
+            "团队指出,下一阶段将进行第二期随机对照试验,预计收案60人。\n")
+    [rec] = _extract(text)  # the next phase is a plan, not a study
+    assert (rec["cell_type"], rec["tissue_source"], rec["route"], rec["year"]) == (
+        "pbsc", "peripheral_blood", "intra_arterial", 2022)
+
+
 def test_more_genre_forms_of_donor_arms_and_year():
     from mscflow.extract.document_study import document_year
 
@@ -318,6 +456,8 @@ def test_more_genre_forms_of_donor_arms_and_year():
     assert c.n_total == 25 and c.n_control is None
     assert document_year("对17例RA患者进行治疗。", "10.3969/j.issn.1000-484X.2010.07.019\n正文") == 2010
     assert document_year("对17例患者进行治疗。", "2010-09-30(首次上网日期)\n2025年5月19日,记者获悉") is None
+    told = "2019年,日本某大学团队在《Regenerative Therapy and Tissue Engineering》杂志上发表文章,纳入4例患者。"
+    assert document_year(told, told) == 2019
 
 
 def test_a_route_column_of_abbreviations_beside_a_dose_column():

@@ -56,6 +56,9 @@ def test_latin_terms_respect_word_edges_and_case():
     assert [m.code for m in diseases.find("MSC治疗")] == []  # MS is not inside MSC
     assert load_vocab("tissue_source").first("自体 bm - mscs") == "bone_marrow"
     assert load_vocab("tissue_source").first("hUCB-MSC") == "umbilical_cord_blood"
+    # a hyphenated term also matches when a space stands for its dash, never when nothing does
+    assert load_vocab("tissue_source").first("并将 AD MSCs 注入膝关节") == "adipose"
+    assert load_vocab("phase").first("III期") != load_vocab("phase").first("I-II期")
 
 
 def test_first_is_none_without_a_term():

@@ -22,7 +22,8 @@ def _frame(path, sql: str) -> pd.DataFrame:
 def test_counts_reconcile_with_the_stage(wh_settings: Settings):
     result = build(wh_settings)
     assert result.landing_rows == {"documents": 2, "quarantine": 1, "table_rows": 5, "studies": 3,
-                                   "study_values": 0, "registrations": 2, "references": 1}
+                                   "study_values": 0, "registrations": 2, "references": 1, "outcomes": 0,
+                                   "adverse_events": 0}
     for table, n in result.landing_rows.items():
         assert result.model_rows[f"core.{table}"] == n
 
@@ -82,7 +83,7 @@ def test_marts_agree_with_core(wh_settings: Settings, wh_data):
 def test_rebuild_from_unchanged_input_is_identical(wh_settings: Settings, wh_data):
     first = wh_data.table_digest(build(wh_settings).path)
     second = wh_data.table_digest(build(wh_settings).path)
-    assert first == second and len(first) == 14  # 7 core tables, 7 marts
+    assert first == second and len(first) == 18  # 9 core tables, 9 marts
 
 
 def test_rebuild_does_not_depend_on_stage_file_order(tmp_path, wh_data):

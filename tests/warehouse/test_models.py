@@ -12,10 +12,11 @@ from mscflow.warehouse.models import discover_models, parse_header, read_relatio
 
 def test_every_layer_and_contract_table_is_discovered():
     relations = [m.relation for m in discover_models()]
-    for table in ("documents", "quarantine", "table_rows", "studies", "study_values", "registrations", "references"):
+    for table in ("documents", "quarantine", "table_rows", "studies", "study_values", "registrations", "references",
+                  "outcomes", "adverse_events"):
         assert f"staging.{table}" in relations and f"core.{table}" in relations
     for mart in ("evidence_by_disease", "cell_source_by_disease", "dose_by_route", "registry_status",
-                 "document_quality"):
+                 "document_quality", "efficacy_by_disease", "safety_by_cell_source"):
         assert f"marts.{mart}" in relations
 
 
@@ -48,7 +49,8 @@ def test_landing_contract_is_what_staging_reads():
     for m in staging:  # the generated view reads (and casts) exactly the contract's columns
         assert all(f'"{c}"' in m.sql for c in cols[m.name]) and m.deps == (f"landing.{m.name}",)
     assert {"study_id", "document_id", "dose_per_kg", "cluster_id"} <= set(cols["studies"])
-    assert set(cols) == {"documents", "quarantine", "table_rows", "studies", "study_values", "registrations", "references"}
+    assert set(cols) == {"documents", "quarantine", "table_rows", "studies", "study_values", "registrations", "references",
+                         "outcomes", "adverse_events"}
 
 
 def _write(root: Path, layer: str, name: str, sql: str) -> None:

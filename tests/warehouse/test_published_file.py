@@ -68,7 +68,7 @@ def test_a_duckdb_1x_client_reads_every_core_table_and_mart(published: Path):
                     for s, t in con.execute("SELECT schema_name, table_name FROM duckdb_tables()").fetchall()}
         comments = con.execute("SELECT count(*) FROM duckdb_columns() WHERE comment IS NOT NULL").fetchone()[0]
     core_and_marts = {r for r in expected if r.split(".")[0] in ("core", "marts")}
-    assert len(core_and_marts) == 14 and core_and_marts <= set(seen["tables"])
+    assert len(core_and_marts) == 18 and core_and_marts <= set(seen["tables"])
     assert {r: n for r, (n, _) in seen["tables"].items()} == expected
     assert seen["tables"]["core.studies"][0] == 3 and seen["comments"] == comments > 0
 

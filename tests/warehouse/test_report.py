@@ -13,7 +13,7 @@ from mscflow.settings import Settings
 from mscflow.warehouse.build import build
 from mscflow.warehouse.publish import publish
 
-SECTIONS = ("by-disease", "doses", "over-time", "registry", "completeness", "quality")
+SECTIONS = ("by-disease", "doses", "over-time", "safety", "registry", "completeness", "quality")
 
 
 @pytest.fixture

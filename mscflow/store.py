@@ -87,10 +87,9 @@ def stored_rows(store_dir: Path, table: str, exclude: set[str] | frozenset[str] 
 
 def landing_query(store_dir: Path, table: str, columns: list[str],
                   exclude: set[str] | frozenset[str] = frozenset()) -> tuple[str, list]:
-    """One DuckDB SELECT over every stored file of ``table`` but the ``exclude`` keys': the
-    contract's ``columns`` (NULL where no file has one), rows in document-key order and in each
-    file's own order, as the store was written. Returns the SQL and its one parameter, the file
-    list."""
+    """One DuckDB SELECT over every stored file of ``table`` but ``exclude``'s: the contract's
+    ``columns`` (NULL where no file has one), rows in document-key order and in each file's own
+    order, as the store was written. Returns the SQL and its one parameter, the file list."""
     files = [str(p) for p in table_files(store_dir, table, exclude)]
     if not files:
         return "SELECT " + ", ".join(f"CAST(NULL AS VARCHAR) AS {_ident(c)}" for c in columns) + " WHERE false", []
@@ -108,10 +107,13 @@ def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def read_table(store_dir: Path, table: str, columns: list[str] | None = None) -> pd.DataFrame:
-    """All stored documents of one table, in key order (empty frame with ``columns`` if none)."""
+def read_table(store_dir: Path, table: str, columns: list[str] | None = None,
+               exclude: frozenset[str] | set[str] = frozenset()) -> pd.DataFrame:
+    """All stored documents of one table but ``exclude``'s, in key order (empty frame with
+    ``columns`` if none)."""
     folder = store_dir / table
-    files = sorted(folder.glob("*.parquet"), key=_key_of) if folder.is_dir() else []
+    skip = {store_file(store_dir, table, k) for k in exclude}
+    files = sorted((p for p in folder.glob("*.parquet") if p not in skip), key=_key_of) if folder.is_dir() else []
     frames = [f for f in (pd.read_parquet(p) for p in files) if len(f.columns)]
     if not frames:
         return pd.DataFrame(columns=columns or [])

@@ -120,7 +120,7 @@ def clean_in_pool(raws: Mapping[str, Mapping], opencc_config: str = "t2s", pool:
     return out
 
 
-def _clean_pairs(pairs, opencc_config: str, timeout: float | None) -> CleanBatch:
+def _clean_pairs(pairs, opencc_config: str, timeout: float | None = None) -> CleanBatch:
     return clean_batch(dict(pairs), opencc_config, timeout)
 
 

@@ -80,7 +80,7 @@ class _Page(HTMLParser):
         names = " ".join(v or "" for k, v in attrs if k in ("id", "class", "role"))
         dropped = tag in DROP_TAGS or bool(CHROME_NAME.search(names)) or (tag == "header" and not self._inside(CONTENT_TAGS))
         if tag in VOID_TAGS:
-            self.edits.append((start, end, "\n" if tag in BLOCK_TAGS else ""))
+            self.edits.append((start, end, self._line_break()))
             return
         self.stack.append(_Element(tag, start, end, dropped))
         self.edits.append((start, end, self._replacement(tag, opening=True)))
@@ -88,7 +88,7 @@ class _Page(HTMLParser):
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         start = self._pos()
         self.tags += 1
-        self.edits.append((start, start + len(self.get_starttag_text() or ""), "\n" if tag in BLOCK_TAGS else ""))
+        self.edits.append((start, start + len(self.get_starttag_text() or ""), self._line_break() if tag in BLOCK_TAGS else ""))
 
     def handle_endtag(self, tag: str) -> None:
         start = self._pos()
@@ -122,11 +122,33 @@ class _Page(HTMLParser):
     def _inside(self, tags: tuple[str, ...]) -> bool:
         return any(e.tag in tags for e in self.stack)
 
+    def _at_line_start(self) -> bool:
+        """The tag being read starts its raw line (only spaces before it)."""
+        start = self._pos()
+        return self.text[self.text.rfind("\n", 0, start) + 1 : start].strip() == ""
+
+    def _in_cell(self) -> bool:
+        """Inside a table cell that holds no table of its own (a data cell, not a layout cell)."""
+        for element in reversed(self.stack):
+            if element.tag in CELL_TAGS:
+                return True
+            if element.tag == "table":
+                return False
+        return False
+
+    def _line_break(self) -> str:
+        """A line break, or a space inside a data cell (``<td>13例<br>随访6个月</td>`` is one cell)."""
+        return " " if self._in_cell() else "\n"
+
     def _replacement(self, tag: str, opening: bool) -> str:
         if tag in CELL_TAGS:
             return " | " if opening else ""
         if tag == "sup":
             return "^" if opening else ""
+        if tag == "tr":  # one row a line, no blank line between rows: a table's rows stay together
+            return "\n" if opening and not self._at_line_start() else ""
+        if tag in BLOCK_TAGS and tag != "table" and self._in_cell():
+            return " "
         return "\n" if tag in BLOCK_TAGS else ""
 
 

@@ -117,21 +117,11 @@ def extract_batch(docs: Mapping[str, Mapping | None], timeout: float | None = No
     return out
 
 
-def failed_extraction_quarantine(docs: Mapping[str, Mapping | None], batch: BatchExtraction) -> dict[str, dict]:
-    """{key: quarantine record} of every document whose extraction raised or ran out of time:
-    such a document is quarantined with the reason, never published with no rows."""
-    from ..clean.document import quarantine_record
-    from ..contracts.quarantine import EXTRACTION_FAILED, TIMEOUT
-
-    return {k: quarantine_record(docs[k], "extract", TIMEOUT if e.timed_out else EXTRACTION_FAILED, e.error or "")
-            for k, e in batch.errors.items() if docs.get(k) is not None}
-
-
 def extract_in_pool(docs: Mapping[str, Mapping | None], pool: PoolConfig | None = None,
                     timeout: float | None = None) -> BatchExtraction:
     """``extract_batch`` over chunks of the batch on the pool (each chunk validated once per
-    table, each document within ``timeout`` seconds), merged back in the batch's order: what the
-    extraction asset runs."""
+    table, each document within ``timeout`` seconds), merged back in the batch's order: what
+    the extraction asset runs."""
     out = BatchExtraction(frames={t: {} for t in EXTRACTED_TABLES})
     for part in run_chunks(call(_extract_pairs, timeout), list(docs.items()), pool):
         for table, frames in part.frames.items():
@@ -141,5 +131,14 @@ def extract_in_pool(docs: Mapping[str, Mapping | None], pool: PoolConfig | None 
     return out
 
 
-def _extract_pairs(pairs, timeout: float | None) -> BatchExtraction:
+def _extract_pairs(pairs, timeout: float | None = None) -> BatchExtraction:
     return extract_batch(dict(pairs), timeout)
+
+def failed_extraction_quarantine(docs: Mapping[str, Mapping | None], batch: BatchExtraction) -> dict[str, dict]:
+    """{key: quarantine record} of every document whose extraction raised or ran out of time:
+    such a document is quarantined with the reason, never published with no rows."""
+    from ..clean.document import quarantine_record
+    from ..contracts.quarantine import EXTRACTION_FAILED, TIMEOUT
+
+    return {k: quarantine_record(docs[k], "extract", TIMEOUT if e.timed_out else EXTRACTION_FAILED, e.error or "")
+            for k, e in batch.errors.items() if docs.get(k) is not None}

@@ -88,7 +88,7 @@ def document_context(text: str) -> DocContext:
     codes = [c for c in disease_codes(text, ctx) if c != "other"]
     if not codes:
         return ctx
-    head = "\n".join(text.strip().splitlines()[:2])
+    head = _head(text)
     head_codes = set(disease_codes(head, ctx))
     top = Counter(codes).most_common()
     for code, _ in top:
@@ -96,6 +96,18 @@ def document_context(text: str) -> DocContext:
             ctx.disease = code
             break
     return ctx
+
+
+_THERAPY_WORD = re.compile(r"干细胞|幹細胞|间充质|間充質|MSC|细胞治疗|細胞治療", re.I)
+
+
+def _head(text: str) -> str:
+    """The first two lines, and the title when a page's navigation comes first: the first short
+    line among the first fifteen that names the therapy."""
+    lines = text.strip().splitlines()
+    title = next((ln for ln in lines[:15] if 6 <= len(ln.strip()) <= 80 and _THERAPY_WORD.search(ln)
+                  and not ln.strip().endswith("。")), "")
+    return "\n".join([*lines[:2], title])
 
 
 def disease_codes(text: str, ctx: DocContext | None = None) -> list[str]:

@@ -65,21 +65,20 @@ def land(path: Path, store_dir: Path) -> dict[str, int]:
 
     Each landing table has its contract's columns; a table with no stored rows (or an older
     frame missing a column) lands with those columns as NULL, so the models run on any set of
-    documents. Each table is one DuckDB statement over its stored Parquet files. A near-duplicate
+    documents. Each table is one DuckDB statement over its stored Parquet files; a near-duplicate
     (``ingest.duplicates``) lands as a quarantine row naming its original, its rows left out."""
     fresh_build_file(path)
+    documents = store.read_table(store_dir, "documents")
+    copies = near_duplicates(documents)
     counts: dict[str, int] = {}
     with connect(path) as con:
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {LANDING}")
-        copies = _near_duplicates(con, store_dir)
         for table in WAREHOUSE_TABLES:
             relation = f"{LANDING}.{table}"
             sql, files = store.landing_query(store_dir, table, list(CONTRACTS[table].columns), exclude=set(copies))
             con.execute(f"CREATE TABLE {quote_relation(relation)} AS {sql}", {"files": files} if files else None)
             if table == "quarantine" and copies:
-                con.register("copies", pd.DataFrame(copies.values()))
-                con.execute(f"INSERT INTO {quote_relation(relation)} BY NAME SELECT * FROM copies")
-                con.unregister("copies")
+                _land_rows(con, relation, pd.DataFrame(near_duplicate_quarantine(documents, copies)))
             apply_comments(
                 con, relation, "TABLE",
                 f"Rows of the stored table '{table}' as the document assets wrote them "
@@ -89,12 +88,13 @@ def land(path: Path, store_dir: Path) -> dict[str, int]:
     return counts
 
 
-def _near_duplicates(con: duckdb.DuckDBPyConnection, store_dir: Path) -> dict[str, dict]:
-    """{copy's document key: its quarantine record} of every stored near-duplicate."""
-    sql, files = store.landing_query(store_dir, "documents", list(CONTRACTS["documents"].columns))
-    documents = con.execute(sql, {"files": files} if files else None).df()
-    copies = near_duplicates(documents)
-    return {r["source_path"]: r for r in near_duplicate_quarantine(documents, copies)}
+def _land_rows(con: duckdb.DuckDBPyConnection, relation: str, frame: pd.DataFrame) -> None:
+    """Append rows made at landing (not stored by a document asset) to a landing table."""
+    con.register("_landing_rows", frame)
+    try:
+        con.execute(f"INSERT INTO {quote_relation(relation)} BY NAME SELECT * FROM _landing_rows")
+    finally:
+        con.unregister("_landing_rows")
 
 
 def run_model(con: duckdb.DuckDBPyConnection, model: Model) -> int:

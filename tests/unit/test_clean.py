@@ -318,3 +318,14 @@ def test_a_web_pages_source_field_naming_a_journal_issue_is_no_pdf_banner():
             "来源:《中华神经医学杂志》2020年第19卷第11期\n\n[摘要]\n目的 评价自体骨髓间充质干细胞单次静脉输注治疗多发性硬化的安全性\n")
     text = clean_document(page).text
     assert "对照试验\n作者" in text and "2020年第19卷第11期" in text
+
+
+def test_a_table_layout_page_keeps_each_data_row_on_one_line():
+    page = ("<html><head><title>x</title></head><body><table><tr><td>导航<br>首页</td><td>\n"
+            "<b>干细胞移植治疗脊髓损伤</b><br>\n<table border=\"1\">\n"
+            "<tr><td>研究</td><td>细胞与途径</td><td>病例与随访</td></tr>\n"
+            "<tr><td>日本某大学<br>（2016年）</td><td>自体骨髓MSC<br>静脉输注</td><td>13例患者<br>随访6个月</td></tr>\n"
+            "<tr><td>中国某大学<br>（2015年）</td><td>脐带MSC<br>鞘内注射</td><td>34例患者<br>随访12个月</td></tr>\n"
+            "</table></td></tr></table></body></html>")
+    text = clean_document(page).text
+    assert "| 日本某大学 （2016年） | 自体骨髓MSC 静脉输注 | 13例患者 随访6个月\n| 中国某大学" in text

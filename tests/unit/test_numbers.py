@@ -155,6 +155,11 @@ def test_more_dose_forms(text, low, high, per_kg):
     assert (d.low, d.high, d.per_kg, d.kind) == (pytest.approx(low), pytest.approx(high), per_kg, "single")
 
 
+def test_a_range_of_magnitudes_is_two_doses_and_a_range_of_money_none():
+    assert [d.low for d in find_doses("剂量约0.5亿至1.5亿个细胞")] == [5e7, 1.5e8]
+    assert find_doses("费用约3万~5万元") == []
+
+
 def test_english_head_counts():
     assert [int(v.low) for v in find_counts("Twelve preterm infants were enrolled; a total of 212 patients")] == [12, 212]
     assert find_counts("aged 3 to 12 years, treated 3 times") == []

@@ -407,6 +407,11 @@ def test_a_press_releases_headline_and_lead_are_its_phase_iii_trial():
     assert (phase2["n_total"], phase2["phase"]) == (59, "II")
 
 
+def test_the_pages_disease_is_read_from_its_title_past_the_navigation():
+    ctx = fields.document_context("|\n栏目导航\n· 脑瘫\n干细胞移植治疗脊髓损伤的临床进展\n近年开展了多项脊髓损伤研究。\n")
+    assert ctx.disease == "spinal_cord_injury"
+
+
 def test_a_word_that_names_the_donor_wins_over_reinfusion():
     assert fields.donor("在回输造血干细胞当天同时经静脉输注第三方UC-MSC") == "allogeneic"
 

@@ -108,8 +108,8 @@ def test_the_build_publishes_and_accounts_for_every_entry(hostile):
 def test_the_seeds_rows_are_those_of_a_build_without_the_hostile_entries(hostile):
     seeds = hostile["seeds"]
     assert seed_digest(hostile["env"], seeds) == seed_digest(hostile["alone_env"], seeds)
-    assert rows(hostile["env"], "SELECT count(*) FROM core.studies s JOIN core.documents d USING (document_id) "
-                "WHERE d.source_path IN (SELECT unnest(?))", [seeds])[0][0] == 95
+    count = "SELECT count(*) FROM core.studies s JOIN core.documents d USING (document_id) WHERE d.source_path IN (SELECT unnest(?))"
+    assert rows(hostile["env"], count, [seeds]) == rows(hostile["alone_env"], count, [seeds]) and rows(hostile["env"], count, [seeds])[0][0] > 50
 
 
 def test_copies_name_their_original_and_are_not_counted(hostile):

@@ -8,6 +8,7 @@ paragraph that goes on after the sentence that named the study). Sentences no st
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from collections.abc import Iterator
@@ -62,36 +63,51 @@ def sentences(text: str) -> Iterator[tuple[int, int]]:
         yield start, len(text)
 
 
-def _overlap(a: tuple[int, int], s: dict) -> int:
-    return max(0, min(a[1], int(s["char_end"])) - max(a[0], int(s["char_start"])))
+class _Owners:
+    """Which study owns a sentence: the study whose evidence the sentence overlaps most (the
+    first listed on a tie), else the last one opened earlier on its line, else the document's
+    own study (an abstract, news item or case report is one study, its facts gathered across
+    the document). Sentences are asked in text order, so the studies a sentence can overlap
+    are kept as a sweep over the spans instead of a scan of every study per sentence."""
 
+    def __init__(self, studies: list[dict]):
+        self.studies = studies
+        self.spans = [(int(s["char_start"]), int(s["char_end"])) for s in studies]
+        self.order = sorted(range(len(studies)), key=lambda i: self.spans[i][0])
+        self.starts = [self.spans[i][0] for i in self.order]
+        self.first_at: dict[int, int] = {}
+        for i, (start, _) in enumerate(self.spans):
+            self.first_at.setdefault(start, i)
+        self.active: list[int] = []
+        self.opened = 0
+        self.doc_study = next((i for i, s in enumerate(studies) if s.get("kind") == "document"), None)
 
-def _told_within(study: dict, studies: list[dict]) -> dict:
-    """A document study whose evidence holds exactly one other study of the document is that
-    study told at document level: its results are that study's."""
-    if study.get("kind") != "document":
-        return study
-    a, b = int(study["char_start"]), int(study["char_end"])
-    inner = [s for s in studies if s is not study and a <= int(s["char_start"]) and int(s["char_end"]) <= b]
-    return inner[0] if len(inner) == 1 else study
+    def owner(self, span: tuple[int, int], line_start: int) -> dict | None:
+        a, b = span
+        while self.opened < len(self.order) and self.starts[self.opened] < b:
+            self.active.append(self.order[self.opened])
+            self.opened += 1
+        self.active = [i for i in self.active if self.spans[i][1] > a]  # later sentences start later
+        overlaps = [(min(b, self.spans[i][1]) - max(a, self.spans[i][0]), -i) for i in self.active]
+        if overlaps and max(overlaps)[0] > 0:
+            return self._told_within(-max(overlaps)[1])
+        k = bisect.bisect_left(self.starts, a) - 1
+        if k >= 0 and self.starts[k] >= line_start:
+            return self.studies[self.first_at[self.starts[k]]]
+        if self.doc_study is not None:
+            return self._told_within(self.doc_study)
+        # a page that tells one study: what follows its opening is its story (结果显示: and the list)
+        return self.studies[0] if len(self.studies) == 1 and self.spans[0][0] < a else None
 
-
-def _owner(span: tuple[int, int], studies: list[dict], text: str) -> dict | None:
-    """The study whose evidence the sentence overlaps most, else the last one opened earlier on
-    its line, else the document's own study (an abstract, news item or case report is one
-    study, its facts gathered across the document)."""
-    best = max(studies, key=lambda s: _overlap(span, s), default=None)
-    if best is not None and _overlap(span, best) > 0:
-        return _told_within(best, studies)
-    line_start = text.rfind("\n", 0, span[0]) + 1
-    before = [s for s in studies if line_start <= int(s["char_start"]) < span[0]]
-    if before:
-        return max(before, key=lambda s: int(s["char_start"]))
-    doc_study = next((s for s in studies if s.get("kind") == "document"), None)
-    if doc_study is not None:
-        return _told_within(doc_study, studies)
-    # a page that tells one study: what follows its opening is its story (结果显示: and the list)
-    return studies[0] if len(studies) == 1 and int(studies[0]["char_start"]) < span[0] else None
+    def _told_within(self, i: int) -> dict:
+        """A document study whose evidence holds exactly one other study of the document is that
+        study told at document level: its results are that study's."""
+        study = self.studies[i]
+        if study.get("kind") != "document":
+            return study
+        a, b = self.spans[i]
+        inner = [j for j, (s, e) in enumerate(self.spans) if j != i and a <= s and e <= b]
+        return self.studies[inner[0]] if len(inner) == 1 else study
 
 
 _SECTION = re.compile(r"\s*(?:结果|结论|安全性|有效性|疗效)\s*[:\s]")
@@ -101,9 +117,10 @@ def owned_sentences(text: str, studies: list[dict]) -> list[Sentence]:
     """Every sentence some study owns, with that study. A line an abstract's section label opens
     (结果:, 结论:) goes on with the study of the line before it."""
     out: list[Sentence] = []
+    owners = _Owners(studies)
     for a, b in sentences(text):
-        study = _owner((a, b), studies, text)
         line_start = text.rfind("\n", 0, a) + 1
+        study = owners.owner((a, b), line_start)
         if study is None and out and _SECTION.match(text, line_start) and text.count("\n", out[-1].end, line_start) <= 1:
             study = out[-1].study
         if study is not None:

@@ -37,8 +37,19 @@ class Validated:
 
 
 def empty_frame(contract: Contract) -> pd.DataFrame:
-    """No rows, but the contract's columns and dtypes (a quarantined document still lands)."""
-    return pd.DataFrame({name: pd.Series(dtype=_dtype(col)) for name, col in contract.schema.columns.items()})
+    """No rows, but the contract's columns and dtypes (a quarantined document still lands).
+
+    Built once per contract and copied: a batch asks for one per document and table, and
+    building the typed columns costs milliseconds each time."""
+    key = (contract.name, tuple((n, str(c.dtype)) for n, c in contract.schema.columns.items()))
+    template = _EMPTY.get(key)
+    if template is None:
+        template = _EMPTY[key] = pd.DataFrame(
+            {name: pd.Series(dtype=_dtype(col)) for name, col in contract.schema.columns.items()})
+    return template.copy()
+
+
+_EMPTY: dict[tuple, pd.DataFrame] = {}
 
 
 def _dtype(col) -> str:

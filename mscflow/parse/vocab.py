@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
+from typing import NamedTuple
 
 import yaml
 
@@ -24,9 +25,9 @@ _LATIN = re.compile(r"[A-Za-z0-9]")
 _DASHES = "-‐‑‒–—―−"
 
 
-@dataclass(frozen=True)
-class Match:
-    """One vocabulary hit: the code, the text as written, and its span."""
+class Match(NamedTuple):
+    """One vocabulary hit: the code, the text as written, and its span (a tuple: extraction
+    makes tens of thousands per document batch)."""
 
     code: str
     term: str
@@ -105,6 +106,8 @@ class Vocabulary:
             group = m.lastgroup or ""
             start, end = m.span(group)
             candidates.append(Match(by_group[group], text[start:end], start, end))
+        if all(a.end <= b.start for a, b in zip(candidates, candidates[1:], strict=False)):
+            return candidates  # in text order already, and no two contest a span
         chosen: list[Match] = []
         taken = [False] * (len(text) + 1)
         for cand in sorted(candidates, key=lambda c: (-(c.end - c.start), c.start)):

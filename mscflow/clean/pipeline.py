@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from .blocks import Block, Sentence, split_blocks, split_sentences
 from .chrome import ChromeLine, remove_chrome
 from .damage import DamagedSpan, find_damaged_spans
@@ -15,10 +17,10 @@ from .script import detect_script, to_simplified
 from .textmap import TextMap
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class CleanDocument:
     text: str
-    offsets: tuple[int, ...]  # offsets[i] = index in the raw (decoded) text of text[i]
+    offsets: np.ndarray  # offsets[i] = index in the raw (decoded) text of text[i]
     script: str  # script of the raw text: traditional | simplified | mixed | none
     repairs: dict[str, int]
     chrome: tuple[ChromeLine, ...] = ()

@@ -13,36 +13,43 @@ from dataclasses import dataclass
 import numpy as np
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class TextMap:
     text: str
-    offsets: tuple[int, ...]  # offsets[i] = raw index of text[i]
+    offsets: np.ndarray  # offsets[i] = raw index of text[i] (int64; slices are copied in C, not per character)
 
     @classmethod
     def identity(cls, text: str) -> TextMap:
-        return cls(text, tuple(range(len(text))))
+        return cls(text, np.arange(len(text), dtype=np.int64))
 
     def apply(self, edits: Iterable[tuple[int, int, str]]) -> TextMap:
         """Apply non-overlapping edits; replacement characters map to the raw position of
         the replaced span (position by position while both sides have characters)."""
+        offsets = np.asarray(self.offsets, dtype=np.int64)
         parts: list[str] = []
-        offs: list[int] = []
+        segments: list[np.ndarray] = []
         pos = 0
         for start, end, repl in sorted(edits):
             if start < pos:
                 raise ValueError(f"overlapping edit at {start}")
             parts.append(self.text[pos:start])
-            offs.extend(self.offsets[pos:start])
+            segments.append(offsets[pos:start])
             if repl:
-                anchor = self.offsets[start] if start < len(self.offsets) else self._end()
-                span = self.offsets[start:end]
-                for i in range(len(repl)):
-                    offs.append(span[i] if i < len(span) else (span[-1] if span else anchor))
+                segments.append(self._replacement_offsets(offsets, start, end, len(repl)))
                 parts.append(repl)
             pos = end
         parts.append(self.text[pos:])
-        offs.extend(self.offsets[pos:])
-        return TextMap("".join(parts), tuple(offs))
+        segments.append(offsets[pos:])
+        return TextMap("".join(parts), np.concatenate(segments))
+
+    def _replacement_offsets(self, offsets: np.ndarray, start: int, end: int, length: int) -> np.ndarray:
+        """Raw positions of ``length`` replacement characters: the replaced span's own, then its
+        last one repeated (an insertion takes the position it is inserted at)."""
+        span = offsets[start:end]
+        if length <= len(span):
+            return span[:length]
+        fill = span[-1] if len(span) else (offsets[start] if start < len(offsets) else self._end())
+        return np.concatenate((span, np.full(length - len(span), fill, dtype=np.int64)))
 
     def sub(self, pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str | None]) -> tuple[TextMap, list[re.Match[str]]]:
         """Regex substitution; ``repl`` returning None keeps the match unchanged."""
@@ -58,16 +65,16 @@ class TextMap:
 
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
         """Raw [start, end) covering clean [start, end)."""
-        if start >= end or not self.offsets:
-            pos = self.offsets[start] if start < len(self.offsets) else self._end()
+        if start >= end or not len(self.offsets):
+            pos = int(self.offsets[start]) if start < len(self.offsets) else self._end()
             return pos, pos
-        return self.offsets[start], self.offsets[end - 1] + 1
+        return int(self.offsets[start]), int(self.offsets[end - 1]) + 1
 
     def _end(self) -> int:
-        return self.offsets[-1] + 1 if self.offsets else 0
+        return int(self.offsets[-1]) + 1 if len(self.offsets) else 0
 
 
-def encode_runs(offsets: tuple[int, ...] | list[int]) -> list[list[int]]:
+def encode_runs(offsets: np.ndarray | list[int]) -> list[list[int]]:
     """Compress an offset map into [clean_start, raw_start, length] runs of consecutive chars
     (vectorised: a run starts wherever the raw offset does not go up by exactly one)."""
     if not len(offsets):
@@ -79,8 +86,8 @@ def encode_runs(offsets: tuple[int, ...] | list[int]) -> list[list[int]]:
     return [[int(i), int(raw[i]), int(n)] for i, n in zip(starts, lengths, strict=True)]
 
 
-def decode_runs(runs: list[list[int]]) -> tuple[int, ...]:
-    out: list[int] = []
-    for _, raw, length in runs:
-        out.extend(range(raw, raw + length))
-    return tuple(out)
+def decode_runs(runs: list[list[int]]) -> np.ndarray:
+    """The offset map of ``encode_runs``'s runs."""
+    if not runs:
+        return np.zeros(0, dtype=np.int64)
+    return np.concatenate([np.arange(raw, raw + length, dtype=np.int64) for _, raw, length in runs])

@@ -40,9 +40,8 @@ class Extraction:
     timed_out: bool = False
 
 
-def add_raw_spans(records: list[dict], doc: Mapping) -> list[dict]:
+def add_raw_spans(records: list[dict], tm: TextMap) -> list[dict]:
     """Raw-file offsets of each record's clean span, so evidence can be shown in the seed."""
-    tm = _text_map(doc)
     for r in records:
         r["raw_start"], r["raw_end"] = tm.raw_span(int(r["char_start"]), int(r["char_end"]))
     return records
@@ -53,7 +52,7 @@ def extract_records(doc: Mapping) -> dict[str, list[dict]]:
     document_id, text = doc["document_id"], doc["clean_text"]
     tables: list[PipeTable] = find_tables(text)
     tm = _text_map(doc)
-    studies = add_raw_spans(extract_studies(document_id, text, tables), doc)
+    studies = add_raw_spans(extract_studies(document_id, text, tables), tm)
     folded = fold_punctuation(text)  # the field rules read half-width punctuation; one char for one
     return {
         "table_rows": table_row_records(document_id, tables),
@@ -61,8 +60,8 @@ def extract_records(doc: Mapping) -> dict[str, list[dict]]:
         "study_values": [v for s in studies for v in study_values(s, folded, tm.raw_span)],
         "registrations": extract_registrations(document_id, text, tables),
         "references": extract_references(document_id, text),
-        "outcomes": add_raw_spans(extract_outcomes(folded, studies), doc),
-        "adverse_events": add_raw_spans(extract_adverse_events(folded, studies), doc),
+        "outcomes": add_raw_spans(extract_outcomes(folded, studies), tm),
+        "adverse_events": add_raw_spans(extract_adverse_events(folded, studies), tm),
     }
 
 

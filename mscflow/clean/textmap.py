@@ -24,32 +24,39 @@ class TextMap:
 
     def apply(self, edits: Iterable[tuple[int, int, str]]) -> TextMap:
         """Apply non-overlapping edits; replacement characters map to the raw position of
-        the replaced span (position by position while both sides have characters)."""
-        offsets = np.asarray(self.offsets, dtype=np.int64)
+        the replaced span (position by position while both sides have characters, then its
+        last character's; an insertion maps to where it is inserted).
+
+        A cleaning step makes hundreds of edits per document, so the new map is gathered from
+        the old one in one indexing operation (each output character's source index built as
+        runs of (first, length, step)), not sliced edit by edit."""
+        ordered = sorted(edits)
         parts: list[str] = []
-        segments: list[np.ndarray] = []
+        runs: list[tuple[int, int, int]] = []  # (first source index, length, step 0 or 1)
         pos = 0
-        for start, end, repl in sorted(edits):
+        for start, end, repl in ordered:
             if start < pos:
                 raise ValueError(f"overlapping edit at {start}")
-            parts.append(self.text[pos:start])
-            segments.append(offsets[pos:start])
-            if repl:
-                segments.append(self._replacement_offsets(offsets, start, end, len(repl)))
-                parts.append(repl)
+            parts += (self.text[pos:start], repl)
+            runs.append((pos, start - pos, 1))
+            direct = min(len(repl), end - start)
+            runs += ((start, direct, 1), (end - 1 if end > start else start, len(repl) - direct, 0))
             pos = end
         parts.append(self.text[pos:])
-        segments.append(offsets[pos:])
-        return TextMap("".join(parts), np.concatenate(segments))
+        runs.append((pos, len(self.text) - pos, 1))
+        if all(len(repl) == end - start for start, end, repl in ordered):
+            return TextMap("".join(parts), self.offsets)  # one character for one: the map stands
+        return TextMap("".join(parts), self._gather(runs))
 
-    def _replacement_offsets(self, offsets: np.ndarray, start: int, end: int, length: int) -> np.ndarray:
-        """Raw positions of ``length`` replacement characters: the replaced span's own, then its
-        last one repeated (an insertion takes the position it is inserted at)."""
-        span = offsets[start:end]
-        if length <= len(span):
-            return span[:length]
-        fill = span[-1] if len(span) else (offsets[start] if start < len(offsets) else self._end())
-        return np.concatenate((span, np.full(length - len(span), fill, dtype=np.int64)))
+    def _gather(self, runs: list[tuple[int, int, int]]) -> np.ndarray:
+        """Offsets of the source indices the runs spell out (index len(text) is the end)."""
+        first, length, step = (np.asarray(c, dtype=np.int64) for c in zip(*runs, strict=True))
+        total = int(length.sum())
+        run_start = np.cumsum(length) - length
+        within = np.arange(total, dtype=np.int64) - np.repeat(run_start, length)
+        index = np.repeat(first, length) + within * np.repeat(step, length)
+        source = np.append(np.asarray(self.offsets, dtype=np.int64), self._end())
+        return source[index]
 
     def sub(self, pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str | None]) -> tuple[TextMap, list[re.Match[str]]]:
         """Regex substitution; ``repl`` returning None keeps the match unchanged."""

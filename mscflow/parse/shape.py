@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 SHAPES = ("registry", "review", "single_study", "other")
 
@@ -84,6 +85,7 @@ SIGNALS: tuple[tuple[str, Callable[[str], str | None]], ...] = (
 )
 
 
+@lru_cache(maxsize=4)  # the study rules ask it of the same document several times
 def document_shape(text: str) -> tuple[str, str]:
     """(shape, evidence) of a clean text; ``other`` with no evidence when no signal is found."""
     for shape, signal in SIGNALS:

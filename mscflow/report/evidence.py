@@ -1,6 +1,7 @@
 """The evidence report: a picture of the evidence in one HTML page that opens offline.
 
-Everything is inline: the charts are SVG drawn by matplotlib (``charts.py``), the style is a
+Everything is inline: the charts are SVG drawn by matplotlib (``charts.py``, each drawn once per
+content: ``drawn.py``), the style is a
 ``<style>`` block, and there is no script, font, image or stylesheet to fetch. Each chart has
 its numbers in a table beneath it and links to the studies behind it (anchors into the page's
 own table of studies, ``#study-<n>``). The figures are those of the published warehouse's marts
@@ -23,7 +24,7 @@ import duckdb
 from mscflow.contracts import fact_fields
 from mscflow.parse.vocab import load_vocab
 
-from . import charts
+from .drawn import ChartCache
 
 NOT_STATED = ("unspecified", "unstated")
 CSS = """
@@ -48,6 +49,8 @@ class ReportResult:
     charts: int
     studies: int
     preview_png: bytes = b""
+    charts_drawn: int = 0  # drawn by matplotlib in this run (the preview included)
+    charts_reused: int = 0  # unchanged since the last report: kept SVG/PNG reused
     sections: list[str] = field(default_factory=list)
 
 
@@ -144,18 +147,18 @@ def _dose_text(r: dict) -> str:
 # sections: each returns (title, anchor, html, number of charts)
 
 
-def _section_disease(con: duckdb.DuckDBPyConnection, studies: Studies) -> tuple[str, str, str, int]:
+def _section_disease(draw: ChartCache, con: duckdb.DuckDBPyConnection, studies: Studies) -> tuple[str, str, str, int]:
     rows = con.execute("SELECT disease, n_distinct_studies, n_rct, n_patients, n_patients_treated, cell_sources, "
                        "median_follow_up_months FROM marts.evidence_by_disease "
                        "ORDER BY n_distinct_studies DESC, disease").fetchall()
-    svg1 = charts.studies_and_patients([_label("disease", r[0]) for r in rows], [r[1] for r in rows], [r[3] for r in rows])
+    svg1 = draw.svg("studies_and_patients", [_label("disease", r[0]) for r in rows], [r[1] for r in rows], [r[3] for r in rows])
     sources = con.execute("SELECT disease, tissue_source, sum(n_distinct_studies) FROM marts.cell_source_by_disease "
                           "GROUP BY ALL").fetchall()
     diseases = [r[0] for r in rows]
     names = sorted({s for _, s, _ in sources})
     series = {_label("tissue_source", s): [sum(n for d2, s2, n in sources if d2 == d and s2 == s) for d in diseases]
               for s in names}
-    svg2 = charts.stacked_bars([_label("disease", d) for d in diseases], series, "Distinct studies by cell source",
+    svg2 = draw.svg("stacked_bars", [_label("disease", d) for d in diseases], series, "Distinct studies by cell source",
                                "distinct studies")
     table = _table(["disease", "distinct studies", "RCTs", "patients", "patients given cells", "cell sources",
                     "median follow-up (months)", "studies"],
@@ -166,7 +169,7 @@ def _section_disease(con: duckdb.DuckDBPyConnection, studies: Studies) -> tuple[
     return "Studies and patients by disease and cell source", "by-disease", body, 2
 
 
-def _section_doses(con: duckdb.DuckDBPyConnection, studies: Studies) -> tuple[str, str, str, int]:
+def _section_doses(draw: ChartCache, con: duckdb.DuckDBPyConnection, studies: Studies) -> tuple[str, str, str, int]:
     points = con.execute("SELECT COALESCE(route, 'unstated'), dose_low, COALESCE(dose_high, dose_low), dose_per_kg "
                          "FROM marts.human_studies WHERE dose_low IS NOT NULL AND dose_per_kg IS NOT NULL").fetchall()
     panels = {
@@ -175,7 +178,7 @@ def _section_doses(con: duckdb.DuckDBPyConnection, studies: Studies) -> tuple[st
         "Absolute (cells per administration)": [(_label("route", r if r != "unstated" else None), lo, hi)
                                                 for r, lo, hi, kg in points if not kg],
     }
-    svg = charts.doses(panels)
+    svg = draw.svg("doses", panels)
     rows = con.execute("SELECT route, tissue_source, dose_unit, n_studies, min_dose, median_dose, max_dose "
                        "FROM marts.dose_by_route ORDER BY dose_unit, route, tissue_source").fetchall()
 
@@ -193,14 +196,14 @@ def _section_doses(con: duckdb.DuckDBPyConnection, studies: Studies) -> tuple[st
     return "Doses by route", "doses", f"<figure>{svg}</figure>{note}{table}", 1
 
 
-def _section_time(con: duckdb.DuckDBPyConnection, studies: Studies) -> tuple[str, str, str, int]:
+def _section_time(draw: ChartCache, con: duckdb.DuckDBPyConnection, studies: Studies) -> tuple[str, str, str, int]:
     rows = con.execute("SELECT year, design, count(*) FROM marts.human_studies WHERE year IS NOT NULL "
                        "GROUP BY ALL ORDER BY year").fetchall()
     unknown = con.execute("SELECT count(*) FROM marts.human_studies WHERE year IS NULL").fetchone()[0]
     years = sorted({y for y, _, _ in rows})
     designs = sorted({d for _, d, _ in rows})
     series = {_label("design", d): [sum(n for y2, d2, n in rows if y2 == y and d2 == d) for y in years] for d in designs}
-    svg = charts.stacked_bars([str(y) for y in years], series, "Studies by year reported and design", "studies",
+    svg = draw.svg("stacked_bars", [str(y) for y in years], series, "Studies by year reported and design", "studies",
                               horizontal=False)
     table = _table(["year", "design", "studies", "studies behind it"],
                    [(str(y), _label("design", d), n, studies.links(studies.keys_where(year=y, design=d)))
@@ -209,7 +212,7 @@ def _section_time(con: duckdb.DuckDBPyConnection, studies: Studies) -> tuple[str
     return "Evidence over time", "over-time", f"<figure>{svg}</figure>{note}{table}", 1
 
 
-def _section_safety(con: duckdb.DuckDBPyConnection) -> tuple[str, str, str, int]:
+def _section_safety(draw: ChartCache, con: duckdb.DuckDBPyConnection) -> tuple[str, str, str, int]:
     """Studies with a safety statement per cell source: a serious event reported, none stated,
     or events that were not serious (marts.safety_by_cell_source). No statements, no chart."""
     rows = con.execute("SELECT tissue_source, route, n_studies, n_patients_exposed, n_studies_serious, "
@@ -230,11 +233,11 @@ def _section_safety(con: duckdb.DuckDBPyConnection) -> tuple[str, str, str, int]
     series = {"serious event reported": [totals[k][0] for k in sources],
               "no serious event stated": [totals[k][1] for k in sources],
               "other statements": [totals[k][2] for k in sources]}
-    svg = charts.stacked_bars(sources, series, "Studies with a safety statement, by cell source", "studies")
+    svg = draw.svg("stacked_bars", sources, series, "Studies with a safety statement, by cell source", "studies")
     return "Safety by cell source", "safety", f"<figure>{svg}</figure>{note}{table}", 1
 
 
-def _section_registry(con: duckdb.DuckDBPyConnection) -> tuple[str, str, str, int]:
+def _section_registry(draw: ChartCache, con: duckdb.DuckDBPyConnection) -> tuple[str, str, str, int]:
     rows = con.execute("SELECT condition, status, n_registrations FROM marts.registry_by_condition").fetchall()
     totals: dict[str, int] = defaultdict(int)
     for c, _, n in rows:
@@ -243,7 +246,7 @@ def _section_registry(con: duckdb.DuckDBPyConnection) -> tuple[str, str, str, in
     statuses = sorted({s for _, s, _ in rows})
     series = {s.replace("_", " "): [sum(n for c2, s2, n in rows if c2 == c and s2 == s) for c in conditions]
               for s in statuses}
-    svg = charts.stacked_bars(conditions, series, "Registered trials by condition and status", "registrations")
+    svg = draw.svg("stacked_bars", conditions, series, "Registered trials by condition and status", "registrations")
     regs = con.execute("SELECT nct_id, status, conditions, title FROM core.registrations ORDER BY nct_id").fetchall()
     by_condition: dict[tuple[str, str], list[str]] = defaultdict(list)
     for nct, status, conds, _ in regs:
@@ -260,12 +263,12 @@ def _section_registry(con: duckdb.DuckDBPyConnection) -> tuple[str, str, str, in
     return "Registry status by condition", "registry", f"<figure>{svg}</figure>{table}{listing}", 1
 
 
-def _section_completeness(con: duckdb.DuckDBPyConnection, studies: Studies) -> tuple[str, str, str, int]:
+def _section_completeness(draw: ChartCache, con: duckdb.DuckDBPyConnection, studies: Studies) -> tuple[str, str, str, int]:
     fields = [f for f in fact_fields() if f not in ("dose_high", "dose_per_kg")]  # one dose question, asked once
     n = len(studies.rows)
     stated = {f: sum(1 for r in studies.rows if r.get(f) is not None and r.get(f) not in NOT_STATED) for f in fields}
     order = sorted(fields, key=lambda f: stated[f] / n if n else 0)
-    svg = charts.shares([f.replace("_", " ") for f in order], [stated[f] / n if n else 0 for f in order],
+    svg = draw.svg("shares", [f.replace("_", " ") for f in order], [stated[f] / n if n else 0 for f in order],
                         "Share of studies whose article states the field")
     table = _table(["field", "studies stating it", "of", "share", "studies not stating it"],
                    [(f, stated[f], n, f"{stated[f] / n:.0%}" if n else "–",
@@ -277,12 +280,12 @@ def _section_completeness(con: duckdb.DuckDBPyConnection, studies: Studies) -> t
     return "Field completeness", "completeness", f"<figure>{svg}</figure>{note}{table}", 1
 
 
-def _section_quality(con: duckdb.DuckDBPyConnection, studies: Studies) -> tuple[str, str, str, int]:
+def _section_quality(draw: ChartCache, con: duckdb.DuckDBPyConnection, studies: Studies) -> tuple[str, str, str, int]:
     rows = con.execute("SELECT document_id, source_path, n_repairs, n_damaged_spans, n_tables, n_studies, "
                        "n_registrations, n_references, share_table_rows_with_study FROM marts.document_quality "
                        "ORDER BY source_path").fetchall()
     names = [r[1] for r in rows]
-    svg = charts.grouped(names, {"repairs made": [r[2] for r in rows], "damaged spans": [r[3] for r in rows],
+    svg = draw.svg("grouped", names, {"repairs made": [r[2] for r in rows], "damaged spans": [r[3] for r in rows],
                                  "studies extracted": [r[5] for r in rows]}, "Document quality")
     table = _table(["document", "repairs", "damaged spans", "tables", "studies", "registrations", "references",
                     "table rows with a study", "studies behind it"],
@@ -305,20 +308,22 @@ def _kpis(con: duckdb.DuckDBPyConnection, studies: Studies) -> str:
     return '<div class="kpis">' + "".join(f'<div class="kpi"><b>{v:,}</b>{_e(k)}</div>' for k, v in figures.items()) + "</div>"
 
 
-def render_report(warehouse: Path) -> tuple[str, int, int, bytes]:
-    """(HTML, number of charts, number of studies, preview PNG) for the warehouse at ``warehouse``."""
+def render_report(warehouse: Path, draw: ChartCache | None = None) -> tuple[str, int, int, bytes]:
+    """(HTML, number of charts, number of studies, preview PNG) for the warehouse at ``warehouse``;
+    charts come through ``draw`` (default: drawn anew, nothing kept)."""
+    draw = draw or ChartCache(None)
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         studies = Studies(con)
-        sections = [_section_disease(con, studies), _section_doses(con, studies), _section_time(con, studies),
-                    _section_safety(con), _section_registry(con), _section_completeness(con, studies),
-                    _section_quality(con, studies)]
+        sections = [_section_disease(draw, con, studies), _section_doses(draw, con, studies),
+                    _section_time(draw, con, studies), _section_safety(draw, con), _section_registry(draw, con),
+                    _section_completeness(draw, con, studies), _section_quality(draw, con, studies)]
         kpis = _kpis(con, studies)
         top = con.execute("SELECT disease, n_distinct_studies, n_patients FROM marts.evidence_by_disease "
                           "ORDER BY n_distinct_studies DESC, disease LIMIT 8").fetchall()
     finally:
         con.close()
-    preview = charts.png(charts.studies_and_patients, [_label("disease", r[0]) for r in top], [r[1] for r in top],
+    preview = draw.png("studies_and_patients", [_label("disease", r[0]) for r in top], [r[1] for r in top],
                          [r[2] for r in top])
     nav = "<nav>" + "".join(f'<a href="#{a}">{_e(t)}</a>' for t, a, _, _ in sections) + '<a href="#studies-list">Studies</a></nav>'
     body = "\n".join(f'<section id="{a}"><h2>{_e(t)}</h2>{h}</section>' for t, a, h, _ in sections)
@@ -339,13 +344,20 @@ article's own label named no study.</p>{studies.html()}</section>
     return page, sum(s[3] for s in sections), len(studies.rows), preview
 
 
-def write_report(warehouse: Path, target: Path) -> ReportResult:
+CHART_CACHE = ".charts"  # beside the report: each chart's SVG by the key of what it shows
+
+
+def write_report(warehouse: Path, target: Path, keep_charts: bool = True) -> ReportResult:
     """Render the report of ``warehouse`` into ``target`` (and ``<target>.png``, its preview),
-    each written to a temporary name first and renamed into place."""
-    page, n_charts, n_studies, preview = render_report(warehouse)
+    each written to a temporary name first and renamed into place. With ``keep_charts``, a chart
+    whose numbers did not change since the last report is reused, not drawn again."""
+    draw = ChartCache(target.parent / CHART_CACHE if keep_charts else None)
+    page, n_charts, n_studies, preview = render_report(warehouse, draw)
+    draw.prune()
     target.parent.mkdir(parents=True, exist_ok=True)
     for path, data in ((target, page.encode("utf-8")), (target.with_suffix(".png"), preview)):
         tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
         tmp.write_bytes(data)
         os.replace(tmp, path)
-    return ReportResult(path=target, charts=n_charts, studies=n_studies, preview_png=preview)
+    return ReportResult(path=target, charts=n_charts, studies=n_studies, preview_png=preview,
+                        charts_drawn=draw.drawn, charts_reused=draw.reused)

@@ -58,7 +58,7 @@ def _no_studies(f: pd.DataFrame) -> pd.DataFrame:
 
 
 BAD = {
-    "orphan_study": ("studies", "a.txt", _orphan_study, "core.studies", "expect_column_values_to_be_in_set(document_id)"),
+    "orphan_study": ("studies", "a.txt", _orphan_study, "core.studies", "references(document_id -> core.documents)"),
     "duplicate_id": ("studies", "a.txt", _duplicate_study, "core.studies", "expect_column_values_to_be_unique(study_id)"),
     "unknown_code": ("studies", "a.txt", _unknown_disease, "core.studies", "expect_column_values_to_be_in_set(disease)"),
     "trial_table_without_study": ("studies", "a.txt", _no_studies, "marts.document_quality",
@@ -83,6 +83,27 @@ def test_bad_data_fails_the_gate_and_leaves_the_published_file_byte_identical(wh
     with pytest.raises(GateFailed, match=re.escape(check)):
         publish_if_gated(report.build_file, wh_settings.warehouse_path, wh_settings.quality_dir)
     assert _sha(wh_settings.warehouse_path) == before
+
+
+def test_referential_integrity_is_an_anti_join_that_names_the_orphans():
+    """Referential checks run in DuckDB (not as GX value sets of every id): a value or result
+    whose study is not in core.studies fails, nulls do not."""
+    import duckdb
+
+    from mscflow.warehouse.gate import _reference_outcomes
+
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA core; CREATE TABLE core.documents (document_id VARCHAR); "
+                "CREATE TABLE core.studies (study_id VARCHAR, document_id VARCHAR); "
+                "CREATE TABLE core.outcomes (study_id VARCHAR, document_id VARCHAR); "
+                "INSERT INTO core.documents VALUES ('d1'); INSERT INTO core.studies VALUES ('s1', 'd1'); "
+                "INSERT INTO core.outcomes VALUES ('s1', 'd1'), ('s9', 'd1'), ('s9', 'd1'), (NULL, 'd1')")
+    outcomes = {(o.relation, o.check): o for o in
+                _reference_outcomes(con, ["core.documents", "core.studies", "core.outcomes"])}
+    assert outcomes[("core.studies", "references(document_id -> core.documents)")].passed
+    assert outcomes[("core.outcomes", "references(document_id -> core.documents)")].passed
+    orphan = outcomes[("core.outcomes", "references(study_id -> core.studies)")]
+    assert not orphan.passed and "2 row(s)" in orphan.detail and "s9" in orphan.detail
 
 
 def test_good_build_passes_and_publishes(wh_settings: Settings, wh_data):

@@ -90,3 +90,18 @@ def test_data_docs_are_styled_offline_with_no_broken_image(wh_settings: Settings
     assert icons and all(c not in ("none", "normal", "") for c in icons), icons
     text = seen["validation"].value["text"]
     assert "Data asset: None" not in text and re.search(r"Data asset: (core|marts)\.", text)
+
+
+def test_unchanged_charts_are_reused_and_the_page_is_the_same(report: Path, wh_settings: Settings):
+    """A second report of the same warehouse draws nothing (matplotlib's seconds are skipped)
+    and writes the same bytes; a chart whose numbers change is drawn again."""
+    from mscflow.report.drawn import ChartCache
+
+    first = report.read_bytes()
+    again = write_report(wh_settings.warehouse_path, wh_settings.report_path)
+    assert again.charts_drawn == 0 and again.charts_reused > 0
+    assert again.path.read_bytes() == first
+    cache = ChartCache(report.parent / "other")
+    one = cache.svg("shares", ["dose"], [0.5], "Share")
+    assert cache.svg("shares", ["dose"], [0.5], "Share") == one and (cache.drawn, cache.reused) == (1, 1)
+    assert cache.svg("shares", ["dose"], [0.75], "Share") != one and cache.drawn == 2

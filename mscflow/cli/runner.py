@@ -22,7 +22,7 @@ from mscflow.defs.partitions import (
 )
 from mscflow.ingest import SeedChanges, Skipped, diff_seeds, list_seeds, scan_seeds
 from mscflow.settings import Settings, apply_dagster_environment, dagster_home
-from mscflow.warehouse.build import published_state
+from mscflow.warehouse.build import build_path, fresh_build_file, published_state
 from mscflow.warehouse.guards import (
     build_lock,
     check_warehouse_path,
@@ -235,6 +235,7 @@ def _build(settings: Settings, progress: Callable[[str], None]) -> RunSummary:
     known = {k: "" for k in instance.get_dynamic_partitions(seed_documents.name)}
     changes = diff_seeds(known | store.stored_state(settings.store_dir), current)
     apply_seed_changes(instance, settings, SeedChanges(added=sorted(current), removed=changes.removed, renamed=[]))
+    fresh_build_file(build_path(settings))  # a build lands every stored file afresh (a refresh updates it)
     defs = load_project_defs()
     summary = RunSummary(skipped=list(listing.skipped))
     progress(f"{len(current)} seed file(s) in {settings.seeds_dir}" + _skipped_note(listing.skipped))

@@ -252,7 +252,8 @@ def run_refresh(settings: Settings, progress: Callable[[str], None] = _quiet) ->
 
 def _refresh(settings: Settings, progress: Callable[[str], None]) -> tuple[SeedChanges, RunSummary]:
     started = time.perf_counter()
-    instance = _prepare(settings)
+    check_warehouse_path(settings.warehouse_path)
+    remove_leftovers(settings.warehouse_path)
     listing = list_seeds(settings.seeds_dir, settings.seed_links)
     current = scan_seeds(settings.seeds_dir, listing)
     changes = diff_seeds(store.stored_state(settings.store_dir), current)
@@ -260,9 +261,10 @@ def _refresh(settings: Settings, progress: Callable[[str], None]) -> tuple[SeedC
     # left the store ahead of the published file, and the next refresh must publish it
     stale = published_state(settings.warehouse_path) != current
     summary = RunSummary(skipped=list(listing.skipped))
-    if changes.any:
-        apply_seed_changes(instance, settings, changes)
-    if changes.any or stale:
+    if changes.any or stale:  # the Dagster instance is opened only when there is work (and runs to reap)
+        instance = _prepare(settings)
+        if changes.any:
+            apply_seed_changes(instance, settings, changes)
         defs = load_project_defs()
         materialize_all(instance, defs, changes.to_process, settings, summary, progress)
     summary.seconds = round(time.perf_counter() - started, 2)

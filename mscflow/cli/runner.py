@@ -23,7 +23,7 @@ from mscflow.defs.partitions import (
 )
 from mscflow.ingest import SeedChanges, Skipped, diff_seeds, list_seeds, scan_seeds
 from mscflow.settings import Settings, apply_dagster_environment, dagster_home
-from mscflow.warehouse.build import published_state
+from mscflow.warehouse.build import build_path, fresh_build_file, published_state
 from mscflow.warehouse.guards import (
     build_lock,
     check_warehouse_path,
@@ -245,6 +245,7 @@ def _build(settings: Settings, progress: Callable[[str], None]) -> RunSummary:
     known = {k: "" for k in instance.get_dynamic_partitions(seed_documents.name)}
     changes = diff_seeds(known | store.stored_state(settings.store_dir), current)
     apply_seed_changes(instance, settings, SeedChanges(added=sorted(current), removed=changes.removed, renamed=[]))
+    fresh_build_file(build_path(settings))  # a build lands every stored file afresh (a refresh updates it)
     defs = load_project_defs()
     summary = RunSummary(skipped=list(listing.skipped))
     progress(f"{len(current)} seed file(s) in {settings.seeds_dir}" + _skipped_note(listing.skipped))
@@ -261,7 +262,8 @@ def run_refresh(settings: Settings, progress: Callable[[str], None] = _quiet) ->
 
 def _refresh(settings: Settings, progress: Callable[[str], None]) -> tuple[SeedChanges, RunSummary]:
     started = time.perf_counter()
-    instance = _prepare(settings)
+    check_warehouse_path(settings.warehouse_path)
+    remove_leftovers(settings.warehouse_path)
     listing = list_seeds(settings.seeds_dir, settings.seed_links)
     current = scan_seeds(settings.seeds_dir, listing)
     changes = diff_seeds(store.stored_state(settings.store_dir), current)
@@ -269,9 +271,10 @@ def _refresh(settings: Settings, progress: Callable[[str], None]) -> tuple[SeedC
     # left the store ahead of the published file, and the next refresh must publish it
     stale = published_state(settings.warehouse_path) != current
     summary = RunSummary(skipped=list(listing.skipped))
-    if changes.any:
-        apply_seed_changes(instance, settings, changes)
-    if changes.any or stale:
+    if changes.any or stale:  # the Dagster instance is opened only when there is work (and runs to reap)
+        instance = _prepare(settings)
+        if changes.any:
+            apply_seed_changes(instance, settings, changes)
         defs = load_project_defs()
         materialize_all(instance, defs, changes.to_process, settings, summary, progress)
     summary.seconds = round(time.perf_counter() - started, 2)

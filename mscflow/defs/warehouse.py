@@ -14,7 +14,13 @@ import dagster as dg
 
 from mscflow.contracts import WAREHOUSE_TABLES
 from mscflow.ingest import list_seeds
-from mscflow.warehouse.build import build_path, connect, land, published_counts, run_model
+from mscflow.warehouse.build import (
+    build_path,
+    connect,
+    land_build_file,
+    published_counts,
+    run_model,
+)
 from mscflow.warehouse.gate import run_gate
 from mscflow.warehouse.models import LANDING, Model, discover_models, staging_sql
 from mscflow.warehouse.publish import publish_if_gated
@@ -80,16 +86,21 @@ def relation_metadata(path: Path, relation: str, rows: int, con=None) -> dict:
     kinds={"duckdb", "parquet"},
     owners=OWNERS,
     pool=POOL,
-    description="A fresh build file holding every stored table (all current documents' "
-    "Parquet files) as landing.<table>. Starts each warehouse build.",
+    description="The build file holding every stored table (all current documents' Parquet "
+    "files) as landing.<table>. Starts each warehouse build: a refresh replaces only the rows "
+    "of the store files that changed in the kept build file; a build lands every file afresh.",
 )
 def warehouse_landing(context: dg.AssetExecutionContext, mscflow: MscflowConfig) -> dg.MaterializeResult:
     settings = mscflow.settings()
     path = build_path(settings)
-    counts = land(path, settings.store_dir)
-    context.log.info(f"landed {counts} into {path}")
+    landed = land_build_file(path, settings.store_dir)
+    counts = landed.counts
+    context.log.info(f"landed {counts} into {path} ({'incremental' if landed.incremental else 'full'}, "
+                     f"{landed.files_changed} store file(s) read)")
     return dg.MaterializeResult(metadata={
         "build_file": dg.MetadataValue.path(str(path)),
+        "incremental": landed.incremental,
+        "store_files_read": landed.files_changed,
         "dagster/row_count": sum(counts.values()),
         "rows_per_table": dg.MetadataValue.json(counts),
     })

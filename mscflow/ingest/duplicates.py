@@ -22,6 +22,13 @@ def text_fingerprint(clean_text: str) -> str:
     return hashlib.sha256(_SPACE.sub("", clean_text).encode("utf-8")).hexdigest()
 
 
+def text_key(clean_text: str | None) -> str | None:
+    """The fingerprint ``near_duplicates`` groups a document by; None for an article with no
+    text (no one's copy). Kept per document by the landing, so a refresh need not read every
+    clean text again."""
+    return text_fingerprint(clean_text) if _SPACE.sub("", clean_text or "") else None
+
+
 def near_duplicates(documents: pd.DataFrame) -> dict[str, str]:
     """{source_path of a copy: source_path of its original} over the documents' clean texts."""
     if documents.empty:

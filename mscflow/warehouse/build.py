@@ -14,12 +14,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from mscflow import store
-from mscflow.contracts import CONTRACTS, WAREHOUSE_TABLES
-from mscflow.ingest.duplicates import near_duplicate_quarantine, near_duplicates
 from mscflow.settings import SQL_DIR, Settings
 
-from .comments import apply_comments, comment_model, uncommented
+from .comments import comment_model, uncommented
+from .landing import Landed, kept_stamps, land_changes, land_full
 from .models import LANDING, Model, discover_models, quote_relation
 
 
@@ -60,41 +58,40 @@ def fresh_build_file(path: Path) -> None:
         stale.unlink(missing_ok=True)
 
 
-def land(path: Path, store_dir: Path) -> dict[str, int]:
-    """Start a fresh build file holding every stored table as ``landing.<table>``.
+def land(path: Path, store_dir: Path, incremental: bool = True) -> dict[str, int]:
+    """Rows per ``landing.<table>`` after landing the store into the build file."""
+    return land_build_file(path, store_dir, incremental).counts
+
+
+def land_build_file(path: Path, store_dir: Path, incremental: bool = True) -> Landed:
+    """Bring ``landing.<table>`` of the build file up to date with every stored table.
 
     Each landing table has its contract's columns; a table with no stored rows (or an older
     frame missing a column) lands with those columns as NULL, so the models run on any set of
-    documents. Each table is one DuckDB statement over its stored Parquet files; a near-duplicate
-    (``ingest.duplicates``) lands as a quarantine row naming its original, its rows left out."""
-    fresh_build_file(path)
-    documents = store.read_table(store_dir, "documents")
-    copies = near_duplicates(documents)
-    counts: dict[str, int] = {}
+    documents; a near-duplicate (``ingest.duplicates``) lands as a quarantine row naming its
+    original, its rows left out. With ``incremental`` and a kept build file whose landing this
+    code finished, only the store files that changed since are read (``landing.land_changes``);
+    else a fresh build file is landed from every stored file. Both give the same rows."""
+    kept = _kept_landing(path) if incremental else None
+    if kept is None:
+        fresh_build_file(path)
+        with connect(path) as con:
+            return land_full(con, store_dir)
     with connect(path) as con:
-        con.execute(f"CREATE SCHEMA IF NOT EXISTS {LANDING}")
-        for table in WAREHOUSE_TABLES:
-            relation = f"{LANDING}.{table}"
-            sql, files = store.landing_query(store_dir, table, list(CONTRACTS[table].columns), exclude=set(copies))
-            con.execute(f"CREATE TABLE {quote_relation(relation)} AS {sql}", {"files": files} if files else None)
-            if table == "quarantine" and copies:
-                _land_rows(con, relation, pd.DataFrame(near_duplicate_quarantine(documents, copies)))
-            apply_comments(
-                con, relation, "TABLE",
-                f"Rows of the stored table '{table}' as the document assets wrote them "
-                f"(one Parquet file per seed document), before typing.",
-            )
-            counts[table] = int(con.execute(f"SELECT count(*) FROM {quote_relation(relation)}").fetchone()[0])
-    return counts
+        return land_changes(con, store_dir, kept)
 
 
-def _land_rows(con: duckdb.DuckDBPyConnection, relation: str, frame: pd.DataFrame) -> None:
-    """Append rows made at landing (not stored by a document asset) to a landing table."""
-    con.register("_landing_rows", frame)
+def _kept_landing(path: Path) -> dict[str, dict[str, str]] | None:
+    """The stamps of the kept build file's landing, or None when there is none to update."""
+    if not path.exists():
+        return None
     try:
-        con.execute(f"INSERT INTO {quote_relation(relation)} BY NAME SELECT * FROM _landing_rows")
-    finally:
-        con.unregister("_landing_rows")
+        with connect(path) as con:
+            return kept_stamps(con)
+    except duckdb.IOException as exc:
+        raise RuntimeError(f"another build holds {path}; wait for it to finish ({exc})") from exc
+    except duckdb.Error:  # unreadable or damaged: land it afresh
+        return None
 
 
 def run_model(con: duckdb.DuckDBPyConnection, model: Model) -> int:
@@ -128,7 +125,7 @@ def build(settings: Settings, sql_dir: Path = SQL_DIR) -> BuildResult:
 
     models = discover_models(sql_dir)
     path = build_path(settings)
-    result = BuildResult(path=path, landing_rows=land(path, settings.store_dir))
+    result = BuildResult(path=path, landing_rows=land(path, settings.store_dir, incremental=False))
     result.model_rows = run_models(path, models)
     with connect(path, read_only=True) as con:
         result.uncommented = uncommented(con, (LANDING, *{m.layer for m in models}))

@@ -280,13 +280,26 @@ def _section_completeness(draw: ChartCache, con: duckdb.DuckDBPyConnection, stud
     return "Field completeness", "completeness", f"<figure>{svg}</figure>{note}{table}", 1
 
 
+QUALITY_CHART_MAX = 40  # bars per panel: beyond it a chart is unreadable (and redrawn at every change)
+
+
+def quality_chart_rows(rows: list[tuple], limit: int = QUALITY_CHART_MAX) -> tuple[list[tuple], str]:
+    """The document-quality rows to chart, and the chart's title: every document of a small
+    corpus; of a large one the ``limit`` with the most repairs and damaged spans (the table
+    below the chart still lists every document)."""
+    if len(rows) <= limit:
+        return rows, "Document quality"
+    worst = sorted(rows, key=lambda r: (-((r[2] or 0) + (r[3] or 0)), r[1]))[:limit]
+    return worst, f"Document quality: the {limit} with the most repairs and damaged spans, of {len(rows):,}"
+
+
 def _section_quality(draw: ChartCache, con: duckdb.DuckDBPyConnection, studies: Studies) -> tuple[str, str, str, int]:
     rows = con.execute("SELECT document_id, source_path, n_repairs, n_damaged_spans, n_tables, n_studies, "
                        "n_registrations, n_references, share_table_rows_with_study FROM marts.document_quality "
                        "ORDER BY source_path").fetchall()
-    names = [r[1] for r in rows]
-    svg = draw.svg("grouped", names, {"repairs made": [r[2] for r in rows], "damaged spans": [r[3] for r in rows],
-                                 "studies extracted": [r[5] for r in rows]}, "Document quality")
+    charted, title = quality_chart_rows(rows)
+    svg = draw.svg("grouped", [r[1] for r in charted], {"repairs made": [r[2] for r in charted],
+                   "damaged spans": [r[3] for r in charted], "studies extracted": [r[5] for r in charted]}, title)
     table = _table(["document", "repairs", "damaged spans", "tables", "studies", "registrations", "references",
                     "table rows with a study", "studies behind it"],
                    [(r[1], r[2], r[3], r[4], r[5], r[6], r[7], f"{r[8]:.0%}" if r[8] is not None else "–",

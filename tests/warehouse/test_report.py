@@ -105,3 +105,15 @@ def test_unchanged_charts_are_reused_and_the_page_is_the_same(report: Path, wh_s
     one = cache.svg("shares", ["dose"], [0.5], "Share")
     assert cache.svg("shares", ["dose"], [0.5], "Share") == one and (cache.drawn, cache.reused) == (1, 1)
     assert cache.svg("shares", ["dose"], [0.75], "Share") != one and cache.drawn == 2
+
+
+def test_document_quality_chart_keeps_a_large_corpus_readable():
+    from mscflow.report.evidence import quality_chart_rows
+
+    small = [(f"d{i}", f"doc{i}.txt", i, 0, 1, 1, 0, 0, None) for i in range(5)]
+    assert quality_chart_rows(small) == (small, "Document quality")
+    large = [(f"d{i}", f"doc{i:04d}.txt", i % 7, i % 3, 1, 1, 0, 0, None) for i in range(1000)]
+    charted, title = quality_chart_rows(large, limit=40)
+    assert len(charted) == 40 and "of 1,000" in title
+    worst = min((r[2] or 0) + (r[3] or 0) for r in charted)
+    assert all((r[2] or 0) + (r[3] or 0) <= worst for r in large if r not in charted)

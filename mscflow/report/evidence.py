@@ -97,6 +97,7 @@ class Studies:
         columns = [d[0] for d in result.description]
         self.rows = [dict(zip(columns, r, strict=True)) for r in result.fetchall()]
         self.number = {r["study_key"]: i + 1 for i, r in enumerate(self.rows)}
+        self._indexes: dict[tuple[str, ...], dict[tuple, list[str]]] = {}
 
     def links(self, keys: Sequence[str], group: str | None = None, limit: int = 12) -> str:
         numbers = sorted(self.number[k] for k in keys if k in self.number)
@@ -105,7 +106,15 @@ class Studies:
         return " ".join(f'<a href="#study-{n}">#{n}</a>' for n in numbers)
 
     def keys_where(self, **match: object) -> list[str]:
-        return [r["study_key"] for r in self.rows if all(r.get(k) == v for k, v in match.items())]
+        """Keys of the studies with these values, in page order (an index per set of fields:
+        the report asks once per document, disease or year, a scan each time was N x M)."""
+        fields = tuple(sorted(match))
+        index = self._indexes.get(fields)
+        if index is None:
+            index = self._indexes[fields] = defaultdict(list)
+            for r in self.rows:
+                index[tuple(r.get(f) for f in fields)].append(r["study_key"])
+        return list(index.get(tuple(match[f] for f in fields), ()))
 
     def html(self) -> str:
         headers = ["#", "study", "disease", "design", "cell source", "route", "patients", "dose (cells)",

@@ -18,6 +18,7 @@ logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
 warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from font", category=UserWarning)
 
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.collections import LineCollection  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
@@ -130,10 +131,14 @@ def doses(panels: dict[str, list[tuple[str, float, float]]], as_figure: bool = F
                 continue
             routes = sorted({r for r, _, _ in points})
             index = {r: i for i, r in enumerate(routes)}
-            for route, low, high in points:
-                y = index[route]
-                ax.plot([low, high], [y, y], color=PALETTE[0], alpha=0.5, linewidth=2)
-                ax.plot([(low * high) ** 0.5], [y], "o", color=PALETTE[0], markersize=4)
+            # one collection of ranges and one line of dots: an artist per study took 15 s at 1,000 articles
+            ys = [index[route] for route, _, _ in points]
+            ranges = LineCollection([[(low, y), (high, y)] for (_, low, high), y in zip(points, ys, strict=True)],
+                                    colors=PALETTE[0], alpha=0.5, linewidths=2)
+            ax.add_collection(ranges, autolim=True)
+            ax.plot([(low * high) ** 0.5 for _, low, high in points], ys, "o", linestyle="none",
+                    color=PALETTE[0], markersize=4)
+            ax.autoscale_view()
             ax.set_xscale("log")
             ax.set_yticks(range(len(routes)), labels=routes)
             ax.set_ylim(-0.7, len(routes) - 0.3)

@@ -4,7 +4,7 @@ history like UI runs. The one module outside ``mscflow/defs`` that imports Dagst
 
 from __future__ import annotations
 
-import json
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -63,8 +63,8 @@ def ensure_dagster_home() -> Path:
     os.environ["DAGSTER_HOME"] = str(home)  # the instance Dagster opens is the one settings name
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
-    if not config.exists() or config.read_text(encoding="utf-8") == _FIRST_CONFIG:
-        config.write_text(instance_config(home), encoding="utf-8")
+    if not config.exists() or _written_by_mscflow(config.read_text(encoding="utf-8")):
+        config.write_text(instance_config(), encoding="utf-8")
     return home
 
 
@@ -73,13 +73,21 @@ _FIRST_CONFIG = ("# written by mscflow on first use\n" "concurrency:\n  pools:\n
                  "telemetry:\n  enabled: false\n")
 
 
-def instance_config(home: Path) -> str:
+def instance_config() -> str:
     """The embedded instance's ``dagster.yaml``: one writer at a time, no telemetry, and the
-    event log that keeps its SQLite connections open (mscflow/defs/instance.py)."""
+    event log that keeps its SQLite connections open (mscflow/defs/instance.py). No path is
+    written in it: the event log lives under whatever home opens the file."""
     module, _, cls = EVENT_LOG_CLASS.rpartition(".")
-    return (_FIRST_CONFIG
-            + f"event_log_storage:\n  module: {module}\n  class: {cls}\n"
-            + f"  config:\n    base_dir: {json.dumps(str(home / 'history' / 'runs'))}\n")
+    return _FIRST_CONFIG + f"event_log_storage:\n  module: {module}\n  class: {cls}\n"
+
+
+# the second version named its home's event-log folder, so a copied home wrote to the original
+_SECOND_CONFIG = re.compile(re.escape(instance_config()) + r'  config:\n    base_dir: "[^"\n]*"\n')
+
+
+def _written_by_mscflow(text: str) -> bool:
+    """A file an earlier or this version wrote, replaced by the current one."""
+    return text in (_FIRST_CONFIG, instance_config()) or _SECOND_CONFIG.fullmatch(text) is not None
 
 
 def load_project_defs() -> dg.Definitions:

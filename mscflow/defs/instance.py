@@ -11,11 +11,13 @@ uses PostgreSQL (docs/cluster.md), which this does not touch."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from dagster import Field, StringSource
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
 from dagster._core.storage.sqlite import SQLITE_BUSY_TIMEOUT_SECONDS
 from sqlalchemy import create_engine, event
@@ -61,8 +63,12 @@ class KeptConnectionEventLogStorage(SqliteEventLogStorage):
         super().__init__(base_dir, inst_data)
 
     @classmethod
+    def config_type(cls) -> dict:
+        return {"base_dir": Field(StringSource, is_required=False)}
+
+    @classmethod
     def from_config_value(cls, inst_data, config_value) -> KeptConnectionEventLogStorage:
-        return cls(inst_data=inst_data, **config_value)
+        return cls(config_value.get("base_dir") or home_runs_dir(), inst_data=inst_data)
 
     def _engine(self, shard: str) -> Engine:
         engine = self._engines.pop(shard, None) or create_engine(
@@ -95,6 +101,16 @@ class KeptConnectionEventLogStorage(SqliteEventLogStorage):
         with self._db_lock:
             while self._engines:
                 self._engines.popitem()[1].dispose()
+
+
+def home_runs_dir() -> str:
+    """Where Dagster's own default puts the event log: ``history/runs`` under the instance's
+    home. Resolved when the instance opens, never written into ``dagster.yaml``, so a copied or
+    moved home writes its events to itself, not to the home it was copied from."""
+    home = os.environ.get("DAGSTER_HOME")
+    if not home:
+        raise RuntimeError("DAGSTER_HOME is not set: the event log's folder is history/runs under it")
+    return os.path.join(home, "history", "runs")
 
 
 EVENT_LOG_CLASS = f"{KeptConnectionEventLogStorage.__module__}.{KeptConnectionEventLogStorage.__name__}"

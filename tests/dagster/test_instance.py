@@ -1,6 +1,8 @@
 """The embedded instance: the dagster.yaml mscflow writes, and its event log that keeps SQLite
 connections open, used by real materializations and read back by Dagster's own class."""
 
+import shutil
+
 import dagster as dg
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
 
@@ -24,11 +26,31 @@ def test_first_use_writes_the_kept_connection_event_log(tmp_path, monkeypatch):
         assert instance.event_log_storage._base_dir == str(home / "history" / "runs")
 
 
+def test_a_copied_home_writes_its_events_to_itself(tmp_path, monkeypatch):
+    """The file names no path, so a project copied or moved with its home does not go on
+    writing (and claiming pool slots) in the home it was copied from."""
+    original, copy = tmp_path / "original", tmp_path / "copy"
+    monkeypatch.setenv("DAGSTER_HOME", str(original))
+    ensure_dagster_home()
+    assert str(tmp_path) not in (original / "dagster.yaml").read_text(encoding="utf-8")
+    shutil.copytree(original, copy)
+    monkeypatch.setenv("DAGSTER_HOME", str(copy))
+    with dg.DagsterInstance.get() as instance:
+        assert instance.event_log_storage._base_dir == str(copy / "history" / "runs")
+        assert dg.materialize([tiny], instance=instance, partition_key="doc0").success
+    assert list((copy / "history" / "runs").glob("*.db"))
+    assert not (original / "history").exists()
+
+
 def test_a_config_an_earlier_version_wrote_is_upgraded_and_a_users_is_kept(tmp_path, monkeypatch):
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))
-    (tmp_path / "dagster.yaml").write_text(_FIRST_CONFIG, encoding="utf-8")
-    ensure_dagster_home()
-    assert "KeptConnectionEventLogStorage" in (tmp_path / "dagster.yaml").read_text(encoding="utf-8")
+    second = (_FIRST_CONFIG + "event_log_storage:\n  module: mscflow.defs.instance\n  class: KeptConnectionEventLogStorage\n"
+              '  config:\n    base_dir: "/elsewhere/history/runs"\n')
+    for earlier in (_FIRST_CONFIG, second):
+        (tmp_path / "dagster.yaml").write_text(earlier, encoding="utf-8")
+        ensure_dagster_home()
+        text = (tmp_path / "dagster.yaml").read_text(encoding="utf-8")
+        assert "KeptConnectionEventLogStorage" in text and "base_dir" not in text
     (tmp_path / "dagster.yaml").write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
     ensure_dagster_home()
     assert (tmp_path / "dagster.yaml").read_text(encoding="utf-8") == "telemetry:\n  enabled: false\n"

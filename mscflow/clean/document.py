@@ -17,7 +17,7 @@ import pandera.errors as pa_errors
 from ..budget import DocumentTimeout, time_budget
 from ..contracts import REPAIR, contract
 from ..contracts.frames import empty_frame, frame_for, schema_message
-from ..contracts.quarantine import FAILED_CHECK, INVALID, TIMEOUT
+from ..contracts.reasons import FAILED_CHECK, INVALID, TIMEOUT
 from ..parse.shape import document_shape
 from ..pool import PoolConfig, call, run_chunks
 from .invariants import broken_invariants

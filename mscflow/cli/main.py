@@ -106,7 +106,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_refresh(args: argparse.Namespace) -> int:
     from .progress import stages
-    from .runner import run_refresh
+    from .refresh import run_refresh
 
     settings = load_settings()
     with stages("refresh") as progress:

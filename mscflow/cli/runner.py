@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import dagster as dg
@@ -23,7 +22,7 @@ from mscflow.defs.partitions import (
 )
 from mscflow.ingest import SeedChanges, Skipped, diff_seeds, list_seeds, scan_seeds
 from mscflow.settings import Settings, apply_dagster_environment, dagster_home
-from mscflow.warehouse.build import build_path, fresh_build_file, published_state
+from mscflow.warehouse.build import build_path, fresh_build_file
 from mscflow.warehouse.guards import (
     build_lock,
     check_warehouse_path,
@@ -31,18 +30,9 @@ from mscflow.warehouse.guards import (
     remove_leftovers,
 )
 
+from .summary import RunSummary
+
 TRIGGER, PID, HOST = "mscflow/trigger", "mscflow/pid", "mscflow/host"
-
-
-@dataclass
-class RunSummary:
-    documents_processed: list[str] = field(default_factory=list)
-    run_ids: list[str] = field(default_factory=list)
-    published: bool = False
-    seconds: float = 0.0
-    failures: list[str] = field(default_factory=list)
-    skipped: list[Skipped] = field(default_factory=list)  # entries of the seeds folder that are not seeds
-    steps: dict[str, float] = field(default_factory=dict)  # seconds per Dagster step (the bench's per-stage times)
 
 
 def record_steps(instance: dg.DagsterInstance, run_id: str, summary: RunSummary) -> None:
@@ -262,31 +252,14 @@ def _build(settings: Settings, progress: Callable[[str], None]) -> RunSummary:
     return summary
 
 
-def run_refresh(settings: Settings, progress: Callable[[str], None] = _quiet) -> tuple[SeedChanges, RunSummary]:
-    """Only what changed: the same steps the seed sensor takes (one at a time)."""
-    with build_lock(settings.data_dir):
-        return _refresh(settings, progress)
-
-
-def _refresh(settings: Settings, progress: Callable[[str], None]) -> tuple[SeedChanges, RunSummary]:
-    started = time.perf_counter()
-    check_warehouse_path(settings.warehouse_path)
-    remove_leftovers(settings.warehouse_path)
-    listing = list_seeds(settings.seeds_dir, settings.seed_links)
-    current = scan_seeds(settings.seeds_dir, listing)
-    changes = diff_seeds(store.stored_state(settings.store_dir), current)
-    # what the analysts' file holds, not what the store holds: a run killed before its publish
-    # left the store ahead of the published file, and the next refresh must publish it
-    stale = published_state(settings.warehouse_path) != current
-    summary = RunSummary(skipped=list(listing.skipped))
-    if changes.any or stale:  # the Dagster instance is opened only when there is work (and runs to reap)
-        instance = _prepare(settings)
-        if changes.any:
-            apply_seed_changes(instance, settings, changes)
-        defs = load_project_defs()
-        materialize_all(instance, defs, changes.to_process, settings, summary, progress)
-    summary.seconds = round(time.perf_counter() - started, 2)
-    return changes, summary
+def refresh_runs(settings: Settings, changes: SeedChanges, summary: RunSummary,
+                 progress: Callable[[str], None] = _quiet) -> None:
+    """A refresh's Dagster side, once ``cli/refresh.py`` found work: reap killed runs, apply the
+    seed changes to the partitions, run what changed and then the warehouse."""
+    instance = _prepare(settings)
+    if changes.any:
+        apply_seed_changes(instance, settings, changes)
+    materialize_all(instance, load_project_defs(), changes.to_process, settings, summary, progress)
 
 
 def _skipped_note(skipped: list[Skipped] | tuple[Skipped, ...]) -> str:

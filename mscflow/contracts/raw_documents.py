@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from .quarantine import REASONS
+from .reasons import REASONS
 
 
 class RawDocumentsSchema(pa.DataFrameModel):

@@ -11,7 +11,6 @@ uses PostgreSQL (docs/cluster.md), which this does not touch."""
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -24,7 +23,7 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import StaticPool
 
-from mscflow.settings import load_settings
+from mscflow.settings import dagster_home, load_settings
 
 _installed = False
 
@@ -107,10 +106,7 @@ def home_runs_dir() -> str:
     """Where Dagster's own default puts the event log: ``history/runs`` under the instance's
     home. Resolved when the instance opens, never written into ``dagster.yaml``, so a copied or
     moved home writes its events to itself, not to the home it was copied from."""
-    home = os.environ.get("DAGSTER_HOME")
-    if not home:
-        raise RuntimeError("DAGSTER_HOME is not set: the event log's folder is history/runs under it")
-    return os.path.join(home, "history", "runs")
+    return str(dagster_home() / "history" / "runs")
 
 
 EVENT_LOG_CLASS = f"{KeptConnectionEventLogStorage.__module__}.{KeptConnectionEventLogStorage.__name__}"

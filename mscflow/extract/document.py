@@ -137,7 +137,7 @@ def failed_extraction_quarantine(docs: Mapping[str, Mapping | None], batch: Batc
     """{key: quarantine record} of every document whose extraction raised or ran out of time:
     such a document is quarantined with the reason, never published with no rows."""
     from ..clean.document import quarantine_record
-    from ..contracts.quarantine import EXTRACTION_FAILED, TIMEOUT
+    from ..contracts.reasons import EXTRACTION_FAILED, TIMEOUT
 
     return {k: quarantine_record(docs[k], "extract", TIMEOUT if e.timed_out else EXTRACTION_FAILED, e.error or "")
             for k, e in batch.errors.items() if docs.get(k) is not None}

@@ -11,7 +11,7 @@ import re
 
 import pandas as pd
 
-from ..contracts.quarantine import NEAR_DUPLICATE
+from ..contracts.reasons import NEAR_DUPLICATE
 from .files import original_rank
 
 _SPACE = re.compile(r"\s+")

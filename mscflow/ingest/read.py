@@ -10,7 +10,7 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from ..contracts.quarantine import BINARY, CHANGING, DUPLICATE, EMPTY, TOO_LARGE, UNDECODABLE
+from ..contracts.reasons import BINARY, CHANGING, DUPLICATE, EMPTY, TOO_LARGE, UNDECODABLE
 from .decode import decode_bytes, looks_binary
 from .files import duplicate_owners
 

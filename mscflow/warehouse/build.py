@@ -144,18 +144,3 @@ def published_counts(path: Path) -> dict[str, int]:
             "WHERE schema_name IN ('core', 'marts') ORDER BY 1").fetchall()]
         return {rel: int(con.execute(f"SELECT count(*) FROM {quote_relation(rel)}").fetchone()[0])
                 for rel in relations}
-
-
-def published_state(path: Path) -> dict[str, str] | None:
-    """{seed name: sha256} of every document the published warehouse holds (documents and
-    quarantined files); None when there is no readable published file. Refresh compares the
-    seeds folder with this, so a build killed before its publish is finished by the next one."""
-    if not path.exists():
-        return None
-    try:
-        with connect(path, read_only=True) as con:
-            rows = con.execute("SELECT source_path, sha256 FROM core.documents UNION ALL "
-                               "SELECT source_path, sha256 FROM core.quarantine").fetchall()
-    except duckdb.Error:
-        return None
-    return dict(rows)

@@ -41,8 +41,8 @@ STATE = f"{STORE_SCHEMA}._state"
 TEXTS = f"{STORE_SCHEMA}._texts"  # one clean-text fingerprint per stored document
 NULL_TYPE = "NULL"  # a column that is all-null in one file (an empty frame): no type of its own
 ROW_COLUMNS = ("_doc_key", "_file", "_row")  # where a landing_store row came from
-_CODE = (Path(__file__).resolve().parent, Path(store.__file__).resolve(),
-         Path(store.__file__).resolve().parent / "contracts", Path(store.__file__).resolve().parent / "ingest")
+_PACKAGE = Path(__file__).resolve().parents[1]
+_CODE = tuple(_PACKAGE / part for part in ("warehouse", "store", "contracts", "ingest"))
 
 
 def code_version() -> str:

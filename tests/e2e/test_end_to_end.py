@@ -161,6 +161,7 @@ def test_refresh_processes_only_what_changed(built):
     out = json.loads(cli(env, "refresh", "--json").stdout)
     assert out["documents_processed"] == [] and out["published"] is False
     assert wh.stat().st_mtime_ns == stamp
+    assert not heavy_imports_of_a_refresh(env) & {"dagster", "pandas", "pandera", "great_expectations"}
 
     # change one seed: one document processed, only its rows may differ
     target = seeds / "001_f265937341a56d21.txt"
@@ -189,6 +190,16 @@ def test_refresh_processes_only_what_changed(built):
     cli(env, "refresh", "--json")
     assert query(env, "SELECT count(*) FROM core.studies")[0][0] == n_studies
     assert query(env, "SELECT count(*) - count(DISTINCT study_id) FROM core.studies")[0][0] == 0
+
+
+def heavy_imports_of_a_refresh(env: dict) -> set[str]:
+    """The top-level packages a refresh imports (Python's own ``-X importtime`` list): one
+    with nothing to do decides without Dagster, pandas, pandera or GX (cli/refresh.py)."""
+    out = subprocess.run([sys.executable, "-X", "importtime", "-m", "mscflow.cli", "refresh"], env=env, cwd=ROOT,
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "nothing new to publish" in out.stdout
+    return {line.rsplit("|", 1)[1].strip().split(".")[0] for line in out.stderr.splitlines() if line.startswith("import time:")}
 
 
 def test_sql_typo_and_refused_statement_are_one_line_errors(built):

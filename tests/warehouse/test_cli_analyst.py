@@ -131,7 +131,7 @@ def test_shell_opens_the_published_file_read_only(published: Settings):
 
 def test_a_build_that_stops_before_publish_says_not_published(tmp_path: Path, capsys):
     from mscflow.cli.main import _print_summary
-    from mscflow.cli.runner import RunSummary
+    from mscflow.cli.summary import RunSummary
 
     settings = Settings(seeds_dir=tmp_path / "s", warehouse_path=tmp_path / "w" / "mscflow.duckdb")
     gate = RunSummary(failures=["warehouse_quality_gate: quality gate FAILED: 1 of 90 checks",

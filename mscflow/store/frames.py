@@ -1,13 +1,7 @@
-"""The document store: per-document Parquet outputs of the document assets.
-
-Layout ``<store_dir>/<table>/<document key>.parquet``. One file per seed document keeps
-refreshes incremental and lets the warehouse build read every table without holding a
-DuckDB lock while documents are processed in parallel. The warehouse lands these files as
-``landing.<table>`` in its build file (``mscflow.warehouse.build``)."""
+"""Reading and writing the store's per-document frames (pandas and Arrow)."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 
@@ -16,20 +10,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .contracts import CONTRACTS
-from .contracts.frames import empty_frame
+from ..contracts import CONTRACTS
+from ..contracts.frames import empty_frame
+from .layout import KEY, PROCESSED, store_file, table_files
 
-PROCESSED = "processed"  # one marker per document version that went through every document stage
 TABLES: tuple[str, ...] = (*CONTRACTS, PROCESSED)
-
-
-KEY = b"mscflow_key"  # the document key (seed file name), kept in each file's Parquet metadata
-
-
-def store_file(store_dir: Path, table: str, key: str) -> Path:
-    """The file of one document's rows: named by a digest of the key, so a seed file name of
-    any length or alphabet makes a short, safe path; the key itself lives inside the file."""
-    return store_dir / table / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.parquet"
 
 
 def write_frame(store_dir: Path, table: str, key: str, frame: pd.DataFrame) -> Path:
@@ -82,26 +67,6 @@ def stored_keys(store_dir: Path, table: str) -> list[str]:
     if not folder.is_dir():
         return []
     return sorted(_key_of(p) for p in folder.glob("*.parquet"))
-
-
-def table_files(store_dir: Path, table: str, exclude: set[str] | frozenset[str] = frozenset()) -> list[Path]:
-    """The stored files of one table (one per document), without those of the ``exclude`` keys."""
-    folder = store_dir / table
-    if not folder.is_dir():
-        return []
-    skip = {store_file(store_dir, table, k).name for k in exclude}
-    return sorted(p for p in folder.glob("*.parquet") if p.name not in skip)
-
-
-def stored_rows(store_dir: Path, table: str, exclude: set[str] | frozenset[str] = frozenset()) -> int:
-    """Rows stored for ``table`` by documents other than ``exclude``, from the Parquet footers
-    (read by DuckDB in one statement, so the cost stays small at thousands of files)."""
-    files = table_files(store_dir, table, exclude)
-    if not files:
-        return 0
-    with duckdb.connect() as con:
-        (rows,) = con.execute("SELECT sum(num_rows) FROM parquet_file_metadata(?)", [[str(p) for p in files]]).fetchone()
-    return int(rows or 0)
 
 
 def landing_query(store_dir: Path, table: str, columns: list[str],
@@ -167,7 +132,7 @@ def rename_document(store_dir: Path, old: str, new: str) -> None:
 def quarantine_documents(store_dir: Path, records: dict[str, dict]) -> None:
     """Move documents (key -> quarantine record) from the stored ``documents`` table to the
     stored ``quarantine`` table: a document a later stage could not process is not published."""
-    from .contracts.frames import empty_frame, frame_for
+    from ..contracts.frames import empty_frame, frame_for
 
     for key, record in records.items():
         write_frame(store_dir, "quarantine", key, frame_for(CONTRACTS["quarantine"], [record]).frame)
@@ -180,13 +145,3 @@ def mark_processed(store_dir: Path, versions: dict[str, str]) -> None:
     marker and the document is processed again."""
     write_frames(store_dir, PROCESSED, {key: pd.DataFrame({"source_path": [key], "sha256": [sha]})
                                         for key, sha in versions.items()})
-
-
-def stored_state(store_dir: Path) -> dict[str, str]:
-    """{seed name: sha256} of the document versions the store holds completely (one DuckDB
-    statement over the markers: a refresh with nothing to do stays cheap at 10,000 files)."""
-    files = [str(p) for p in table_files(store_dir, PROCESSED)]
-    if not files:
-        return {}
-    with duckdb.connect() as con:
-        return dict(con.execute("SELECT source_path, sha256 FROM read_parquet(?, union_by_name = true)", [files]).fetchall())

@@ -239,7 +239,13 @@ def _derive(con: duckdb.DuckDBPyConnection, table: str, copies: dict[str, str]) 
 
 
 def _land_rows(con: duckdb.DuckDBPyConnection, relation: str, frame: pd.DataFrame) -> None:
-    """Append rows made at landing (not stored by a document asset) to a landing table."""
+    """Append rows made at landing (not stored by a document asset) to a landing table. A column
+    every stored file left empty has DuckDB's NULL type, which holds no value: it becomes VARCHAR
+    first (the staging view types it from there, as it types any stored text)."""
+    untyped = [name for name, kind in con.execute(f"SELECT column_name, column_type FROM (DESCRIBE {relation})").fetchall()
+               if kind.strip('"') == NULL_TYPE and name in frame.columns]
+    for name in untyped:
+        con.execute(f"ALTER TABLE {relation} ALTER COLUMN {_ident(name)} TYPE VARCHAR")
     con.register("_landing_rows", frame)
     try:
         con.execute(f"INSERT INTO {relation} BY NAME SELECT * FROM _landing_rows")

@@ -83,6 +83,19 @@ def test_a_near_duplicate_arriving_and_going(wh_settings: Settings, wh_data, tmp
     assert _same_as_clean(wh_settings, wh_data, tmp_path, "its original went")
 
 
+def test_a_near_duplicate_when_no_other_file_is_quarantined(wh_settings: Settings, wh_data, tmp_path):
+    """Every stored quarantine file empty (its columns typed NULL): the copy's quarantine row,
+    made at the landing, still lands (a VARCHAR -> NULL cast failed here once)."""
+    store.remove_document(wh_settings.store_dir, "bad.bin")
+    _built(wh_settings, incremental=True)
+    copy = wh_data.landing_frames()["documents"]["a.txt"].assign(source_path="a.html", sha256="d" * 64)
+    store.write_frame(wh_settings.store_dir, "documents", "a.html", copy)
+    assert _same_as_clean(wh_settings, wh_data, tmp_path, "a copy arrived, nothing else quarantined")
+    with connect(build_path(wh_settings), read_only=True) as con:
+        rows = con.execute("SELECT source_path, reason FROM landing.quarantine").fetchall()
+    assert len(rows) == 1 and rows[0][0] in {"a.txt", "a.html"} and rows[0][1] == "near_duplicate"
+
+
 def test_a_build_file_from_other_code_is_landed_afresh(wh_settings: Settings, tmp_path):
     path, _ = _built(wh_settings, incremental=True)
     with duckdb.connect(str(path)) as con:

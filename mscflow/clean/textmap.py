@@ -32,21 +32,29 @@ class TextMap:
         runs of (first, length, step)), not sliced edit by edit."""
         ordered = sorted(edits)
         parts: list[str] = []
-        runs: list[tuple[int, int, int]] = []  # (first source index, length, step 0 or 1)
         pos = 0
         for start, end, repl in ordered:
             if start < pos:
                 raise ValueError(f"overlapping edit at {start}")
             parts += (self.text[pos:start], repl)
+            pos = end
+        parts.append(self.text[pos:])
+        if all(len(repl) == end - start for start, end, repl in ordered):
+            return TextMap("".join(parts), self.offsets)  # one character for one: the map stands
+        return TextMap("".join(parts), self._gather(self._runs(ordered)))
+
+    def _runs(self, ordered: list[tuple[int, int, str]]) -> list[tuple[int, int, int]]:
+        """Each output character's source index, as runs of (first source index, length, step
+        0 or 1): kept text steps through the source, a replacement's extra characters repeat."""
+        runs: list[tuple[int, int, int]] = []
+        pos = 0
+        for start, end, repl in ordered:
             runs.append((pos, start - pos, 1))
             direct = min(len(repl), end - start)
             runs += ((start, direct, 1), (end - 1 if end > start else start, len(repl) - direct, 0))
             pos = end
-        parts.append(self.text[pos:])
         runs.append((pos, len(self.text) - pos, 1))
-        if all(len(repl) == end - start for start, end, repl in ordered):
-            return TextMap("".join(parts), self.offsets)  # one character for one: the map stands
-        return TextMap("".join(parts), self._gather(runs))
+        return runs
 
     def _gather(self, runs: list[tuple[int, int, int]]) -> np.ndarray:
         """Offsets of the source indices the runs spell out (index len(text) is the end)."""

@@ -36,9 +36,12 @@ STYLE = {
 }
 
 
+RASTER_DPI = 150  # the dots and ranges of a dense chart, embedded in its SVG as an image at this resolution
+
+
 def _svg(fig: Figure, title: str) -> str:
     buf = io.StringIO()
-    fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None, "Title": title})
+    fig.savefig(buf, format="svg", dpi=RASTER_DPI, bbox_inches="tight", metadata={"Date": None, "Title": title})
     plt.close(fig)
     text = buf.getvalue()
     return text[text.index("<svg"):]  # inline: no XML prolog or DOCTYPE
@@ -134,10 +137,10 @@ def doses(panels: dict[str, list[tuple[str, float, float]]], as_figure: bool = F
             # one collection of ranges and one line of dots: an artist per study took 15 s at 1,000 articles
             ys = [index[route] for route, _, _ in points]
             ranges = LineCollection([[(low, y), (high, y)] for (_, low, high), y in zip(points, ys, strict=True)],
-                                    colors=PALETTE[0], alpha=0.5, linewidths=2)
+                                    colors=PALETTE[0], alpha=0.5, linewidths=2, rasterized=True)
             ax.add_collection(ranges, autolim=True)
             ax.plot([(low * high) ** 0.5 for _, low, high in points], ys, "o", linestyle="none",
-                    color=PALETTE[0], markersize=4)
+                    color=PALETTE[0], markersize=4, rasterized=True)
             ax.autoscale_view()
             ax.set_xscale("log")
             ax.set_yticks(range(len(routes)), labels=routes)

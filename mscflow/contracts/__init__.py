@@ -8,17 +8,10 @@ do) does not pay a second for it."""
 
 from __future__ import annotations
 
-from importlib import import_module
+from mscflow.lazy import lazy_exports
 
 _REGISTRY = frozenset({"CONTRACTS", "EXTRACTED_TABLES", "SPAN", "WAREHOUSE_TABLES", "contract", "fact_fields",
                        "FACT", "PRODUCT", "REPAIR", "Contract", "Ordered"})
 
 
-def __getattr__(name: str) -> object:
-    if name in _REGISTRY:
-        return getattr(import_module(".registry", __name__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(_REGISTRY | set(globals()))
+__getattr__, __dir__ = lazy_exports(__name__, ".registry", _REGISTRY)

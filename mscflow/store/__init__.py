@@ -10,23 +10,16 @@ stays light."""
 
 from __future__ import annotations
 
-from importlib import import_module
+from mscflow.lazy import lazy_exports
 
 from .layout import KEY, PROCESSED, store_file, stored_rows, stored_state, table_files
 
-_FRAMES = frozenset({"IO_THREADS", "TABLES", "landing_query", "mark_processed", "quarantine_documents", "read_frame",
+_FRAMES = frozenset({"IO_THREADS", "TABLES", "mark_processed", "quarantine_documents", "read_frame",
                      "read_frames", "read_table", "remove_document", "rename_document", "stored_keys", "write_frame",
                      "write_frames"})
 
 
-def __getattr__(name: str) -> object:
-    if name in _FRAMES:
-        return getattr(import_module(".frames", __name__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(_FRAMES | set(globals()))
+__getattr__, __dir__ = lazy_exports(__name__, ".frames", _FRAMES)
 
 
 __all__ = ["KEY", "PROCESSED", "store_file", "stored_rows", "stored_state", "table_files"]

@@ -5,14 +5,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..contracts import CONTRACTS
 from ..contracts.frames import empty_frame
-from .layout import KEY, PROCESSED, store_file, table_files
+from .layout import KEY, PROCESSED, store_file
 
 TABLES: tuple[str, ...] = (*CONTRACTS, PROCESSED)
 
@@ -67,28 +66,6 @@ def stored_keys(store_dir: Path, table: str) -> list[str]:
     if not folder.is_dir():
         return []
     return sorted(_key_of(p) for p in folder.glob("*.parquet"))
-
-
-def landing_query(store_dir: Path, table: str, columns: list[str],
-                  exclude: set[str] | frozenset[str] = frozenset()) -> tuple[str, list]:
-    """One DuckDB SELECT over every stored file of ``table`` but ``exclude``'s: the contract's
-    ``columns`` (NULL where no file has one), rows in document-key order and in each file's own
-    order, as the store was written. Returns the SQL and its one parameter, the file list."""
-    files = [str(p) for p in table_files(store_dir, table, exclude)]
-    if not files:
-        return "SELECT " + ", ".join(f"CAST(NULL AS VARCHAR) AS {_ident(c)}" for c in columns) + " WHERE false", []
-    with duckdb.connect() as con:
-        present = {r[0] for r in con.execute("DESCRIBE SELECT * FROM read_parquet(?, union_by_name = true)", [files]).fetchall()}
-    select = ", ".join(f"r.{_ident(c)}" if c in present else f"NULL AS {_ident(c)}" for c in columns)
-    sql = (f"SELECT {select} FROM read_parquet($files, union_by_name = true, filename = true, file_row_number = true) r "
-           f"JOIN (SELECT file_name, decode(value) AS doc_key FROM parquet_kv_metadata($files) "
-           f"WHERE decode(key) = '{KEY.decode()}') k ON r.filename = k.file_name "
-           f"ORDER BY k.doc_key, r.file_row_number")
-    return sql, files
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def read_table(store_dir: Path, table: str, columns: list[str] | None = None,

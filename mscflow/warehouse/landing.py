@@ -118,8 +118,8 @@ def union_types(signatures: Iterable[str]) -> dict[str, str] | None:
 
 
 def _rows_sql(files: list[str], table: str) -> tuple[str, list[str]]:
-    """The stored rows of ``files`` with the contract's columns (NULL where no file has one, as
-    ``store.landing_query``) plus where each row came from (document key, file, row)."""
+    """The stored rows of ``files`` with the contract's columns (NULL where no file has one) plus
+    where each row came from (document key, file, row)."""
     columns = list(CONTRACTS[table].columns)
     if not files:
         typed = ", ".join(f"CAST(NULL AS VARCHAR) AS {_ident(c)}" for c in columns)

@@ -46,22 +46,28 @@ def sha256_bytes(data: bytes) -> str:
 
 SETTLE_TRIES = 6  # reads of a file being rewritten before it is quarantined as file_changing
 SETTLE_SECONDS = 0.05  # a file is at rest when nothing wrote to it for this long
+# an empty file just created or truncated is most often about to be written (a browser saving a
+# page, an editor rewriting one): it is at rest only once nothing wrote to it for this long
+EMPTY_SETTLE_SECONDS = 1.0
 
 
 def read_settled(path: Path) -> tuple[bytes, bool]:
     """(bytes, settled): the file read into memory once it is at rest (unmodified for
     ``SETTLE_SECONDS`` and unchanged across the read), so a file rewritten in place while it is
     read is one whole version, never half of one. Everything after (hash, decoding, cleaning)
-    uses these bytes only. A file at rest costs one read and two stats."""
+    uses these bytes only. A file at rest costs one read and two stats; an empty file written in
+    the last second is read again a second after it was written."""
     data = b""
     for _ in range(SETTLE_TRIES):
         before = path.stat()
         data = path.read_bytes()
         after = path.stat()
         same = (before.st_mtime_ns, before.st_size) == (after.st_mtime_ns, after.st_size) == (after.st_mtime_ns, len(data))
-        if same and time.time_ns() - after.st_mtime_ns > SETTLE_SECONDS * 1e9:
+        quiet = SETTLE_SECONDS if data else EMPTY_SETTLE_SECONDS
+        age = (time.time_ns() - after.st_mtime_ns) / 1e9
+        if same and age > quiet:
             return data, True
-        time.sleep(SETTLE_SECONDS)
+        time.sleep(max(SETTLE_SECONDS, quiet - age) if same else SETTLE_SECONDS)
     return data, False
 
 

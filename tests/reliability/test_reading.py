@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -44,6 +46,28 @@ def test_a_file_rewritten_while_read_is_one_whole_version_or_read_again_later(tm
             assert doc.sha256 in versions and doc.text == versions[doc.sha256] * 4000  # never half
         else:
             assert doc.quarantine_reason == "file_changing", doc.quarantine_detail
+
+
+def test_a_file_just_created_empty_is_read_once_its_writer_has_written(tmp_path: Path):
+    """A browser or an editor creates (or truncates) the file, then writes it: the empty file is
+    not taken as the document while it is that young (it was, 0.05 s after its creation)."""
+    path = tmp_path / "saving.txt"
+    path.write_bytes(b"")
+    writer = threading.Timer(0.3, lambda: path.write_text(A * 100, encoding="utf-8"))
+    writer.start()
+    try:
+        doc = read_seed(path, tmp_path, 5 * 1024 * 1024, {})
+    finally:
+        writer.join()
+    assert doc.ok and doc.text == A * 100, doc.quarantine_reason
+
+
+def test_an_empty_file_at_rest_is_still_empty(tmp_path: Path):
+    path = tmp_path / "empty.txt"
+    path.write_bytes(b"")
+    started = time.monotonic()
+    doc = read_seed(path, tmp_path, 5 * 1024 * 1024, {})
+    assert doc.quarantine_reason == "empty_file" and time.monotonic() - started < 5
 
 
 def _raw(name: str, text: str) -> dict:

@@ -57,7 +57,7 @@ def read_settled(path: Path) -> tuple[bytes, bool]:
     read is one whole version, never half of one. Everything after (hash, decoding, cleaning)
     uses these bytes only. A file at rest costs one read and two stats; an empty file written in
     the last second is read again a second after it was written."""
-    data = b""
+    data, seen = b"", None
     for _ in range(SETTLE_TRIES):
         before = path.stat()
         data = path.read_bytes()
@@ -65,9 +65,12 @@ def read_settled(path: Path) -> tuple[bytes, bool]:
         same = (before.st_mtime_ns, before.st_size) == (after.st_mtime_ns, after.st_size) == (after.st_mtime_ns, len(data))
         quiet = SETTLE_SECONDS if data else EMPTY_SETTLE_SECONDS
         age = (time.time_ns() - after.st_mtime_ns) / 1e9
-        if same and age > quiet:
+        # a modification time in the future (another machine's clock, an archive) says nothing
+        # of rest: such a file is at rest when it is unchanged since the previous read
+        if same and (age > quiet or (age < 0 and seen == (after.st_mtime_ns, after.st_size))):
             return data, True
-        time.sleep(max(SETTLE_SECONDS, quiet - age) if same else SETTLE_SECONDS)
+        seen = (after.st_mtime_ns, after.st_size)
+        time.sleep(min(quiet, max(SETTLE_SECONDS, quiet - age)) if same else SETTLE_SECONDS)
     return data, False
 
 

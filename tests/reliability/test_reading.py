@@ -70,6 +70,22 @@ def test_an_empty_file_at_rest_is_still_empty(tmp_path: Path):
     assert doc.quarantine_reason == "empty_file" and time.monotonic() - started < 5
 
 
+def test_a_file_dated_in_the_future_is_read_once_it_stays_unchanged(tmp_path: Path):
+    """Another machine's clock or an archive can date a file ahead of ours: it is read (after one
+    more look), never held as file_changing until our clock catches up."""
+    import os
+
+    for name, data in (("ahead.txt", (A * 10).encode()), ("ahead_empty.txt", b"")):
+        path = tmp_path / name
+        path.write_bytes(data)
+        ahead = time.time_ns() + 86_400 * 10**9
+        os.utime(path, ns=(ahead, ahead))
+        started = time.monotonic()
+        doc = read_seed(path, tmp_path, 5 * 1024 * 1024, {})
+        assert doc.quarantine_reason in (None, "empty_file") and doc.sha256 == hashlib.sha256(data).hexdigest(), name
+        assert (doc.quarantine_reason == "empty_file") == (not data) and time.monotonic() - started < 5, name
+
+
 def _raw(name: str, text: str) -> dict:
     sha = hashlib.sha256(text.encode()).hexdigest()
     return {"source_path": name, "sha256": sha, "document_id": sha[:16], "size_bytes": len(text.encode()),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 
 import pandas as pd
 
@@ -23,20 +24,18 @@ def text_fingerprint(clean_text: str) -> str:
 
 
 def text_key(clean_text: str | None) -> str | None:
-    """The fingerprint ``near_duplicates`` groups a document by; None for an article with no
-    text (no one's copy). Kept per document by the landing, so a refresh need not read every
-    clean text again."""
+    """The fingerprint a document is grouped by; None for an article with no text (no one's
+    copy). Kept per document by the landing, so a refresh need not read every clean text again."""
     return text_fingerprint(clean_text) if _SPACE.sub("", clean_text or "") else None
 
 
-def near_duplicates(documents: pd.DataFrame) -> dict[str, str]:
-    """{source_path of a copy: source_path of its original} over the documents' clean texts."""
-    if documents.empty:
-        return {}
+def copies_of(keyed: Iterable[tuple[str, str | None]]) -> dict[str, str]:
+    """{source_path of a copy: source_path of its original} over (source_path, ``text_key``)
+    pairs: documents of one fingerprint are one article, the original by ``original_rank``."""
     groups: dict[str, list[str]] = {}
-    for name, text in zip(documents["source_path"], documents["clean_text"], strict=True):
-        if _SPACE.sub("", text or ""):  # an article with no text is no one's copy
-            groups.setdefault(text_fingerprint(text), []).append(name)
+    for name, key in keyed:
+        if key is not None:
+            groups.setdefault(key, []).append(name)
     copies: dict[str, str] = {}
     for names in groups.values():
         original, *others = sorted(names, key=original_rank)

@@ -29,8 +29,7 @@ import pandas as pd
 
 from mscflow import store
 from mscflow.contracts import CONTRACTS, WAREHOUSE_TABLES
-from mscflow.ingest.duplicates import near_duplicate_quarantine, text_key
-from mscflow.ingest.files import original_rank
+from mscflow.ingest.duplicates import copies_of, near_duplicate_quarantine, text_key
 
 from .comments import apply_comments
 from .models import LANDING, quote_relation
@@ -207,17 +206,8 @@ def _sync_texts(con: duckdb.DuckDBPyConnection, gone: list[str] | None, arrived:
 
 
 def _copies(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """The stored documents' near-duplicates (copy -> original), as ``near_duplicates`` decides
-    them from the clean texts: same fingerprint, the original by ``original_rank``."""
-    groups: dict[str, list[str]] = {}
-    for name, fingerprint in con.execute(f"SELECT source_path, fingerprint FROM {TEXTS} "
-                                         "WHERE fingerprint IS NOT NULL").fetchall():
-        groups.setdefault(fingerprint, []).append(name)
-    copies: dict[str, str] = {}
-    for names in groups.values():
-        original, *others = sorted(names, key=original_rank)
-        copies.update({n: original for n in others})
-    return copies
+    """The stored documents' near-duplicates (copy -> original), from their kept fingerprints."""
+    return copies_of(con.execute(f"SELECT source_path, fingerprint FROM {TEXTS}").fetchall())
 
 
 def _derive(con: duckdb.DuckDBPyConnection, table: str, copies: dict[str, str]) -> int:

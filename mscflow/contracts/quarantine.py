@@ -5,21 +5,7 @@ from __future__ import annotations
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from .reasons import (  # noqa: F401  (the codes, re-exported beside the model they constrain)
-    BINARY,
-    CHANGING,
-    DUPLICATE,
-    EMPTY,
-    EXTRACTION_FAILED,
-    FAILED_CHECK,
-    INVALID,
-    NEAR_DUPLICATE,
-    REASONS,
-    STAGES,
-    TIMEOUT,
-    TOO_LARGE,
-    UNDECODABLE,
-)
+from .reasons import REASONS, STAGES
 
 
 class QuarantineSchema(pa.DataFrameModel):

@@ -9,7 +9,7 @@ import pytest
 
 from mscflow.clean import clean_document
 from mscflow.clean.document import clean_batch
-from mscflow.contracts.quarantine import BINARY, DUPLICATE, EMPTY, TOO_LARGE
+from mscflow.contracts.reasons import BINARY, DUPLICATE, EMPTY, TOO_LARGE
 from mscflow.ingest import read_seed
 
 SEED_003 = "003_76ec61e83f750a5e.txt"

@@ -13,14 +13,10 @@ from mscflow.settings import Settings
 from mscflow.warehouse.guards import build_lock, check_warehouse_path, remove_leftovers
 from mscflow.warehouse.state import published_state
 
-from .summary import RunSummary
+from .summary import RunSummary, quiet
 
 
-def _quiet(_: str) -> None:
-    return None
-
-
-def run_refresh(settings: Settings, progress: Callable[[str], None] = _quiet) -> tuple[SeedChanges, RunSummary]:
+def run_refresh(settings: Settings, progress: Callable[[str], None] = quiet) -> tuple[SeedChanges, RunSummary]:
     """Only what changed: the same steps the seed sensor takes (one refresh or build at a time)."""
     with build_lock(settings.data_dir):
         started = time.perf_counter()

@@ -30,7 +30,7 @@ from mscflow.warehouse.guards import (
     remove_leftovers,
 )
 
-from .summary import RunSummary
+from .summary import RunSummary, quiet
 
 TRIGGER, PID, HOST = "mscflow/trigger", "mscflow/pid", "mscflow/host"
 
@@ -122,12 +122,8 @@ def _is_document_asset(a: object) -> bool:
     return isinstance(a, dg.AssetsDefinition) and a.partitions_def == seed_documents
 
 
-def _quiet(_: str) -> None:
-    return None
-
-
 def materialize_documents(instance: dg.DagsterInstance, defs: dg.Definitions, keys: list[str], settings: Settings,
-                          summary: RunSummary, progress: Callable[[str], None] = _quiet) -> None:
+                          summary: RunSummary, progress: Callable[[str], None] = quiet) -> None:
     if not keys:
         return
     job = defs.resolve_job_def("documents_job")  # a named job, as the sensor's runs
@@ -144,7 +140,7 @@ def materialize_documents(instance: dg.DagsterInstance, defs: dg.Definitions, ke
 
 
 def materialize_all(instance: dg.DagsterInstance, defs: dg.Definitions, keys: list[str], settings: Settings,
-                    summary: RunSummary, progress: Callable[[str], None] = _quiet) -> None:
+                    summary: RunSummary, progress: Callable[[str], None] = quiet) -> None:
     """The documents ``keys`` and then the warehouse. When the documents are one partition range
     (a build; a refresh whose changes sit at the end of the order, as ``apply_seed_changes``
     puts them) this is one ``refresh_job`` run: one run's set-up, as the seed sensor does. Else a
@@ -176,7 +172,7 @@ def _record_warehouse_run(instance: dg.DagsterInstance, result: dg.ExecuteInProc
 
 
 def materialize_warehouse(instance: dg.DagsterInstance, defs: dg.Definitions, settings: Settings,
-                          summary: RunSummary, progress: Callable[[str], None] = _quiet) -> None:
+                          summary: RunSummary, progress: Callable[[str], None] = quiet) -> None:
     others = [a for a in (defs.assets or []) if not _is_document_asset(a)]
     if not others:
         return
@@ -229,7 +225,7 @@ def _prepare(settings: Settings) -> dg.DagsterInstance:
     return instance
 
 
-def run_build(settings: Settings, progress: Callable[[str], None] = _quiet) -> RunSummary:
+def run_build(settings: Settings, progress: Callable[[str], None] = quiet) -> RunSummary:
     """Every seed document, then the warehouse: a full, idempotent rebuild (one at a time)."""
     with build_lock(settings.data_dir):
         return _build(settings, progress)
@@ -253,7 +249,7 @@ def _build(settings: Settings, progress: Callable[[str], None]) -> RunSummary:
 
 
 def refresh_runs(settings: Settings, changes: SeedChanges, summary: RunSummary,
-                 progress: Callable[[str], None] = _quiet) -> None:
+                 progress: Callable[[str], None] = quiet) -> None:
     """A refresh's Dagster side, once ``cli/refresh.py`` found work: reap killed runs, apply the
     seed changes to the partitions, run what changed and then the warehouse."""
     instance = _prepare(settings)

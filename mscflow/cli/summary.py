@@ -17,3 +17,8 @@ class RunSummary:
     failures: list[str] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)  # entries of the seeds folder that are not seeds
     steps: dict[str, float] = field(default_factory=dict)  # seconds per Dagster step (the bench's per-stage times)
+
+
+def quiet(_: str) -> None:
+    """A progress callback that says nothing (the default of a build or refresh)."""
+    return None

@@ -80,7 +80,7 @@ def library_stages(paths: list[Path], settings: Settings, repeat: int) -> list[S
 
     size = sum(p.stat().st_size for p in paths)
     n = len(paths)
-    load_vocab.cache_clear()  # a cold pass: the vocabularies' per-text memo must not help repeats
+    load_vocab.cache_clear()  # a cold pass: the vocabularies compile their matchers inside the timing
     raw = read_files(paths, settings)
     records = {k: r.record() for k, r in raw.items()}
     clean = clean_batch(records, settings.opencc_config)

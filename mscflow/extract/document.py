@@ -19,6 +19,7 @@ from ..budget import DocumentTimeout, time_budget
 from ..clean.textmap import TextMap, decode_runs
 from ..contracts import EXTRACTED_TABLES, contract
 from ..contracts.frames import empty_frame, frame_for
+from ..parse.memo import one_document
 from ..parse.tables import PipeTable, find_tables, table_row_records
 from ..pool import PoolConfig, call, run_chunks
 from .adverse_events import extract_adverse_events
@@ -48,7 +49,13 @@ def add_raw_spans(records: list[dict], tm: TextMap) -> list[dict]:
 
 
 def extract_records(doc: Mapping) -> dict[str, list[dict]]:
-    """table -> records for one cleaned document (raises on an extractor bug)."""
+    """table -> records for one cleaned document (raises on an extractor bug). The readers
+    remember their answers for this document only (``parse.memo``)."""
+    with one_document():
+        return _records(doc)
+
+
+def _records(doc: Mapping) -> dict[str, list[dict]]:
     document_id, text = doc["document_id"], doc["clean_text"]
     tables: list[PipeTable] = find_tables(text)
     tm = _text_map(doc)

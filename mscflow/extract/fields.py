@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from ..parse.memo import per_document
 from ..parse.numbers import (
     Value,
     find_administrations,
@@ -140,6 +141,7 @@ def disease(text: str, ctx: DocContext) -> str:
     return ctx.disease or "other"
 
 
+@per_document
 def design(text: str, primary: str | None = None, default: str = "single_arm", n_total: int | None = None,
            controlled: bool = False) -> str:
     """Strong designs from the whole text; weak ones from ``primary`` (a design column) first."""
@@ -185,12 +187,14 @@ def _is_trial_phase(text: str, m: Match) -> bool:
     return not _STAGE_BEFORE.search(before) or bool(_TRIAL_AFTER.search(after))
 
 
+@per_document
 def phase(text: str) -> str | None:
     """The stated phase of the trial, not a disease stage."""
     hits = [m for m in _vocab("phase").find(text) if _is_trial_phase(text, m)]
     return hits[0].code if hits else None
 
 
+@per_document
 def cell_type(text: str) -> str:
     """The cell product named most often (first named on a tie); ``msc`` when none is named more
     precisely than 干细胞 (the genre's convention, docs/extraction.md)."""
@@ -205,6 +209,7 @@ def cell_type(text: str) -> str:
     return next(h.code for h in hits if counts[h.code] == best)
 
 
+@per_document
 def tissue_source(text: str, cell: str, pooled: bool = False) -> str:
     """Source tissue; several sources -> ``mixed``; HSC grafts name a source only when it is blood."""
     vocab = _vocab("tissue_source")
@@ -226,6 +231,7 @@ _REINFUSION = ("回输", "回輸")
 _DONOR_TISSUES = ("umbilical_cord", "placenta")  # always another person's
 
 
+@per_document
 def donor(text: str) -> str | None:
     """``autologous`` / ``allogeneic`` when the text says only one of them. 回输 (infused back)
     says autologous only of the patient's own tissue (the genre writes "UC-MSC回输" too), and
@@ -243,6 +249,7 @@ def donor(text: str) -> str | None:
 _NOT_DELIVERY_AFTER = re.compile(r"^[^,，;;。]{0,10}?(?:造影|成像|分流)")
 
 
+@per_document
 def route(text: str, fallback: str | None = None) -> str | None:
     """First specific route stated; procedures and bare local injection only when alone."""
     hits = [m for m in _vocab("route").find(text) if not _NOT_DELIVERY_AFTER.search(text[m.end : m.end + 14])]
@@ -262,6 +269,7 @@ class DoseFacts:
     per_kg: bool | None
 
 
+@per_document
 def dose(text: str) -> DoseFacts:
     """Smallest and largest single dose; concentrations, totals and thresholds are not doses."""
     singles = [d for d in find_doses(text) if d.kind == "single" and 1e3 <= d.low <= 1e10]
@@ -283,6 +291,7 @@ def _not_follow_up(text: str, d, skipped_end: int) -> bool:
                                           or _SUMMARY_AFTER.match(text[skipped_end : d.start]))))
 
 
+@per_document
 def follow_up(text: str) -> float | None:
     """Longest stated time in months that is a follow-up (``_not_follow_up`` says what is not)."""
     text = _TITLE.sub(lambda m: " " * len(m.group()), text)
@@ -297,6 +306,7 @@ def follow_up(text: str) -> float | None:
     return best
 
 
+@per_document
 def administrations(text: str) -> int | None:
     """Highest stated number of administrations; unknown when some patients had "多次" and no
     schedule says how many in all (``多次鞘内注射…每3个月1次,共3次`` is 3)."""
@@ -661,6 +671,7 @@ def _without_breakdowns(text: str, found: list[Value]) -> tuple[str, list[Value]
     return text, out
 
 
+@per_document
 def counts(text: str) -> Counts:
     """Enrolled total and arm sizes as stated; a total not stated is the sum of the two arms."""
     found = find_counts(text)

@@ -17,6 +17,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
+from ..parse.memo import per_document
 from ..parse.numbers import find_counts, find_doses, find_percents
 from ..parse.vocab import load_vocab
 from . import fields
@@ -222,6 +223,7 @@ def _trim(s: str) -> str:
     return re.sub(r"^[\s,,。;;::、]+|[\s,,。;;::、]+$", "", s)
 
 
+@per_document
 def anchor_of(sentence: str) -> tuple[str, str] | None:
     """(kind, text) of the anchor that opens a study in this sentence, if any."""
     if _GENERIC.search(sentence) or (_VARYING.search(sentence) and not find_counts(sentence)):
@@ -255,6 +257,7 @@ def _new_disease(sentence: str, study_text: str) -> bool:
     return bool(set(fields.disease_codes(sentence)) - set(fields.disease_codes(study_text)) - {"other"})
 
 
+@per_document
 def has_facts(text: str) -> bool:
     """A patient count, a single dose, a time, a rate, a phase or a number of administrations."""
     return bool(

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from .memo import per_document
+
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5,
               "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
@@ -218,6 +220,7 @@ def _dose_kind(before: str, after: str) -> str:
     return "single"
 
 
+@per_document
 def find_doses(text: str) -> list[Dose]:
     """Every cell dose in text, in order, classified (single / concentration / total / threshold)."""
     doses = []
@@ -282,6 +285,7 @@ _DUR = re.compile(
 _YEAR_AT = re.compile(r"(?:19|20)\d\d\s*$")
 
 
+@per_document
 def find_durations(text: str) -> list[Duration]:
     """Time spans in months: ``12 个月`` 12, ``96 周`` 22.09, ``7年`` 84, ``半年`` 6, ``42天`` 1.38.
 
@@ -372,6 +376,7 @@ def _english_counts(text: str) -> list[Value]:
     return out
 
 
+@per_document
 def find_counts(text: str) -> list[Value]:
     """People counts: ``45名``, ``287例``, ``16位``, ``四名``, ``n=108``, ``116 patients``,
     ``Twelve preterm infants``; ``8对`` twins counts 16."""
@@ -484,6 +489,7 @@ def _worded_times(text: str) -> list[Value]:
             for m in rx.finditer(text)]
 
 
+@per_document
 def find_administrations(text: str) -> list[Value]:
     """How many times cells were given: ``3 次``, ``两次``, ``第二次``, ``单次`` (1), ``双剂量`` (2).
 
@@ -498,6 +504,7 @@ _YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20[0-3]\d)(?=\s*年)")
 _CITED_YEAR = re.compile(r"(?<=[(（])\s*(19[5-9]\d|20[0-3]\d)(?=\s*[)）])")
 
 
+@per_document
 def find_years(text: str) -> list[Value]:
     """Calendar years written ``2019年`` / ``2016 年``, or bracketed as a citation ``(2019)``."""
     found = [m for rx in (_YEAR, _CITED_YEAR) for m in rx.finditer(text)]
@@ -508,6 +515,7 @@ def find_years(text: str) -> list[Value]:
 _PERCENT = re.compile(rf"{NUM}\s*%")
 
 
+@per_document
 def find_percents(text: str) -> list[Value]:
     """Rates such as ``66%`` or ``87.5 %``."""
     return [

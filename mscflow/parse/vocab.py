@@ -18,6 +18,7 @@ from typing import NamedTuple
 import yaml
 
 from ..settings import vocab_dir
+from .memo import per_document
 
 VOCAB_DIR = vocab_dir()
 
@@ -35,7 +36,7 @@ class Match(NamedTuple):
     end: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one object per name (``load_vocab``): hashed by identity
 class Vocabulary:
     """Codes (in file order, which callers may use as priority) with their terms."""
 
@@ -70,21 +71,12 @@ class Vocabulary:
                 parts.setdefault(ch, []).append(f"(?P<{group}>{_term_regex(term)})")
         return {ch: (re.compile("(?:" + "|".join(ps) + ")", re.IGNORECASE), by_group) for ch, ps in parts.items()}
 
-    @cached_property
-    def _memo(self) -> dict[str, tuple[Match, ...]]:
-        return {}
-
     def find(self, text: str) -> list[Match]:
         """All non-overlapping hits, longest first at every contested span, in text order.
 
-        Memoised per text: extraction asks the same vocabulary about the same passage many
-        times, and the lookahead alternation is the hot path."""
-        memo = self._memo
-        if text not in memo:
-            if len(memo) > 4096:
-                memo.clear()
-            memo[text] = tuple(self._find(text))
-        return list(memo[text])
+        Memoised per text within one document (``parse.memo``): extraction asks the same
+        vocabulary about the same passage many times, and this scan is the hot path."""
+        return list(_hits(self, text))
 
     @cached_property
     def _starts(self) -> re.Pattern | None:
@@ -137,6 +129,11 @@ class Vocabulary:
     def attr(self, code: str, key: str, default=None):
         """An extra key of a code's entry (e.g. ``refines``), for rules kept in the YAML."""
         return self.attrs.get(code, {}).get(key, default)
+
+
+@per_document
+def _hits(vocab: Vocabulary, text: str) -> tuple[Match, ...]:
+    return tuple(vocab._find(text))
 
 
 def _start_variants(ch: str) -> set[str]:

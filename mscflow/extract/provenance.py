@@ -54,12 +54,23 @@ def _term_mentions(field: str, value: str, text: str) -> Iterator[Mention]:
             yield Mention(m.start, m.end, f"term:{vocab.name}")
 
 
+_NUMBER = re.compile(r"(?<![\d.])\d+(?![\d.])")  # a whole number, not part of a decimal
+_DIGITS = re.compile(r"(?<!\d)\d+(?!\d)")  # a whole run of digits (a year may touch a dot)
+
+
+def _written(runs: re.Pattern, value: float, text: str, rule: str) -> Iterator[Mention]:
+    """``value`` written as a bare number: one precompiled scan, not a pattern per value."""
+    digits = str(int(value))
+    for m in runs.finditer(text):
+        if m.group() == digits:
+            yield Mention(m.start(), m.end(), rule)
+
+
 def _count_mentions(value: float, text: str) -> Iterator[Mention]:
     for c in find_counts(text):
         if _close(c.low, value, 0):
             yield Mention(c.start, c.end, "count")
-    for m in re.finditer(rf"(?<![\d.]){int(value)}(?![\d.])", text):
-        yield Mention(m.start(), m.end(), "number")
+    yield from _written(_NUMBER, value, text, "number")
 
 
 _PER_KG = re.compile(r"\s*(?:个|個)?\s*(?:细胞|細胞|MSCs?|cells?)?\s*(?:/|每)\s*(?:kg|公斤|千克)(?:\s*体重)?", re.I)
@@ -87,16 +98,14 @@ def _administration_mentions(value: float, text: str) -> Iterator[Mention]:
     for a in find_administrations(text):
         if _close(a.low, value, 0):
             yield Mention(a.start, a.end, "administrations")
-    for m in re.finditer(rf"(?<![\d.]){int(value)}(?![\d.])", text):
-        yield Mention(m.start(), m.end(), "number")
+    yield from _written(_NUMBER, value, text, "number")
 
 
 def _year_mentions(value: float, text: str) -> Iterator[Mention]:
     for y in find_years(text):
         if int(y.low) == int(value):
             yield Mention(y.start, y.end, "year")
-    for m in re.finditer(rf"(?<!\d){int(value)}(?!\d)", text):
-        yield Mention(m.start(), m.end(), "year")
+    yield from _written(_DIGITS, value, text, "year")
 
 
 def mentions(field: str, value: object, text: str) -> Iterator[Mention]:

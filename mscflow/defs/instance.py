@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import sqlite3
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
-from dagster import Field, StringSource
+from dagster import DagsterEventType, Field, StringSource
+from dagster._core.errors import DagsterInvariantViolationError
+from dagster._core.events.log import EventLogEntry
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
+from dagster._core.storage.sqlalchemy_compat import db_result
 from dagster._core.storage.sqlite import SQLITE_BUSY_TIMEOUT_SECONDS
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine
@@ -95,11 +98,47 @@ class KeptConnectionEventLogStorage(SqliteEventLogStorage):
             self._known_tables.add(table_name)
         return table_name in self._known_tables
 
+    def store_event_batch(self, events: Sequence[EventLogEntry]) -> None:
+        """A step's materializations (or planned ones) of many partitions (Dagster batches them when
+        ``DAGSTER_EVENT_BATCH_SIZE`` is set, ``settings.DAGSTER_ENVIRONMENT``): one transaction
+        per shard instead of two per event, and the asset's latest-materialization row written
+        once, for the batch's last event, where ``store_event`` rewrote (and re-serialised) it
+        for every partition. The rows written are the ones ``store_event`` writes one by one."""
+        if not _one_kind_of_asset_event(events):
+            super().store_event_batch(events)  # anything else: Dagster's own path, event by event
+            return
+        statements = [self.prepare_insert_event(e) for e in events]
+        with self.run_connection(events[0].run_id) as conn:
+            for statement in statements:
+                conn.execute(statement)
+        with self.index_transaction() as conn:
+            ids = []
+            for statement in statements:
+                with db_result(conn, statement) as result:
+                    ids.append(result.inserted_primary_key[0])
+            if any(i is None for i in ids):
+                raise DagsterInvariantViolationError("Cannot store asset event tags for null event id.")
+            self._store_asset_event_tags(conn, events, ids)
+            latest = {e.get_dagster_event().asset_key: (e, i) for e, i in zip(events, ids, strict=True)}
+            for event, event_id in latest.values():
+                self._store_asset_event(conn, event, event_id)
+
     def dispose(self) -> None:
         super().dispose()
         with self._db_lock:
             while self._engines:
                 self._engines.popitem()[1].dispose()
+
+
+_BATCHED = (DagsterEventType.ASSET_MATERIALIZATION, DagsterEventType.ASSET_MATERIALIZATION_PLANNED,
+            DagsterEventType.ASSET_OBSERVATION)
+
+
+def _one_kind_of_asset_event(events: Sequence[EventLogEntry]) -> bool:
+    """One run's asset events of one type: the asset row's last write is then the last event's."""
+    return (bool(events) and len({e.run_id for e in events}) == 1
+            and all(e.is_dagster_event and e.get_dagster_event().asset_key for e in events)
+            and len({e.dagster_event_type for e in events}) == 1 and events[0].dagster_event_type in _BATCHED)
 
 
 def home_runs_dir() -> str:

@@ -73,3 +73,58 @@ def test_events_it_stores_are_read_by_dagsters_own_class(tmp_path):
     assert len(ours) == len(theirs) == KeptConnectionEventLogStorage.OPEN_RUN_SHARDS + 3
     assert {r.partition_key for r in theirs} == set(keys.get_partition_keys())
     stock.dispose()
+
+
+class _Nowhere(dg.IOManager):
+    def handle_output(self, context, obj) -> None:
+        pass
+
+    def load_input(self, context) -> None:
+        return None
+
+
+many = dg.StaticPartitionsDefinition([f"doc{i}" for i in range(5)])
+
+
+@dg.asset(partitions_def=many, backfill_policy=dg.BackfillPolicy.single_run(), io_manager_key="nowhere")
+def batch(context: dg.AssetExecutionContext) -> dict:
+    return {key: len(key) for key in context.partition_keys}
+
+
+_STORE_BATCH = KeptConnectionEventLogStorage.store_event_batch
+
+
+def _range_run(tmp_path, monkeypatch, batch_size: str) -> tuple[list, str | None, set[str], list]:
+    """One run over every partition: its materializations (as Dagster's own class reads them),
+    the asset's latest one, the partitions Dagster calls materialized, and the batches stored."""
+    monkeypatch.setenv("DAGSTER_EVENT_BATCH_SIZE", batch_size)
+    batches = []
+    monkeypatch.setattr(KeptConnectionEventLogStorage, "store_event_batch",
+                        lambda self, events: (batches.append([e.dagster_event_type.value for e in events]), _STORE_BATCH(self, events))[1])
+    tmp_path.mkdir()
+    runs_dir = tmp_path / "history" / "runs"
+    overrides = {"event_log_storage": {"module": "mscflow.defs.instance", "class": "KeptConnectionEventLogStorage",
+                                       "config": {"base_dir": str(runs_dir)}}}
+    with dg.instance_for_test(overrides=overrides, temp_dir=str(tmp_path)) as instance:
+        tags = {"dagster/asset_partition_range_start": "doc0", "dagster/asset_partition_range_end": "doc4"}
+        assert dg.materialize([batch], instance=instance, tags=tags, resources={"nowhere": _Nowhere()}).success
+    stock = SqliteEventLogStorage(str(runs_dir))
+    try:
+        records = stock.fetch_materializations(dg.AssetKey("batch"), limit=100, ascending=True).records
+        latest = stock.get_latest_materialization_events([dg.AssetKey("batch")])[dg.AssetKey("batch")]
+        done = stock.get_materialized_partitions(dg.AssetKey("batch"))
+        return [r.partition_key for r in records], latest and latest.dagster_event.partition, done, batches
+    finally:
+        stock.dispose()
+
+
+def test_a_batch_of_partition_materializations_is_stored_as_event_by_event(tmp_path, monkeypatch):
+    """Batches of 2 (so the last event is stored alone) store what Dagster's one-event path stores:
+    every partition's materialization in the same order, the latest one, the partitions' status."""
+    one_by_one = _range_run(tmp_path / "single", monkeypatch, "0")
+    batched = _range_run(tmp_path / "batched", monkeypatch, "2")
+    assert one_by_one[3] == []
+    assert [b for b in batched[3] if b[0] == "ASSET_MATERIALIZATION"] == [["ASSET_MATERIALIZATION"] * 2] * 2
+    assert batched[:3] == one_by_one[:3]
+    assert sorted(batched[0]) == [f"doc{i}" for i in range(5)] and batched[1] == batched[0][-1]
+    assert batched[2] == set(many.get_partition_keys())

@@ -11,24 +11,34 @@ import pyarrow.parquet as pq
 
 from ..contracts import CONTRACTS
 from ..contracts.frames import empty_frame
-from .layout import KEY, PROCESSED, store_file
+from .layout import EMPTY, KEY, PROCESSED, empty_file, store_file
 
 TABLES: tuple[str, ...] = (*CONTRACTS, PROCESSED)
 
 
 def write_frame(store_dir: Path, table: str, key: str, frame: pd.DataFrame) -> Path:
     """Write atomically (temp file + rename) so a reader never sees half a file. A frame with
-    no columns is stored as its contract's empty frame (DuckDB reads no column-less file)."""
-    if not len(frame.columns) and table in CONTRACTS:
-        frame = empty_frame(CONTRACTS[table])
-    path = store_file(store_dir, table, key)
+    no row of a contract's table is stored as an ``.empty`` marker instead (``layout``); the
+    other form of the document's rows is removed after the new one is in place."""
+    path, marker = store_file(store_dir, table, key), empty_file(store_dir, table, key)
     path.parent.mkdir(parents=True, exist_ok=True)
+    if not len(frame) and table in CONTRACTS:
+        _replace(marker, key.encode())
+        path.unlink(missing_ok=True)
+        return marker
     tmp = path.with_suffix(".parquet.tmp")
     data = pa.Table.from_pandas(frame.reset_index(drop=True), preserve_index=False)
     data = data.replace_schema_metadata({**(data.schema.metadata or {}), KEY: key.encode()})
     pq.write_table(data, tmp)
     os.replace(tmp, path)
+    marker.unlink(missing_ok=True)
     return path
+
+
+def _replace(path: Path, content: bytes) -> None:
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_bytes(content)
+    os.replace(tmp, path)
 
 
 IO_THREADS = 4  # Arrow conversion and Parquet I/O release the GIL for part of each file
@@ -52,20 +62,25 @@ def read_frames(store_dir: Path, table: str, keys: list[str]) -> dict[str, pd.Da
 
 def read_frame(store_dir: Path, table: str, key: str) -> pd.DataFrame:
     path = store_file(store_dir, table, key)
-    if not path.exists():
-        raise FileNotFoundError(f"no stored {table} for document {key!r} at {path}; materialize it first")
-    return pd.read_parquet(path)
+    if path.exists():
+        return pd.read_parquet(path)
+    if empty_file(store_dir, table, key).exists():
+        return empty_frame(CONTRACTS[table])
+    raise FileNotFoundError(f"no stored {table} for document {key!r} at {path}; materialize it first")
 
 
 def _key_of(path: Path) -> str:
+    if path.suffix == EMPTY:
+        return path.read_text(encoding="utf-8")
     return (pq.read_schema(path).metadata or {}).get(KEY, b"").decode()
 
 
 def stored_keys(store_dir: Path, table: str) -> list[str]:
+    """Every document stored for ``table``, with rows or without (its ``.empty`` marker)."""
     folder = store_dir / table
     if not folder.is_dir():
         return []
-    return sorted(_key_of(p) for p in folder.glob("*.parquet"))
+    return sorted(_key_of(p) for p in (*folder.glob("*.parquet"), *folder.glob(f"*{EMPTY}")))
 
 
 def read_table(store_dir: Path, table: str, columns: list[str] | None = None,
@@ -85,10 +100,10 @@ def remove_document(store_dir: Path, key: str) -> list[Path]:
     """Forget one document everywhere in the store (its seed file was removed)."""
     removed = []
     for table in TABLES:
-        path = store_file(store_dir, table, key)
-        if path.exists():
-            path.unlink()
-            removed.append(path)
+        for path in (store_file(store_dir, table, key), empty_file(store_dir, table, key)):
+            if path.exists():
+                path.unlink()
+                removed.append(path)
     return removed
 
 
@@ -96,7 +111,10 @@ def rename_document(store_dir: Path, old: str, new: str) -> None:
     """A seed renamed with unchanged content keeps its extraction: move its stage files and
     update the file name they record, instead of extracting it again."""
     for table in TABLES:
-        src = store_file(store_dir, table, old)
+        src, marker = store_file(store_dir, table, old), empty_file(store_dir, table, old)
+        if marker.exists():
+            write_frame(store_dir, table, new, empty_frame(CONTRACTS[table]))
+            marker.unlink()
         if not src.exists():
             continue
         frame = pd.read_parquet(src)

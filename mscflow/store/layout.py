@@ -1,7 +1,9 @@
 """Where the store keeps each document's rows, and which document versions it holds completely.
 
-Layout ``<store_dir>/<table>/<digest of the document key>.parquet``. DuckDB only (no pandas):
-a refresh with nothing to do reads the markers from here."""
+Layout ``<store_dir>/<table>/<digest of the document key>.parquet``, or ``.empty`` (the key as
+its text) where the document has no row in that table: a third of a build's files are such,
+and an empty Parquet file costs as much to write and read as a small one. DuckDB only (no
+pandas): a refresh with nothing to do reads the markers from here."""
 
 from __future__ import annotations
 
@@ -12,12 +14,18 @@ import duckdb
 
 PROCESSED = "processed"  # one marker per document version that went through every document stage
 KEY = b"mscflow_key"  # the document key (seed file name), kept in each file's Parquet metadata
+EMPTY = ".empty"  # suffix of a marker file: this document has no row in this table
 
 
 def store_file(store_dir: Path, table: str, key: str) -> Path:
     """The file of one document's rows: named by a digest of the key, so a seed file name of
     any length or alphabet makes a short, safe path; the key itself lives inside the file."""
     return store_dir / table / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.parquet"
+
+
+def empty_file(store_dir: Path, table: str, key: str) -> Path:
+    """The marker that says a document has no row in ``table`` (beside, never with, its file)."""
+    return store_file(store_dir, table, key).with_suffix(EMPTY)
 
 
 def table_files(store_dir: Path, table: str, exclude: set[str] | frozenset[str] = frozenset()) -> list[Path]:

@@ -59,6 +59,13 @@ def test_every_refresh_equals_a_clean_build(wh_settings: Settings, wh_data, tmp_
                                                 if "b.txt" in parts})
     assert _same_as_clean(wh_settings, wh_data, tmp_path, "a document back")
 
+    kept = store.read_frame(wh_settings.store_dir, "table_rows", "a.txt")
+    _edit(wh_settings, "table_rows", "a.txt", lambda f: f.iloc[:0])  # stored as an .empty marker
+    assert not store.store_file(wh_settings.store_dir, "table_rows", "a.txt").exists()
+    assert _same_as_clean(wh_settings, wh_data, tmp_path, "every row of one document's table gone")
+    store.write_frame(wh_settings.store_dir, "table_rows", "a.txt", kept)
+    assert _same_as_clean(wh_settings, wh_data, tmp_path, "its rows back")
+
     # study_values has no typed column yet (every file empty): a real type lands the table whole
     row = {"study_id": "s" * 16, "document_id": wh_data.DOC_A[:16], "field": "n_total", "value": "30",
            "char_start": 1, "char_end": 3, "raw_start": 1, "raw_end": 3, "rule": "r"}

@@ -77,7 +77,7 @@ class Vocabulary:
 
         Memoised per text within one document (``parse.memo``): extraction asks the same
         vocabulary about the same passage many times, and this scan is the hot path."""
-        return list(_hits(self, text))
+        return self._find(text)
 
     @cached_property
     def _starts(self) -> re.Pattern | None:
@@ -100,6 +100,7 @@ class Vocabulary:
     def _all_terms(self) -> Iterator[str]:
         return (t for ts in self.terms.values() for t in ts)
 
+    @per_document  # keyed by this object's identity (eq=False) and the text; hands out a copy
     def _find(self, text: str) -> list[Match]:
         patterns = self._patterns
         candidates: list[Match] = []
@@ -144,11 +145,6 @@ class Vocabulary:
     def attr(self, code: str, key: str, default=None):
         """An extra key of a code's entry (e.g. ``refines``), for rules kept in the YAML."""
         return self.attrs.get(code, {}).get(key, default)
-
-
-@per_document
-def _hits(vocab: Vocabulary, text: str) -> tuple[Match, ...]:
-    return tuple(vocab._find(text))
 
 
 def _start_variants(ch: str) -> set[str]:

@@ -1,13 +1,14 @@
 """Ingest stage: seed files -> raw documents -> cleaned documents (or quarantine)."""
 
 import dagster as dg
-import pandas as pd
 
-from mscflow.clean.document import REPAIR_COLUMNS, clean_in_pool
-from mscflow.clean.invariants import INVARIANTS, broken_invariants
+from mscflow.clean.document import REPAIR_COLUMNS
+from mscflow.clean.invariants import INVARIANTS
+from mscflow.clean.stored import clean_in_store
 from mscflow.contracts import contract
 from mscflow.contracts.frames import frame_for
 from mscflow.ingest import duplicate_owners, list_seeds, read_seed
+from mscflow.store import StoredFrames
 
 from .metadata import OWNERS, definition_metadata, frames_metadata
 from .partitions import seed_documents
@@ -79,46 +80,38 @@ CLEAN_CHECKS = {
         for name, desc in CLEAN_CHECKS.items()
     ],
 )
-def clean_documents(context: dg.AssetExecutionContext, mscflow: MscflowConfig, raw_documents: dict[str, pd.DataFrame]):
+def clean_documents(context: dg.AssetExecutionContext, mscflow: MscflowConfig, raw_documents: StoredFrames):
     settings = mscflow.settings()
-    config = settings.opencc_config
-    batch = clean_in_pool({k: raw_documents[k].iloc[0].to_dict() for k in context.partition_keys}, config, settings.pool(),
-                          settings.document_timeout)
-    docs, quarantined = batch.documents, batch.quarantine
-    for key, frame in quarantined.items():
-        if len(frame):
-            q = frame.iloc[0]
-            context.log.warning(f"{key}: quarantined at {q['stage']} ({q['reason']}: {q['detail']})")
-    # each document's repair counts beside its row count (on its partition, or the run's table)
-    repairs = {k: {c: int(f.iloc[0][c]) for c in REPAIR_COLUMNS} for k, f in docs.items() if len(f)}
-    texts = {k: f.iloc[0]["clean_text"] for k, f in docs.items() if len(f)}
-    broken = {k: broken_invariants(t, config) for k, t in texts.items()}
-    unreconciled = [k for k in context.partition_keys if len(docs[k]) + len(quarantined[k]) != 1]
-    failures = {name: {k: b[name] for k, b in broken.items() if name in b} for name in INVARIANTS}
+    batch = clean_in_store(raw_documents.subset(context.partition_keys), settings.opencc_config, settings.pool(),
+                           settings.document_timeout)
+    for key, q in batch.quarantined.items():
+        context.log.warning(f"{key}: quarantined at {q['stage']} ({q['reason']}: {q['detail']})")
+    cleaned, held = batch.documents.rows or {}, batch.quarantine.rows or {}
+    unreconciled = [k for k in context.partition_keys if cleaned.get(k, 0) + held.get(k, 0) != 1]
+    failures = {name: {k: b[name] for k, b in batch.broken.items() if name in b} for name in INVARIANTS}
     failures["every_file_cleaned_or_quarantined"] = unreconciled
-    held_back = {name: [k for k, f in quarantined.items() if len(f) and name in str(f.iloc[0]["detail"])]
-                 for name in INVARIANTS}
+    held_back = {name: [k for k, q in batch.quarantined.items() if name in str(q["detail"])] for name in INVARIANTS}
 
-    yield dg.Output(docs, output_name="documents", metadata={
-        **frames_metadata(context, DOCUMENTS, docs, "documents", extra=repairs),
-        **_repair_totals(docs),
+    # each document's repair counts beside its row count (on its partition, or the run's table)
+    yield dg.Output(batch.documents, output_name="documents", metadata={
+        **frames_metadata(context, DOCUMENTS, batch.documents, "documents", extra=batch.repairs),
+        **_repair_totals(batch.repairs),
     })
-    yield dg.Output(quarantined, output_name="quarantine",
-                    metadata=frames_metadata(context, QUARANTINE, quarantined, "quarantine"))
+    yield dg.Output(batch.quarantine, output_name="quarantine",
+                    metadata=frames_metadata(context, QUARANTINE, batch.quarantine, "quarantine"))
     for name in CLEAN_CHECKS:
         yield dg.AssetCheckResult(
             check_name=name, asset_key="documents", passed=not failures[name],
-            metadata={"failures": dg.MetadataValue.json(_jsonable(failures[name])), "documents_checked": len(texts),
+            metadata={"failures": dg.MetadataValue.json(_jsonable(failures[name])),
+                      "documents_checked": len(batch.broken),
                       "quarantined_for_it": dg.MetadataValue.json(held_back.get(name, []))},
         )
 
 
-def _repair_totals(docs: dict[str, pd.DataFrame]) -> dict[str, int]:
-    rows = [f for f in docs.values() if len(f)]
-    if not rows:
+def _repair_totals(repairs: dict[str, dict[str, int]]) -> dict[str, int]:
+    if not repairs:
         return {}
-    combined = pd.concat(rows)
-    return {f"total_{c}": int(combined[c].sum()) for c in REPAIR_COLUMNS}
+    return {f"total_{c}": sum(r[c] for r in repairs.values()) for c in REPAIR_COLUMNS}
 
 
 def _jsonable(failures: object) -> object:

@@ -57,7 +57,7 @@ def document_metadata(context: dg.AssetExecutionContext, asset_key: str | None, 
 def frames_metadata(
     context: dg.AssetExecutionContext,
     contract: Contract,
-    frames: dict[str, pd.DataFrame],
+    frames: dict[str, pd.DataFrame] | store.StoredFrames,
     asset_key: str | None = None,
     repairs: dict[str, list[str]] | None = None,
     errors: dict[str, str] | None = None,
@@ -73,11 +73,12 @@ def frames_metadata(
     partition's ``dagster/row_count`` is its document's; the table's is ``rows_in_table`` here
     and ``dagster/row_count`` on core.<table>."""
     small = per_partition(context)
+    rows, head = _rows_and_head(frames)
     by_key = {}
-    for key, frame in frames.items():
-        meta: dict = {"dagster/row_count": int(len(frame)), **(extra or {}).get(key, {})}
-        if small:
-            meta["preview"] = _preview(contract, [frame])
+    for key, n_rows in rows.items():
+        meta: dict = {"dagster/row_count": n_rows, **(extra or {}).get(key, {})}
+        if small:  # a small run: each document's own rows (read back from the store if stored)
+            meta["preview"] = _preview(contract, [frames[key]])
         fixed = (repairs or {}).get(key) or []
         if fixed:  # values that broke their contract were nulled or their rows dropped: say so
             meta["validation_repairs"] = dg.MetadataValue.json(fixed[:50])
@@ -87,14 +88,26 @@ def frames_metadata(
             meta["extraction_error"] = dg.MetadataValue.md(f"```\n{error}\n```")
             context.log.error(f"{key}: extraction failed, document left without rows: {error.splitlines()[0]}")
         by_key[key] = meta
-    in_run = int(sum(len(f) for f in frames.values()))
-    totals = {"rows_in_run": in_run, "documents_in_run": len(frames), "preview": _preview(contract, frames.values()),
+    in_run = int(sum(rows.values()))
+    totals = {"rows_in_run": in_run, "documents_in_run": len(frames), "preview": _preview(contract, [head]),
               **document_metadata(context, asset_key, by_key)}
     table = asset_key or context.asset_key.path[-1]
     store_dir = _store_dir(context)
     if store_dir is not None:
         totals["rows_in_table"] = in_run + store.stored_rows(store_dir, table, exclude=set(frames))
     return totals
+
+
+def _rows_and_head(frames: dict[str, pd.DataFrame] | store.StoredFrames) -> tuple[dict[str, int], pd.DataFrame]:
+    """Each document's row count and the batch's first rows: known without reading a stored
+    batch back."""
+    if isinstance(frames, store.StoredFrames) and frames.rows is not None:
+        head = frames.head
+        rows = {k: frames.rows[k] for k in frames.keys}
+    else:
+        head = store.batch_head(frames.values())
+        rows = {k: int(len(f)) for k, f in frames.items()}
+    return rows, (head if head is not None else pd.DataFrame())
 
 
 def _preview(contract: Contract, frames) -> dg.MetadataValue:

@@ -54,16 +54,24 @@ class StoreIOManager(dg.ConfigurableIOManager):
     name is its table's name (``mscflow.contracts``), so the store folder is too.
 
     Assets return ``{partition_key: DataFrame}`` so one run can process many documents
-    (single-run backfills); inputs load the same way."""
+    (single-run backfills), or a ``StoredFrames`` when their pool workers already wrote the
+    frames where they were made (``mscflow.clean.stored``, ``mscflow.extract.stored``). Inputs
+    load as a ``StoredFrames``: read on access, so a batch handed to the pool is never read by
+    the main process."""
 
     mscflow: MscflowConfig
 
-    def handle_output(self, context: dg.OutputContext, obj: dict[str, pd.DataFrame]) -> None:
-        store.write_frames(self.mscflow.settings().store_dir, context.asset_key.path[-1], obj)
+    def handle_output(self, context: dg.OutputContext, obj: dict[str, pd.DataFrame] | store.StoredFrames) -> None:
+        store_dir, table = self.mscflow.settings().store_dir, context.asset_key.path[-1]
+        if not isinstance(obj, store.StoredFrames):
+            store.write_frames(store_dir, table, obj)
+        elif (obj.store_dir.resolve(), obj.table) != (store_dir.resolve(), table):
+            raise dg.DagsterInvariantViolationError(
+                f"{table}: the output was stored as {obj.table} in {obj.store_dir}, not in this store ({store_dir})")
 
-    def load_input(self, context: dg.InputContext) -> dict[str, pd.DataFrame]:
+    def load_input(self, context: dg.InputContext) -> store.StoredFrames:
         keys = context.asset_partition_keys if context.has_asset_partitions else []
-        return store.read_frames(self.mscflow.settings().store_dir, context.asset_key.path[-1], keys)
+        return store.StoredFrames(self.mscflow.settings().store_dir, context.asset_key.path[-1], tuple(keys))
 
 
 @dg.definitions

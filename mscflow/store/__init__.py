@@ -14,7 +14,7 @@ from mscflow.lazy import lazy_exports
 
 from .layout import KEY, PROCESSED, store_file, stored_rows, stored_state, table_files
 
-_FRAMES = frozenset({"IO_THREADS", "TABLES", "mark_processed", "quarantine_documents", "read_frame",
+_FRAMES = frozenset({"IO_THREADS", "TABLES", "StoredFrames", "batch_head", "store_frames", "mark_processed", "quarantine_documents", "read_frame",
                      "read_frames", "read_table", "remove_document", "rename_document", "stored_keys", "write_frame",
                      "write_frames"})
 

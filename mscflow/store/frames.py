@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -67,6 +69,75 @@ def read_frame(store_dir: Path, table: str, key: str) -> pd.DataFrame:
     if empty_file(store_dir, table, key).exists():
         return empty_frame(CONTRACTS[table])
     raise FileNotFoundError(f"no stored {table} for document {key!r} at {path}; materialize it first")
+
+
+HEAD_ROWS = 8  # rows a stored batch keeps in memory for its preview
+
+
+@dataclass(eq=False)
+class StoredFrames(Mapping[str, pd.DataFrame]):
+    """The frames of ``keys`` in one stored table, read from the store on access.
+
+    What the document stages hand each other: a pool worker reads its chunk's input and writes
+    its output itself, so only keys and counts cross between processes, and the main process
+    never holds a batch's text. ``rows`` (key -> row count), ``columns`` and ``head`` (the first
+    rows, for previews) are known when the frames were just written (``store_frames``)."""
+
+    store_dir: Path
+    table: str
+    keys: tuple[str, ...]
+    rows: dict[str, int] | None = None
+    columns: tuple[str, ...] | None = None
+    head: pd.DataFrame | None = None
+    _index: frozenset[str] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.keys = tuple(self.keys)
+        self._index = frozenset(self.keys)
+
+    def __getitem__(self, key: str) -> pd.DataFrame:
+        if key not in self._index:
+            raise KeyError(key)
+        return read_frame(self.store_dir, self.table, key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.keys)
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def subset(self, keys: Iterable[str]) -> StoredFrames:
+        """The same table's frames of ``keys`` only (a pool chunk's share of a batch)."""
+        return StoredFrames(self.store_dir, self.table, tuple(keys))
+
+    def read_all(self) -> dict[str, pd.DataFrame]:
+        return read_frames(self.store_dir, self.table, list(self.keys))
+
+    @classmethod
+    def merge(cls, parts: list[StoredFrames]) -> StoredFrames:
+        """One batch from its chunks' stored frames (one table, in the chunks' order)."""
+        first = parts[0]
+        return cls(first.store_dir, first.table, tuple(k for p in parts for k in p.keys),
+                   rows={k: n for p in parts for k, n in (p.rows or {}).items()},
+                   columns=next((p.columns for p in parts if p.columns is not None), None),
+                   head=batch_head(p.head for p in parts if p.head is not None))
+
+
+def store_frames(store_dir: Path, table: str, frames: Mapping[str, pd.DataFrame]) -> StoredFrames:
+    """Write every document's frame of one table and return the handle to them, with their row
+    counts, their columns (every frame must have the same) and the batch's first rows."""
+    columns = {tuple(f.columns) for f in frames.values()}
+    if len(columns) > 1:
+        raise ValueError(f"{table}: the batch's frames differ in their columns: {sorted(columns)[:2]}")
+    write_frames(store_dir, table, frames)
+    return StoredFrames(store_dir, table, tuple(frames), rows={k: int(len(f)) for k, f in frames.items()},
+                        columns=next(iter(columns), None), head=batch_head(frames.values()))
+
+
+def batch_head(frames: Iterable[pd.DataFrame]) -> pd.DataFrame | None:
+    """The first ``HEAD_ROWS`` rows of a batch (frames in order), None when it has no row."""
+    filled = [f.head(HEAD_ROWS) for f in frames if len(f)][:HEAD_ROWS]
+    return pd.concat(filled, ignore_index=True).head(HEAD_ROWS) if filled else None
 
 
 def _key_of(path: Path) -> str:

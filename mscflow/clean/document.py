@@ -16,7 +16,7 @@ import pandera.errors as pa_errors
 
 from ..budget import DocumentTimeout, time_budget
 from ..contracts import REPAIR, contract
-from ..contracts.frames import empty_frame, frame_for, schema_message
+from ..contracts.frames import BatchFrames, empty_frame, frame_for, schema_message
 from ..contracts.reasons import FAILED_CHECK, INVALID, TIMEOUT
 from ..parse.shape import document_shape
 from ..pool import PoolConfig, call, run_chunks
@@ -66,7 +66,7 @@ def is_quarantined(raw: Mapping) -> bool:
 class CleanBatch:
     """Per document key: its documents frame and its quarantine frame (exactly one has a row)."""
 
-    documents: dict[str, pd.DataFrame] = field(default_factory=dict)
+    documents: Mapping[str, pd.DataFrame] = field(default_factory=dict)  # ``BatchFrames`` from a batch
     quarantine: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
@@ -98,10 +98,12 @@ def clean_batch(raws: Mapping[str, Mapping], opencc_config: str = "t2s", timeout
             records[key] = record
         else:
             quarantined[key] = quarantine
-    valid = _validate_each(records, raws, quarantined)
+    valid = _validate_each(records, raws, quarantined)  # one row per valid document, in key order
+    position = {k: i for i, k in enumerate(k for k in records if k not in quarantined)}
     out = CleanBatch()
+    out.documents = BatchFrames(DOCUMENTS, valid, {k: (position[k], position[k] + 1) if k in position else (0, 0)
+                                                   for k in raws})
     for key in raws:
-        out.documents[key] = valid.get(key, empty_frame(DOCUMENTS))
         q = quarantined.get(key)
         out.quarantine[key] = frame_for(QUARANTINE, [q]).frame if q else empty_frame(QUARANTINE)
     return out
@@ -124,23 +126,21 @@ def _clean_pairs(pairs, opencc_config: str, timeout: float | None = None) -> Cle
     return clean_batch(dict(pairs), opencc_config, timeout)
 
 
-def _validate_each(records: dict[str, dict], raws: Mapping[str, Mapping],
-                   quarantined: dict[str, dict]) -> dict[str, pd.DataFrame]:
+def _validate_each(records: dict[str, dict], raws: Mapping[str, Mapping], quarantined: dict[str, dict]) -> pd.DataFrame:
     """One validation for the batch; only when it fails are documents validated one by one,
-    so that the failing ones are quarantined with their own message."""
+    so that the failing ones are quarantined with their own message. The valid documents' rows,
+    in the order of ``records``."""
     if not records:
-        return {}
-    keys = list(records)
-    frame = pd.DataFrame.from_records([records[k] for k in keys])
+        return empty_frame(DOCUMENTS)
+    frame = pd.DataFrame.from_records(list(records.values()))
     try:
-        valid = DOCUMENTS.schema.validate(frame, lazy=True)
-        return {k: valid.iloc[[i]].reset_index(drop=True) for i, k in enumerate(keys)}
+        return DOCUMENTS.schema.validate(frame, lazy=True).reset_index(drop=True)
     except (pa_errors.SchemaError, pa_errors.SchemaErrors):
         pass
-    out = {}
-    for k in keys:
+    valid = []
+    for k in records:
         try:
-            out[k] = DOCUMENTS.schema.validate(pd.DataFrame([records[k]]), lazy=True)
+            valid.append(DOCUMENTS.schema.validate(pd.DataFrame([records[k]]), lazy=True))
         except (pa_errors.SchemaError, pa_errors.SchemaErrors) as exc:
             quarantined[k] = quarantine_record(raws[k], "documents", INVALID, schema_message(exc))
-    return out
+    return pd.concat(valid, ignore_index=True) if valid else empty_frame(DOCUMENTS)

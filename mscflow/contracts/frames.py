@@ -9,6 +9,7 @@ the same way. Validation runs once per batch of records, whatever documents they
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -34,6 +35,31 @@ class Validated:
 
     frame: pd.DataFrame
     repairs: list[Repair] = field(default_factory=list)
+
+
+@dataclass(eq=False)
+class BatchFrames(Mapping[str, pd.DataFrame]):
+    """A batch's validated frame and each document's rows in it (``spans``: key -> the
+    positions [lo, hi) of its rows, in the batch's key order). A document's own frame is cut
+    on access; the store writes the batch from one Arrow conversion, not one per document."""
+
+    contract: Contract
+    frame: pd.DataFrame  # a positional index
+    spans: dict[str, tuple[int, int]]
+
+    def __getitem__(self, key: str) -> pd.DataFrame:
+        lo, hi = self.spans[key]
+        return self.frame.iloc[lo:hi].reset_index(drop=True) if hi > lo else empty_frame(self.contract)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.spans)
+
+    def __len__(self) -> int:
+        return len(self.spans)
+
+    def rows(self, key: str) -> int:
+        lo, hi = self.spans[key]
+        return hi - lo
 
 
 def empty_frame(contract: Contract) -> pd.DataFrame:

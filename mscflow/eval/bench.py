@@ -11,6 +11,7 @@ unit tests that flake on a busy machine."""
 from __future__ import annotations
 
 import json
+import os
 import platform
 import shutil
 import statistics
@@ -116,15 +117,19 @@ def _pooled(records: dict, settings: Settings) -> float:
         return time.perf_counter() - t0
 
 
-class TreeMemory:
-    """Peak resident memory of a process and all its descendants, sampled from /proc."""
+class TreeUsage:
+    """Peak resident memory and CPU seconds of a process and all its descendants, sampled from
+    /proc every ``interval`` seconds. The CPU is each process's last sampled user + system time,
+    summed: ``RUSAGE_CHILDREN`` misses a pool's workers, whose parent (a forkserver) is not
+    waited for, and a process's last ``interval`` of work is all a sample can miss."""
 
     def __init__(self, pid: int, interval: float = 0.1):
         self.pid, self.interval, self.peak = pid, interval, 0
+        self._ticks: dict[int, int] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._watch, daemon=True)
 
-    def __enter__(self) -> TreeMemory:
+    def __enter__(self) -> TreeUsage:
         self._thread.start()
         return self
 
@@ -132,30 +137,41 @@ class TreeMemory:
         self._stop.set()
         self._thread.join()
 
+    @property
+    def cpu_seconds(self) -> float:
+        return sum(self._ticks.values()) / os.sysconf("SC_CLK_TCK")
+
     def _watch(self) -> None:
         while not self._stop.is_set():
-            self.peak = max(self.peak, tree_rss(self.pid))
+            processes = _processes()
+            tree = _tree(self.pid, processes)
+            self.peak = max(self.peak, _rss(tree))
+            for pid in tree:
+                self._ticks[pid] = max(self._ticks.get(pid, 0), processes[pid][1])
             self._stop.wait(self.interval)
 
 
-def _parents() -> dict[int, int]:
+def _processes() -> dict[int, tuple[int, int]]:
+    """pid -> (parent pid, user + system clock ticks) of every process."""
     out = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
+            out[int(stat.parent.name)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
+        except (OSError, IndexError, ValueError):
             continue
-        out[int(stat.parent.name)] = int(fields[1])
     return out
 
 
-def tree_rss(root: int) -> int:
-    """Bytes resident in ``root`` and its descendants now (0 where /proc is not there)."""
-    parents = _parents()
-    tree, grew = {root}, True
+def _tree(root: int, processes: dict[int, tuple[int, int]]) -> set[int]:
+    tree, grew = {root} & processes.keys(), True
     while grew:
-        more = {p for p, pp in parents.items() if pp in tree} - tree
+        more = {p for p, (pp, _) in processes.items() if pp in tree} - tree
         grew, tree = bool(more), tree | more
+    return tree
+
+
+def _rss(tree: set[int]) -> int:
     total = 0
     for pid in tree:
         try:
@@ -165,25 +181,23 @@ def tree_rss(root: int) -> int:
     return total
 
 
-def _children_cpu() -> float:
-    import resource
-
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
+def tree_rss(root: int) -> int:
+    """Bytes resident in ``root`` and its descendants now (0 where /proc is not there)."""
+    return _rss(_tree(root, _processes()))
 
 
 def run_command(args: list[str], env: dict[str, str]) -> tuple[float, float, float, dict]:
-    """Wall seconds, CPU seconds (user + system of the reaped tree) and peak RSS (MB) of a whole
-    CLI process tree, and its ``--json`` summary. CPU time is the figure a busy machine moves
-    least: on shared cores the wall clock measures the neighbours too."""
-    cpu0, t0 = _children_cpu(), time.perf_counter()
+    """Wall seconds, CPU seconds (user + system of the whole tree, ``TreeUsage``) and peak RSS (MB)
+    of a whole CLI process tree, and its ``--json`` summary. CPU time is the figure a busy machine
+    moves least: on shared cores the wall clock measures the neighbours too."""
+    t0 = time.perf_counter()
     proc = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    with TreeMemory(proc.pid) as memory:
+    with TreeUsage(proc.pid) as usage:
         out, err = proc.communicate()
-    wall, cpu = time.perf_counter() - t0, _children_cpu() - cpu0
+    wall, cpu = time.perf_counter() - t0, usage.cpu_seconds
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(args)} failed ({proc.returncode}): {err[-1500:]}")
-    return wall, cpu, memory.peak / 1e6, json.loads(out)
+    return wall, cpu, usage.peak / 1e6, json.loads(out)
 
 
 @dataclass

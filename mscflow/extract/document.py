@@ -18,7 +18,7 @@ import pandas as pd
 from ..budget import DocumentTimeout, time_budget
 from ..clean.textmap import TextMap, decode_runs
 from ..contracts import EXTRACTED_TABLES, contract
-from ..contracts.frames import empty_frame, frame_for
+from ..contracts.frames import BatchFrames, frame_for
 from ..parse.memo import one_document
 from ..parse.tables import PipeTable, find_tables, table_row_records
 from ..pool import PoolConfig, call, run_chunks
@@ -93,7 +93,7 @@ def extract_document(doc: Mapping, timeout: float | None = None) -> Extraction:
 class BatchExtraction:
     """A batch of documents extracted and validated: per table, per document key, a frame."""
 
-    frames: dict[str, dict[str, pd.DataFrame]]  # table -> key -> frame
+    frames: dict[str, Mapping[str, pd.DataFrame]]  # table -> key -> frame (``BatchFrames`` from a batch)
     repairs: dict[str, list[str]] = field(default_factory=dict)  # key -> repairs of its values
     errors: dict[str, Extraction] = field(default_factory=dict)  # key -> the failed extraction
 
@@ -115,11 +115,9 @@ def extract_batch(docs: Mapping[str, Mapping | None], timeout: float | None = No
             key = next(k for k, (a, b) in spans.items() if a <= repair.row < b)
             out.repairs.setdefault(key, []).append(f"{table} row {repair.row - spans[key][0]}: {repair.text}")
         index = validated.frame.index  # ascending: repairs only drop rows
-        for key in docs:
-            a, b = spans.get(key, (0, 0))
-            lo, hi = index.searchsorted(a), index.searchsorted(b)
-            out.frames[table][key] = (validated.frame.iloc[lo:hi].reset_index(drop=True) if hi > lo
-                                      else empty_frame(contract(table)))
+        positions = {key: (int(index.searchsorted(a)), int(index.searchsorted(b)))
+                     for key, (a, b) in ((k, spans.get(k, (0, 0))) for k in docs)}
+        out.frames[table] = BatchFrames(contract(table), validated.frame.reset_index(drop=True), positions)
     return out
 
 

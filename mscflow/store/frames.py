@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..contracts import CONTRACTS
-from ..contracts.frames import empty_frame
+from ..contracts.frames import BatchFrames, empty_frame
 from .layout import EMPTY, KEY, PROCESSED, empty_file, store_file
 
 TABLES: tuple[str, ...] = (*CONTRACTS, PROCESSED)
@@ -22,16 +22,21 @@ def write_frame(store_dir: Path, table: str, key: str, frame: pd.DataFrame) -> P
     """Write atomically (temp file + rename) so a reader never sees half a file. A frame with
     no row of a contract's table is stored as an ``.empty`` marker instead (``layout``); the
     other form of the document's rows is removed after the new one is in place."""
+    if not len(frame) and table in CONTRACTS:
+        return _write_rows(store_dir, table, key, None)
+    return _write_rows(store_dir, table, key, pa.Table.from_pandas(frame.reset_index(drop=True), preserve_index=False))
+
+
+def _write_rows(store_dir: Path, table: str, key: str, data: pa.Table | None) -> Path:
+    """One document's rows as its Parquet file, or its ``.empty`` marker when ``data`` is None."""
     path, marker = store_file(store_dir, table, key), empty_file(store_dir, table, key)
     path.parent.mkdir(parents=True, exist_ok=True)
-    if not len(frame) and table in CONTRACTS:
+    if data is None:
         _replace(marker, key.encode())
         path.unlink(missing_ok=True)
         return marker
     tmp = path.with_suffix(".parquet.tmp")
-    data = pa.Table.from_pandas(frame.reset_index(drop=True), preserve_index=False)
-    data = data.replace_schema_metadata({**(data.schema.metadata or {}), KEY: key.encode()})
-    pq.write_table(data, tmp)
+    pq.write_table(data.replace_schema_metadata({**(data.schema.metadata or {}), KEY: key.encode()}), tmp)
     os.replace(tmp, path)
     marker.unlink(missing_ok=True)
     return path
@@ -46,12 +51,23 @@ def _replace(path: Path, content: bytes) -> None:
 IO_THREADS = 4  # Arrow conversion and Parquet I/O release the GIL for part of each file
 
 
-def write_frames(store_dir: Path, table: str, frames: dict[str, pd.DataFrame]) -> None:
-    """Every document's frame of one table (a batch's output), a few files at a time."""
+def write_frames(store_dir: Path, table: str, frames: Mapping[str, pd.DataFrame]) -> None:
+    """Every document's frame of one table (a batch's output), a few files at a time. A
+    ``BatchFrames`` is converted to Arrow once and each document's rows are a slice of it."""
     from concurrent.futures import ThreadPoolExecutor
 
+    if isinstance(frames, BatchFrames):
+        data = pa.Table.from_pandas(frames.frame, preserve_index=False)
+
+        def write(key: str) -> Path:
+            lo, hi = frames.spans[key]
+            return _write_rows(store_dir, table, key, data.slice(lo, hi - lo) if hi > lo else None)
+    else:
+        def write(key: str) -> Path:
+            return write_frame(store_dir, table, key, frames[key])
+
     with ThreadPoolExecutor(IO_THREADS) as pool:
-        list(pool.map(lambda kv: write_frame(store_dir, table, *kv), frames.items()))
+        list(pool.map(write, list(frames)))
 
 
 def read_frames(store_dir: Path, table: str, keys: list[str]) -> dict[str, pd.DataFrame]:
@@ -126,12 +142,16 @@ class StoredFrames(Mapping[str, pd.DataFrame]):
 def store_frames(store_dir: Path, table: str, frames: Mapping[str, pd.DataFrame]) -> StoredFrames:
     """Write every document's frame of one table and return the handle to them, with their row
     counts, their columns (every frame must have the same) and the batch's first rows."""
-    columns = {tuple(f.columns) for f in frames.values()}
+    if isinstance(frames, BatchFrames):
+        columns, head = {tuple(frames.frame.columns)}, frames.frame.head(HEAD_ROWS) if len(frames.frame) else None
+        rows = {k: frames.rows(k) for k in frames}
+    else:
+        columns, head = {tuple(f.columns) for f in frames.values()}, batch_head(frames.values())
+        rows = {k: int(len(f)) for k, f in frames.items()}
     if len(columns) > 1:
         raise ValueError(f"{table}: the batch's frames differ in their columns: {sorted(columns)[:2]}")
     write_frames(store_dir, table, frames)
-    return StoredFrames(store_dir, table, tuple(frames), rows={k: int(len(f)) for k, f in frames.items()},
-                        columns=next(iter(columns), None), head=batch_head(frames.values()))
+    return StoredFrames(store_dir, table, tuple(frames), rows=rows, columns=next(iter(columns), None), head=head)
 
 
 def batch_head(frames: Iterable[pd.DataFrame]) -> pd.DataFrame | None:

@@ -237,26 +237,21 @@ def _suites(gxe: Any, con: duckdb.DuckDBPyConnection) -> dict[str, list[Any]]:
 # non-GX checks: pandera models and the data dictionary
 
 
-def _pandera_outcomes(con: duckdb.DuckDBPyConnection, relations: list[str]) -> list[CheckOutcome]:
-    """Validate core tables against the contracts that the document assets also use."""
+def _pandera_outcome(relation: str, frame: pd.DataFrame) -> CheckOutcome:
+    """Validate a core table against the contract that the document assets also use."""
     import pandera.errors as pe
 
-    out = []
-    for relation in relations:
-        table = relation.split(".", 1)[1]
-        c = CONTRACTS.get(table)
-        if c is None:
-            out.append(CheckOutcome(relation, "contract", False, f"no contract for {table} in mscflow.contracts", "pandera"))
-            continue
-        check = f"pandera:{c.model.__name__}"
-        try:
-            frame = table_frame(con, relation)
-            # core tables may add columns derived in SQL (joins); the contract's own columns must hold
-            c.schema.validate(frame[[col for col in frame.columns if col in c.columns]], lazy=True)
-            out.append(CheckOutcome(relation, check, True, "", "pandera"))
-        except (pe.SchemaErrors, pe.SchemaError) as exc:
-            out.append(CheckOutcome(relation, check, False, schema_message(exc), "pandera"))
-    return out
+    table = relation.split(".", 1)[1]
+    c = CONTRACTS.get(table)
+    if c is None:
+        return CheckOutcome(relation, "contract", False, f"no contract for {table} in mscflow.contracts", "pandera")
+    check = f"pandera:{c.model.__name__}"
+    try:
+        # core tables may add columns derived in SQL (joins); the contract's own columns must hold
+        c.schema.validate(frame[[col for col in frame.columns if col in c.columns]], lazy=True)
+        return CheckOutcome(relation, check, True, "", "pandera")
+    except (pe.SchemaErrors, pe.SchemaError) as exc:
+        return CheckOutcome(relation, check, False, schema_message(exc), "pandera")
 
 
 RESULT_TABLES = ("outcomes", "adverse_events")
@@ -377,40 +372,65 @@ def _validate(context: Any, gx: Any, definition: Any, frame: pd.DataFrame, run_i
     return [r for run in result.run_results.values() for r in run.results]
 
 
-def _run_gx(frames: dict[str, pd.DataFrame], suites: dict[str, list[Any]], gx: Any,
-            quality_dir: Path | None, run_name: str = "quality gate") -> tuple[list[CheckOutcome], Path | None]:
-    from great_expectations.core.run_identifier import RunIdentifier
-    from great_expectations.data_context.types.base import ProgressBarsConfig
+class _GxRun:
+    """One ephemeral GX context for the gate: each relation validated as its frame is handed
+    over (so only one table is in memory at a time), the Data Docs rendered at the end."""
 
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    site = "local"
-    if quality_dir is not None:
-        shutil.rmtree(quality_dir, ignore_errors=True)  # the docs show the latest gate only
-        quality_dir.mkdir(parents=True, exist_ok=True)
-        context.add_data_docs_site(site_name=site, site_config={
-            "class_name": "SiteBuilder",
-            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(quality_dir)},
-            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-            "show_how_to_buttons": False,
-        })
-    source = context.data_sources.add_pandas("warehouse")
-    run_id = RunIdentifier(run_name=run_name)
-    outcomes: list[CheckOutcome] = []
-    for relation, expectations in suites.items():
-        batch = source.add_dataframe_asset(name=relation).add_batch_definition_whole_dataframe("all")
+    SITE = "local"
+
+    def __init__(self, gx: Any, quality_dir: Path | None, run_name: str):
+        from great_expectations.core.run_identifier import RunIdentifier
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+
+        self.gx, self.quality_dir = gx, quality_dir
+        self.context = gx.get_context(mode="ephemeral")
+        self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
+        if quality_dir is not None:
+            shutil.rmtree(quality_dir, ignore_errors=True)  # the docs show the latest gate only
+            quality_dir.mkdir(parents=True, exist_ok=True)
+            self.context.add_data_docs_site(site_name=self.SITE, site_config={
+                "class_name": "SiteBuilder",
+                "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(quality_dir)},
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+                "show_how_to_buttons": False,
+            })
+        self.source = self.context.data_sources.add_pandas("warehouse")
+        self.run_id = RunIdentifier(run_name=run_name)
+
+    def validate(self, relation: str, expectations: list[Any], frame: pd.DataFrame) -> list[CheckOutcome]:
+        gx, context = self.gx, self.context
+        batch = self.source.add_dataframe_asset(name=relation).add_batch_definition_whole_dataframe("all")
         suite = context.suites.add(gx.ExpectationSuite(name=relation, expectations=expectations))
-        definition = context.validation_definitions.add(
-            gx.ValidationDefinition(name=relation, data=batch, suite=suite))
-        results = _validate(context, gx, definition, frames[relation], run_id)
-        outcomes += [CheckOutcome(relation, _check_name(r.expectation_config), bool(r.success),
-                                  "" if r.success else _gx_detail(r)) for r in results]
-    index = None
-    if quality_dir is not None:
-        context.build_data_docs(site_names=[site])
-        index = quality_dir / "index.html"
-        make_offline(quality_dir)
-    return outcomes, index
+        definition = context.validation_definitions.add(gx.ValidationDefinition(name=relation, data=batch, suite=suite))
+        results = _validate(context, gx, definition, frame, self.run_id)
+        return [CheckOutcome(relation, _check_name(r.expectation_config), bool(r.success),
+                             "" if r.success else _gx_detail(r)) for r in results]
+
+    def finish(self) -> Path | None:
+        """Render the Data Docs (offline); their index, or None without a quality folder."""
+        if self.quality_dir is None:
+            return None
+        self.context.build_data_docs(site_names=[self.SITE])
+        make_offline(self.quality_dir)
+        return self.quality_dir / "index.html"
+
+
+def _relation_outcomes(con: duckdb.DuckDBPyConnection, relations: list[str], suites: dict[str, list[Any]],
+                       gx_run: _GxRun) -> tuple[list[CheckOutcome], list[CheckOutcome]]:
+    """(pandera outcomes of every core relation, in ``relations`` order; GX outcomes of every
+    suite, in the suites' order). Each relation is read once, and dropped before the next is
+    read: at 10,000 documents every table at once is gigabytes."""
+    pandera: dict[str, CheckOutcome] = {}
+    gx_outcomes: list[CheckOutcome] = []
+    core = [r for r in relations if r.startswith("core.")]
+    for relation in [*(r for r in suites if r in relations), *(r for r in core if r not in suites)]:
+        frame = table_frame(con, relation)
+        if relation in core:
+            pandera[relation] = _pandera_outcome(relation, frame)
+        if relation in suites:
+            gx_outcomes += gx_run.validate(relation, suites[relation], frame)
+        del frame
+    return [pandera[r] for r in core], gx_outcomes
 
 
 # ---------------------------------------------------------------------------------------------
@@ -494,20 +514,20 @@ def run_gate(build_file: Path, quality_dir: Path | None = None,
     import great_expectations as gx
     import great_expectations.expectations as gxe
 
+    sha = file_sha256(build_file)
+    gx_run = _GxRun(gx, quality_dir, run_name=f"quality gate of build {sha[:12]}")
     with connect(build_file, read_only=True) as con:
         relations = gated_relations(con)
         suites = _suites(gxe, con)
-        missing = [r for r in suites if r not in relations]
-        frames = {r: table_frame(con, r) for r in suites if r in relations}
-        outcomes = [CheckOutcome(r, "relation_exists", False, "missing from the build file", "sql") for r in missing]
+        outcomes = [CheckOutcome(r, "relation_exists", False, "missing from the build file", "sql")
+                    for r in suites if r not in relations]
         outcomes.append(_comment_outcome(con))
         outcomes += _span_outcomes(con)
         outcomes += _reference_outcomes(con, relations)
-        outcomes += _pandera_outcomes(con, [r for r in relations if r.startswith("core.")])
+        pandera, gx_outcomes = _relation_outcomes(con, relations, suites, gx_run)
+        outcomes += pandera
         outcomes += _loss_outcomes(con, published, seeds)
-    sha = file_sha256(build_file)
-    gx_outcomes, index = _run_gx(frames, {r: s for r, s in suites.items() if r in frames}, gx, quality_dir,
-                                 run_name=f"quality gate of build {sha[:12]}")
+    index = gx_run.finish()
     report = GateReport(outcomes=outcomes + gx_outcomes, data_docs_index=index,
                         build_file=build_file, build_sha256=sha)
     if quality_dir is not None:

@@ -102,11 +102,9 @@ def _rows_and_head(frames: dict[str, pd.DataFrame] | store.StoredFrames) -> tupl
     """Each document's row count and the batch's first rows: known without reading a stored
     batch back."""
     if isinstance(frames, store.StoredFrames) and frames.rows is not None:
-        head = frames.head
-        rows = {k: frames.rows[k] for k in frames.keys}
+        rows, head = {k: frames.rows[k] for k in frames.keys}, frames.head
     else:
-        head = store.batch_head(frames.values())
-        rows = {k: int(len(f)) for k, f in frames.items()}
+        rows, _, head = store.batch_summary(frames)
     return rows, (head if head is not None else pd.DataFrame())
 
 

@@ -14,9 +14,9 @@ from mscflow.lazy import lazy_exports
 
 from .layout import KEY, PROCESSED, store_file, stored_rows, stored_state, table_files
 
-_FRAMES = frozenset({"IO_THREADS", "TABLES", "StoredFrames", "batch_head", "store_frames", "mark_processed", "quarantine_documents", "read_frame",
-                     "read_frames", "read_table", "remove_document", "rename_document", "stored_keys", "write_frame",
-                     "write_frames"})
+_FRAMES = frozenset({"IO_THREADS", "TABLES", "StoredFrames", "batch_summary", "mark_processed",
+                     "quarantine_documents", "read_frame", "read_frames", "read_table", "remove_document",
+                     "rename_document", "store_frames", "stored_keys", "write_frame", "write_frames"})
 
 
 __getattr__, __dir__ = lazy_exports(__name__, ".frames", _FRAMES)

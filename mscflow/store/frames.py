@@ -142,16 +142,21 @@ class StoredFrames(Mapping[str, pd.DataFrame]):
 def store_frames(store_dir: Path, table: str, frames: Mapping[str, pd.DataFrame]) -> StoredFrames:
     """Write every document's frame of one table and return the handle to them, with their row
     counts, their columns (every frame must have the same) and the batch's first rows."""
-    if isinstance(frames, BatchFrames):
-        columns, head = {tuple(frames.frame.columns)}, frames.frame.head(HEAD_ROWS) if len(frames.frame) else None
-        rows = {k: frames.rows(k) for k in frames}
-    else:
-        columns, head = {tuple(f.columns) for f in frames.values()}, batch_head(frames.values())
-        rows = {k: int(len(f)) for k, f in frames.items()}
+    rows, columns, head = batch_summary(frames)
     if len(columns) > 1:
         raise ValueError(f"{table}: the batch's frames differ in their columns: {sorted(columns)[:2]}")
     write_frames(store_dir, table, frames)
     return StoredFrames(store_dir, table, tuple(frames), rows=rows, columns=next(iter(columns), None), head=head)
+
+
+def batch_summary(frames: Mapping[str, pd.DataFrame]) -> tuple[dict[str, int], set[tuple[str, ...]], pd.DataFrame | None]:
+    """Each document's row count, the batch's distinct column lists and its first rows (a
+    ``BatchFrames`` without cutting a frame per document)."""
+    if isinstance(frames, BatchFrames):
+        head = frames.frame.head(HEAD_ROWS) if len(frames.frame) else None
+        return {k: frames.rows(k) for k in frames}, {tuple(frames.frame.columns)}, head
+    return ({k: int(len(f)) for k, f in frames.items()}, {tuple(f.columns) for f in frames.values()},
+            batch_head(frames.values()))
 
 
 def batch_head(frames: Iterable[pd.DataFrame]) -> pd.DataFrame | None:

@@ -4,14 +4,15 @@ history like UI runs. The one module outside ``mscflow/defs`` that imports Dagst
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import dagster as dg
 
-from mscflow import store
+from mscflow import standby, store
 from mscflow.defs.instance import EVENT_LOG_CLASS, tune_sqlite_storage
 from mscflow.defs.partitions import (
     RANGE_END,
@@ -233,17 +234,18 @@ def run_build(settings: Settings, progress: Callable[[str], None] = quiet) -> Ru
 
 def _build(settings: Settings, progress: Callable[[str], None]) -> RunSummary:
     started = time.perf_counter()
-    instance = _prepare(settings)
     listing = list_seeds(settings.seeds_dir, settings.seed_links)
     current = scan_seeds(settings.seeds_dir, listing)
-    known = {k: "" for k in instance.get_dynamic_partitions(seed_documents.name)}
-    changes = diff_seeds(known | store.stored_state(settings.store_dir), current)
-    apply_seed_changes(instance, settings, SeedChanges(added=sorted(current), removed=changes.removed, renamed=[]))
-    fresh_build_file(build_path(settings))  # a build lands every stored file afresh (a refresh updates it)
-    defs = load_project_defs()
     summary = RunSummary(skipped=list(listing.skipped))
-    progress(f"{len(current)} seed file(s) in {settings.seeds_dir}" + _skipped_note(listing.skipped))
-    materialize_all(instance, defs, sorted(current), settings, summary, progress)
+    with warehouse_standbys(settings, len(current)):
+        instance = _prepare(settings)
+        known = {k: "" for k in instance.get_dynamic_partitions(seed_documents.name)}
+        changes = diff_seeds(known | store.stored_state(settings.store_dir), current)
+        apply_seed_changes(instance, settings, SeedChanges(added=sorted(current), removed=changes.removed, renamed=[]))
+        fresh_build_file(build_path(settings))  # a build lands every stored file afresh (a refresh updates it)
+        defs = load_project_defs()
+        progress(f"{len(current)} seed file(s) in {settings.seeds_dir}" + _skipped_note(listing.skipped))
+        materialize_all(instance, defs, sorted(current), settings, summary, progress)
     summary.seconds = round(time.perf_counter() - started, 2)
     return summary
 
@@ -252,10 +254,23 @@ def refresh_runs(settings: Settings, changes: SeedChanges, summary: RunSummary,
                  progress: Callable[[str], None] = quiet) -> None:
     """A refresh's Dagster side, once ``cli/refresh.py`` found work: reap killed runs, apply the
     seed changes to the partitions, run what changed and then the warehouse."""
-    instance = _prepare(settings)
-    if changes.any:
-        apply_seed_changes(instance, settings, changes)
-    materialize_all(instance, load_project_defs(), changes.to_process, settings, summary, progress)
+    with warehouse_standbys(settings, len(changes.to_process)):
+        instance = _prepare(settings)
+        if changes.any:
+            apply_seed_changes(instance, settings, changes)
+        materialize_all(instance, load_project_defs(), changes.to_process, settings, summary, progress)
+
+
+@contextlib.contextmanager
+def warehouse_standbys(settings: Settings, n_documents: int) -> Iterator[None]:
+    """Standby processes for the gate and the report during this run (``mscflow.standby``),
+    when the machine has a core to spare. A run whose documents stay in this process (a few
+    documents: the seeds, most refreshes) starts them at once, while the second core idles; a
+    run whose documents fill the pool lets the landing step start them."""
+    with standby.session(enabled=settings.workers > 1):
+        if not settings.pool().parallel_for(n_documents):
+            standby.prepare(*standby.WAREHOUSE_JOBS)
+        yield
 
 
 def _skipped_note(skipped: list[Skipped] | tuple[Skipped, ...]) -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from mscflow import standby
 from mscflow.contracts import WAREHOUSE_TABLES
 from mscflow.ingest import list_seeds
 from mscflow.warehouse.build import (
@@ -21,7 +22,6 @@ from mscflow.warehouse.build import (
     published_counts,
     run_model,
 )
-from mscflow.warehouse.gate import run_gate
 from mscflow.warehouse.models import LANDING, Model, discover_models, staging_sql
 from mscflow.warehouse.publish import publish_if_gated
 
@@ -92,6 +92,8 @@ def relation_metadata(path: Path, relation: str, rows: int, con=None) -> dict:
 )
 def warehouse_landing(context: dg.AssetExecutionContext, mscflow: MscflowConfig) -> dg.MaterializeResult:
     settings = mscflow.settings()
+    # the gate imports Great Expectations in a standby process meanwhile (CLI runs)
+    standby.prepare(*standby.WAREHOUSE_JOBS)
     path = build_path(settings)
     landed = land_build_file(path, settings.store_dir)
     counts = landed.counts
@@ -170,8 +172,9 @@ def _gate_spec(m: Model) -> dg.AssetCheckSpec:
 def warehouse_quality_gate(context: dg.AssetCheckExecutionContext, mscflow: MscflowConfig):
     settings = mscflow.settings()
     seeds = set(list_seeds(settings.seeds_dir, settings.seed_links).names) if settings.seeds_dir.is_dir() else None
-    report = run_gate(build_path(settings), settings.quality_dir, log=context.log.info,
-                      published=settings.warehouse_path, seeds=seeds)
+    report = standby.run(standby.GATE, build_path(settings), settings.quality_dir,
+                         published=settings.warehouse_path, seeds=seeds)
+    context.log.info(report.summary())
     docs = settings.url_of(report.data_docs_index) if report.data_docs_index else ""
     for m in GATED:
         outcomes = report.for_relation(m.relation)

@@ -502,6 +502,33 @@ def _loss_outcomes(con: duckdb.DuckDBPyConnection, published: Path | None, seeds
     return [CheckOutcome("warehouse", "no_unexplained_loss", not problems, "; ".join(problems), "sql")]
 
 
+def import_gx() -> tuple[Any, Any]:
+    """Great Expectations and its expectations module, with its usage analytics off."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+
+    return gx, gxe
+
+
+def warm_gx() -> None:
+    """One tiny suite validated and rendered in a throw-away context: what a standby process
+    (``mscflow.standby.GATE``) does early, because GX imports most of its machinery on first
+    use, not on import (about a second after its 3-5 s import); and the contracts' pandera
+    schemas, built on first use too."""
+    import tempfile
+
+    gx, gxe = import_gx()
+    for contract in CONTRACTS.values():
+        contract.schema  # noqa: B018 - built (and cached) on first access
+    with tempfile.TemporaryDirectory(prefix="mscflow-gx-warm-") as folder:
+        run = _GxRun(gx, Path(folder), run_name="warm-up")
+        run.validate("warm.up", [gxe.ExpectColumnValuesToNotBeNull(column="x"),
+                                 gxe.ExpectColumnValuesToBeInSet(column="x", value_set=[1]),
+                                 gxe.ExpectColumnValuesToBeUnique(column="x")], pd.DataFrame({"x": [1]}))
+        run.finish()
+
+
 def run_gate(build_file: Path, quality_dir: Path | None = None,
              log: Callable[[str], None] | None = None, published: Path | None = None,
              seeds: set[str] | None = None) -> GateReport:
@@ -510,10 +537,7 @@ def run_gate(build_file: Path, quality_dir: Path | None = None,
 
     Returns the report and writes its verdict (``gate.json``), which ``publish.publish_if_gated``
     requires before it publishes."""
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
-    import great_expectations as gx
-    import great_expectations.expectations as gxe
-
+    gx, gxe = import_gx()
     sha = file_sha256(build_file)
     gx_run = _GxRun(gx, quality_dir, run_name=f"quality gate of build {sha[:12]}")
     with connect(build_file, read_only=True) as con:

@@ -1,0 +1,107 @@
+"""Standby processes (``mscflow.standby``), with real processes: a prepared job runs in its own
+process and that process exits; without a session the call runs here; a failure comes back
+as the step's exception; a standby never outlives its session or its parent."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from mscflow import standby
+
+PID = standby.Job("os:getpid")
+SQRT = standby.Job("math:sqrt", preload=("json",))
+
+
+def _children(parent: int) -> set[int]:
+    out = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == parent:
+                out.add(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    return out
+
+
+def _gone(pid: int, seconds: float = 10.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            return True
+        if state == "Z":  # exited, not reaped yet
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_without_a_session_the_job_runs_in_this_process():
+    standby.prepare(PID)  # no session: nothing started
+    assert not standby.prepared(PID)
+    assert standby.run(PID) == os.getpid()
+
+
+def test_a_prepared_job_runs_in_its_standby_which_then_exits():
+    with standby.session():
+        standby.prepare(PID)
+        assert standby.prepared(PID)
+        pid = standby.run(PID)
+        assert pid != os.getpid()
+        assert not standby.prepared(PID)  # used once
+        assert _gone(pid)
+        assert standby.run(PID) == os.getpid()  # a second call runs here
+
+
+def test_a_disabled_session_starts_nothing():
+    with standby.session(enabled=False):
+        standby.prepare(PID)
+        assert not standby.prepared(PID)
+
+
+def test_a_failure_in_the_standby_is_raised_by_the_step_with_its_traceback():
+    with standby.session():
+        standby.prepare(SQRT)
+        assert standby.run(SQRT, 16) == 4.0 and not standby.prepared(SQRT)
+        standby.prepare(SQRT)
+        with pytest.raises(ValueError, match="math domain error") as raised:
+            standby.run(SQRT, -1)
+    assert any("raised in the standby process" in note for note in raised.value.__notes__)
+
+
+def test_an_unused_standby_is_stopped_when_the_session_ends():
+    before = _children(os.getpid())
+    with standby.session():
+        standby.prepare(PID)
+        started = _children(os.getpid()) - before
+    assert started and all(_gone(c) for c in started)
+
+
+PARENT = """
+import sys, time
+from mscflow import standby
+with standby.session():
+    standby.prepare(standby.Job("os:getpid"))
+    print("ready", flush=True)
+    time.sleep(60)
+"""
+
+
+def test_a_standby_exits_when_its_parent_is_killed():
+    parent = subprocess.Popen([sys.executable, "-c", PARENT], stdout=subprocess.PIPE, text=True)
+    try:
+        assert parent.stdout.readline().strip() == "ready"
+        children = _children(parent.pid)
+        assert children, "no standby was started"
+        parent.send_signal(signal.SIGKILL)
+        parent.wait()
+        assert all(_gone(c) for c in children)
+    finally:
+        parent.kill()

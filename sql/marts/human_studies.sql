@@ -32,7 +32,7 @@ mentions AS (
     WHERE s.is_human
 ),
 
-judged AS (
+kinded AS (
     SELECT
         m.*,
         CASE
@@ -40,23 +40,31 @@ judged AS (
             WHEN regexp_matches(m.bare_label, '^(也?有研究(显示|表明|发现|报道)|研究(显示|表明|发现)|也?有报道|据报道|有报告|纳入标准|一项研究|研究|报道)$') THEN 'phrase'
             WHEN regexp_matches(m.bare_label, '(医院|医学院|大学|研究所|研究院|中心)(报道|开展|报告)$') THEN 'institution'
             ELSE 'names_study'
-        END AS label_kind,
+        END AS label_kind
+    FROM mentions AS m
+),
+
+-- what a better anchor is read from, only for the labels that need one (most name their study)
+judged AS (
+    SELECT
+        m.*,
         -- the evidence cut into clauses, and the clause that follows the label in it
-        list_filter(regexp_split_to_array(m.evidence_text, '[,,。;；!！?？\n]'),
-                    lambda x: length(trim(x)) >= 4) AS clauses,
+        CASE WHEN m.label_kind <> 'names_study' THEN
+            list_filter(regexp_split_to_array(m.evidence_text, '[,,。;；!！?？\n]'), lambda x: length(trim(x)) >= 4)
+        END AS clauses,
         -- the label is text, not a pattern: escaped (a label with a parenthesis stopped the build).
         -- A pattern made per row is compiled per row (8 s at 1,000 documents), so the clause is
         -- first read after the label's first occurrence with one constant pattern; only when
         -- that finds none is the per-row pattern tried (a later occurrence may be followed by one)
-        CASE WHEN strpos(m.evidence_text, m.bare_label) > 0 THEN COALESCE(
+        CASE WHEN m.label_kind = 'phrase' AND strpos(m.evidence_text, m.bare_label) > 0 THEN COALESCE(
             NULLIF(regexp_extract(substr(m.evidence_text, strpos(m.evidence_text, m.bare_label) + length(m.bare_label)),
                                   '^[,,:：]?([^,,。;；!！?？\n]{4,})', 1), ''),
             NULLIF(regexp_extract(m.evidence_text, regexp_escape(m.bare_label) || '[,,:：]?([^,,。;；!！?？\n]{4,})', 1), ''))
         END AS after_label,
-        NULLIF(regexp_extract(m.evidence_text,
+        CASE WHEN m.label_kind = 'institution' THEN NULLIF(regexp_extract(m.evidence_text,
             '(?:\d{4}年)?([^\s,,。、;；()()]{2,24}?(?:医院|医学院|大学|研究所|研究院|中心))(?:报道|开展|报告)', 1), '')
-            AS institution
-    FROM mentions AS m
+        END AS institution
+    FROM kinded AS m
 ),
 
 anchored AS (

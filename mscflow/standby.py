@@ -1,6 +1,7 @@
 """Standby processes: a warehouse step whose library takes seconds to import (Great
 Expectations, for the gate) gets a process that imports it while earlier steps run, then runs
-that one step and exits.
+that one step and exits. A job may answer before it is done (``Then``): the gate answers with
+its verdict, and the publish goes on while the standby writes the Data Docs.
 
 Why: on the seeds and on a refresh the document steps take a second or two, yet the gate spent
 3-5 s importing Great Expectations and about a second more building its machinery on first use,
@@ -53,8 +54,18 @@ def _resolve(target: str) -> Callable[..., Any]:
     return getattr(importlib.import_module(module), name)
 
 
-GATE = Job("mscflow.warehouse.gate:run_gate", preload=("mscflow.warehouse.gate:warm_gx",))
+GATE = Job("mscflow.warehouse.gate:gate_then_docs", preload=("mscflow.warehouse.gate:warm_gx",))
 WAREHOUSE_JOBS = (GATE,)
+
+
+@dataclass(frozen=True)
+class Then:
+    """A job's answer (``value``) and what it does after answering (``then``): in a standby the
+    step goes on as soon as the answer is back, while ``then`` finishes in the standby (the
+    session waits for it before it ends); in this process ``then`` runs before ``run`` returns."""
+
+    value: Any
+    then: Callable[[], None]
 
 
 @dataclass
@@ -66,13 +77,21 @@ class _Standby:
 class _Session:
     def __init__(self) -> None:
         self.standbys: dict[Job, _Standby] = {}
+        self.finishing: list[_Standby] = []  # answered, still doing their ``Then.then``
 
     def close(self) -> None:
         for standby in self.standbys.values():  # never used: nothing to finish
             _stop(standby, kill=True)
         self.standbys.clear()
+        for standby in self.finishing:
+            standby.process.join(FINISH_SECONDS)
+            code = _stop(standby, kill=standby.process.is_alive())
+            if code:
+                log.warning("a standby's work after its answer failed (exit code %s)", code)
+        self.finishing.clear()
 
 
+FINISH_SECONDS = 600.0  # how long the session's end waits for a standby's work after its answer
 _session: _Session | None = None
 _lock = threading.Lock()
 
@@ -115,22 +134,35 @@ def run(job: Job, *args: Any, **kwargs: Any) -> Any:
     with _lock:
         standby = _session.standbys.pop(job, None) if _session is not None else None
     if standby is None:
-        return job.function()(*args, **kwargs)
+        return _here(job, args, kwargs)
     try:
         standby.conn.send((args, kwargs))
     except (BrokenPipeError, EOFError, OSError):
         log.warning("the standby of %s had exited (code %s); running it here", job.target, standby.process.exitcode)
         _stop(standby)
-        return job.function()(*args, **kwargs)
+        return _here(job, args, kwargs)
     try:
         outcome, value = standby.conn.recv()
     except EOFError:
         code = _stop(standby)
         raise RuntimeError(f"the standby process running {job.target} died (exit code {code})") from None
-    _reap_later(standby)  # it exits on its own; its teardown (a second or more) is not waited for
+    # it exits on its own (after its ``Then.then``, if any): not waited for here, its teardown
+    # alone takes a second or more; the session's end waits
+    standby.conn.close()
+    with _lock:
+        if _session is not None:
+            _session.finishing.append(standby)
     if outcome == "error":
         raise value
     return value
+
+
+def _here(job: Job, args: tuple, kwargs: dict) -> Any:
+    result = job.function()(*args, **kwargs)
+    if isinstance(result, Then):
+        result.then()
+        return result.value
+    return result
 
 
 def _start(job: Job) -> _Standby:
@@ -157,24 +189,26 @@ def _stop(standby: _Standby, kill: bool = False) -> int | None:
     return standby.process.exitcode
 
 
-def _reap_later(standby: _Standby) -> None:
-    standby.conn.close()
-    threading.Thread(target=standby.process.join, daemon=True, name="mscflow standby reaper").start()
-
-
 def _serve(job: Job, conn: Connection, parent: int) -> None:
     """The standby: import, wait for the one call (or the pipe closing), answer, exit."""
     threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
-    job.warm()
-    fn = job.function()
+    try:
+        job.warm()
+    except Exception:  # noqa: BLE001 - the call below raises it again, and sends it to the step
+        log.warning("warming %s failed", job.target, exc_info=True)
     try:
         args, kwargs = conn.recv()
     except EOFError:  # the session ended without this step
         return
     try:
-        conn.send(("ok", fn(*args, **kwargs)))
+        result = job.function()(*args, **kwargs)
     except BaseException as exc:  # noqa: BLE001 - every failure goes back to the step
         conn.send(("error", _picklable(exc)))
+        return
+    conn.send(("ok", result.value if isinstance(result, Then) else result))
+    conn.close()
+    if isinstance(result, Then):
+        result.then()  # a failure here exits non-zero: the session's end says so
 
 
 def _picklable(exc: BaseException) -> BaseException:

@@ -24,6 +24,7 @@ from mscflow.contracts import CONTRACTS, WAREHOUSE_TABLES
 from mscflow.contracts.expectations import column_expectations
 from mscflow.contracts.frames import schema_message
 from mscflow.parse.vocab import load_vocab
+from mscflow.standby import Then
 
 from .build import connect, table_frame
 from .comments import uncommented
@@ -406,13 +407,18 @@ class _GxRun:
         return [CheckOutcome(relation, _check_name(r.expectation_config), bool(r.success),
                              "" if r.success else _gx_detail(r)) for r in results]
 
+    @property
+    def index(self) -> Path | None:
+        """The Data Docs' index page (None without a quality folder)."""
+        return None if self.quality_dir is None else self.quality_dir / "index.html"
+
     def finish(self) -> Path | None:
         """Render the Data Docs (offline); their index, or None without a quality folder."""
         if self.quality_dir is None:
             return None
         self.context.build_data_docs(site_names=[self.SITE])
         make_offline(self.quality_dir)
-        return self.quality_dir / "index.html"
+        return self.index
 
 
 def _relation_outcomes(con: duckdb.DuckDBPyConnection, relations: list[str], suites: dict[str, list[Any]],
@@ -537,6 +543,24 @@ def run_gate(build_file: Path, quality_dir: Path | None = None,
 
     Returns the report and writes its verdict (``gate.json``), which ``publish.publish_if_gated``
     requires before it publishes."""
+    report, gx_run = _verdict(build_file, quality_dir, published, seeds)
+    gx_run.finish()
+    if log:
+        log(report.summary())
+    return report
+
+
+def gate_then_docs(build_file: Path, quality_dir: Path | None = None, published: Path | None = None,
+                   seeds: set[str] | None = None) -> Then:
+    """``run_gate`` with its Data Docs rendered after the verdict is answered: in a standby
+    process (``mscflow.standby.GATE``) the publish goes on while the docs are written."""
+    report, gx_run = _verdict(build_file, quality_dir, published, seeds)
+    return Then(report, gx_run.finish)
+
+
+def _verdict(build_file: Path, quality_dir: Path | None, published: Path | None,
+             seeds: set[str] | None) -> tuple[GateReport, _GxRun]:
+    """Every check's outcome, the verdict written to ``gate.json``; the Data Docs not yet rendered."""
     gx, gxe = import_gx()
     sha = file_sha256(build_file)
     gx_run = _GxRun(gx, quality_dir, run_name=f"quality gate of build {sha[:12]}")
@@ -551,12 +575,9 @@ def run_gate(build_file: Path, quality_dir: Path | None = None,
         pandera, gx_outcomes = _relation_outcomes(con, relations, suites, gx_run)
         outcomes += pandera
         outcomes += _loss_outcomes(con, published, seeds)
-    index = gx_run.finish()
-    report = GateReport(outcomes=outcomes + gx_outcomes, data_docs_index=index,
+    report = GateReport(outcomes=outcomes + gx_outcomes, data_docs_index=gx_run.index,
                         build_file=build_file, build_sha256=sha)
     if quality_dir is not None:
         (quality_dir / GATE_FILE).write_text(json.dumps(report.as_dict(), indent=1, ensure_ascii=False),
                                                encoding="utf-8")
-    if log:
-        log(report.summary())
-    return report
+    return report, gx_run

@@ -105,3 +105,32 @@ def test_a_standby_exits_when_its_parent_is_killed():
         assert all(_gone(c) for c in children)
     finally:
         parent.kill()
+
+
+def write_after_answer(path: str, pause: float) -> standby.Then:
+    """A job that answers at once and writes ``path`` after its answer (a standby's Then)."""
+
+    def then() -> None:
+        time.sleep(pause)
+        Path(path).write_text(str(os.getpid()))
+
+    return standby.Then(os.getpid(), then)
+
+
+THEN = standby.Job(f"{__name__}:write_after_answer")
+
+
+def test_work_after_the_answer_finishes_before_the_session_ends(tmp_path):
+    target = tmp_path / "after"
+    with standby.session():
+        standby.prepare(THEN)
+        pid = standby.run(THEN, str(target), 1.0)
+        assert pid != os.getpid()
+        answered = not target.exists()  # the step went on before the work after the answer was done
+    assert answered and target.read_text() == str(pid)
+
+
+def test_work_after_the_answer_runs_before_an_inline_call_returns(tmp_path):
+    target = tmp_path / "after"
+    assert standby.run(THEN, str(target), 0.0) == os.getpid()
+    assert target.read_text() == str(os.getpid())

@@ -263,10 +263,10 @@ def refresh_runs(settings: Settings, changes: SeedChanges, summary: RunSummary,
 
 @contextlib.contextmanager
 def warehouse_standbys(settings: Settings, n_documents: int) -> Iterator[None]:
-    """Standby processes for the gate and the report during this run (``mscflow.standby``),
-    when the machine has a core to spare. A run whose documents stay in this process (a few
-    documents: the seeds, most refreshes) starts them at once, while the second core idles; a
-    run whose documents fill the pool lets the landing step start them."""
+    """A standby process for the gate during this run (``mscflow.standby``), when the machine
+    has a core to spare. A run whose documents stay in this process (a few documents: the seeds,
+    most refreshes) starts it at once, while the second core idles; a run whose documents fill
+    the pool lets the landing step start it."""
     with standby.session(enabled=settings.workers > 1):
         if not settings.pool().parallel_for(n_documents):
             standby.prepare(*standby.WAREHOUSE_JOBS)

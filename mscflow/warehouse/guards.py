@@ -19,7 +19,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 DUCKDB_MAGIC = b"DUCK"  # bytes 8-12 of every DuckDB database file
-_TMP = re.compile(r"^\.(?P<name>.+)\.publish-(?P<pid>\d+)$")
+# a publish's temporary file, and the WAL DuckDB keeps beside it while it is written (a publish
+# killed after its first write leaves both)
+_TMP = re.compile(r"^\.(?P<name>.+)\.publish-(?P<pid>\d+)(?:\.wal)?$")
 
 
 class WarehouseRefused(RuntimeError):

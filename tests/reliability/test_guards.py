@@ -80,12 +80,14 @@ def test_leftover_publish_files_of_dead_processes_are_removed(tmp_path):
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
                           timeout=60, check=True).stdout.strip()
     stale = tmp_path / f".mscflow.duckdb.publish-{dead}"
+    stale_wal = tmp_path / f".mscflow.duckdb.publish-{dead}.wal"  # a publish killed after its first write
     live = tmp_path / f".mscflow.duckdb.publish-{os.getpid()}"
+    live_wal = tmp_path / f".mscflow.duckdb.publish-{os.getpid()}.wal"
     other = tmp_path / f".other.duckdb.publish-{dead}"
-    for p in (stale, live, other):
+    for p in (stale, stale_wal, live, live_wal, other):
         p.write_bytes(b"partial")
-    assert remove_leftovers(warehouse) == [stale]
-    assert live.exists() and other.exists()
+    assert sorted(remove_leftovers(warehouse)) == [stale, stale_wal]
+    assert live.exists() and live_wal.exists() and other.exists()
 
 
 @pytest.fixture

@@ -20,10 +20,13 @@ SQRT = standby.Job("math:sqrt", preload=("json",))
 
 
 def _children(parent: int) -> set[int]:
+    """The spawned processes of ``parent`` (not multiprocessing's resource tracker, which the
+    first spawn of a process starts and which lives on)."""
     out = set()
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == parent:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == parent and \
+                    b"spawn_main" in (stat.parent / "cmdline").read_bytes():
                 out.add(int(stat.parent.name))
         except (OSError, IndexError, ValueError):
             continue

@@ -12,7 +12,6 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -535,19 +534,16 @@ def warm_gx() -> None:
         run.finish()
 
 
-def run_gate(build_file: Path, quality_dir: Path | None = None,
-             log: Callable[[str], None] | None = None, published: Path | None = None,
+def run_gate(build_file: Path, quality_dir: Path | None = None, published: Path | None = None,
              seeds: set[str] | None = None) -> GateReport:
     """Run every check on the build file (opened read-only) and render Data Docs; with
     ``published`` (and the names of the current ``seeds``), also compare with what analysts see.
 
     Returns the report and writes its verdict (``gate.json``), which ``publish.publish_if_gated``
-    requires before it publishes."""
-    report, gx_run = _verdict(build_file, quality_dir, published, seeds)
-    gx_run.finish()
-    if log:
-        log(report.summary())
-    return report
+    requires before it publishes. ``gate_then_docs`` done in this process, docs included."""
+    done = gate_then_docs(build_file, quality_dir, published, seeds)
+    done.then()
+    return done.value
 
 
 def gate_then_docs(build_file: Path, quality_dir: Path | None = None, published: Path | None = None,

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from mscflow import standby
+from mscflow.eval.bench import _processes
 
 PID = standby.Job("os:getpid")
 SQRT = standby.Job("math:sqrt", preload=("json",))
@@ -23,12 +24,11 @@ def _children(parent: int) -> set[int]:
     """The spawned processes of ``parent`` (not multiprocessing's resource tracker, which the
     first spawn of a process starts and which lives on)."""
     out = set()
-    for stat in Path("/proc").glob("[0-9]*/stat"):
+    for pid, (ppid, _) in _processes().items():
         try:
-            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == parent and \
-                    b"spawn_main" in (stat.parent / "cmdline").read_bytes():
-                out.add(int(stat.parent.name))
-        except (OSError, IndexError, ValueError):
+            if ppid == parent and b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                out.add(pid)
+        except OSError:  # gone meanwhile
             continue
     return out
 
@@ -90,6 +90,7 @@ def test_an_unused_standby_is_stopped_when_the_session_ends():
 PARENT = """
 import sys, time
 from mscflow import standby
+from mscflow.eval.bench import _processes
 with standby.session():
     standby.prepare(standby.Job("os:getpid"))
     print("ready", flush=True)

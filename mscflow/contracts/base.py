@@ -13,6 +13,10 @@ from functools import cached_property
 import pandas as pd
 import pandera.pandas as pa
 
+from .pandas_only import scope_pandera_to_pandas
+
+scope_pandera_to_pandas()  # before any schema is built (see the module)
+
 # column roles, set as ``pa.Field(metadata=...)``
 FACT = {"role": "fact"}  # a field of gold/SCHEMA.md: read from the text, scored against the gold
 # a fact about the cells given (whose, how, how much): read from the sentences that give them

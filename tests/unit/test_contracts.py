@@ -123,3 +123,37 @@ def test_a_new_study_field_reaches_every_derived_place(monkeypatch, tmp_path):
     score = score_studies([{**rec, "doc": "d.txt"}], gold_path)
     assert score.fields["n_sites"].tp == 1
 
+
+
+def _in_fresh_process(code: str) -> str:
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+
+
+def test_building_the_schemas_does_not_import_dask():
+    """pandera would import dask.dataframe (installed for the cluster engine) to resolve our pandas
+    annotations: 0.35 s in every validating process (contracts/pandas_only.py)."""
+    out = _in_fresh_process(
+        "import sys, pandas as pd\n"
+        "from mscflow.contracts import CONTRACTS\n"
+        "schemas = [c.schema for c in CONTRACTS.values()]\n"
+        "bad = pd.DataFrame({'source_path': ['a.txt'], 'reason': ['no_such_reason'], 'detail': ['']})\n"
+        "try:\n"
+        "    CONTRACTS['quarantine'].schema.validate(bad, lazy=True)\n"
+        "    verdict = 'accepted'\n"
+        "except Exception as e:\n"
+        "    verdict = type(e).__name__\n"
+        "print(len(schemas), 'dask.dataframe' in sys.modules, verdict)\n")
+    assert out == f"{len(CONTRACTS)} False SchemaErrors"
+
+
+def test_pandera_sees_dask_when_the_process_already_has_it():
+    out = _in_fresh_process(
+        "import dask.dataframe, sys\n"
+        "from mscflow.contracts import CONTRACTS\n"
+        "CONTRACTS['studies'].schema\n"
+        "from pandera.typing import dask\n"
+        "print(dask.DASK_INSTALLED)\n")
+    assert out == "True"

@@ -50,3 +50,38 @@ def test_rename_and_remove_move_and_forget_markers_too(tmp_path):
 def test_the_processed_markers_stay_parquet(tmp_path):
     store.mark_processed(tmp_path, {"a.txt": "0" * 64})
     assert store.stored_state(tmp_path) == {"a.txt": "0" * 64}
+
+
+def _documents(keys: list[str]) -> pd.DataFrame:
+    contract = CONTRACTS["documents"]
+    return pd.concat([empty_frame(contract), *(_row(k) for k in keys)], ignore_index=True)[list(contract.columns)]
+
+
+def test_stored_rows_follow_every_write_and_removal(tmp_path):
+    """The row counts come from a cache keyed by each file's stat: a rewritten, emptied or
+    removed document must still be counted right, and a broken cache is only re-read."""
+    for key, n in (("a.txt", 2), ("b.txt", 3), ("c.txt", 1)):
+        store.write_frame(tmp_path, "documents", key, _documents([key] * n))
+    assert store.stored_rows(tmp_path, "documents") == 6
+    assert store.stored_rows(tmp_path, "documents", exclude={"b.txt"}) == 3
+    store.write_frame(tmp_path, "documents", "a.txt", _documents(["a.txt"] * 5))  # rewritten
+    store.write_frame(tmp_path, "documents", "c.txt", _documents([]))  # now without rows
+    assert store.stored_rows(tmp_path, "documents") == 8
+    store.remove_document(tmp_path, "b.txt")
+    assert store.stored_rows(tmp_path, "documents") == 5
+    (tmp_path / store.layout.ROW_COUNTS / "documents.json").write_text("{not json", encoding="utf-8")
+    assert store.stored_rows(tmp_path, "documents") == 5
+
+
+def test_stored_rows_trust_the_cache_only_for_the_same_file_version(tmp_path):
+    import json
+
+    store.write_frame(tmp_path, "documents", "a.txt", _documents(["a.txt"] * 2))
+    assert store.stored_rows(tmp_path, "documents") == 2
+    cache = tmp_path / store.layout.ROW_COUNTS / "documents.json"
+    counts = json.loads(cache.read_text(encoding="utf-8"))
+    (name,) = counts
+    cache.write_text(json.dumps({name: [*counts[name][:3], 40]}), encoding="utf-8")
+    assert store.stored_rows(tmp_path, "documents") == 40  # same stat: the footer is not read again
+    store.write_frame(tmp_path, "documents", "a.txt", _documents(["a.txt"] * 2))
+    assert store.stored_rows(tmp_path, "documents") == 2  # a new version of the file: read again

@@ -26,6 +26,31 @@ def test_pinyin_after_latin_letter_is_not_a_reading():
     assert clean_document("F(xiàn)").text == "F(xiàn)"
 
 
+def test_toneless_readings_are_the_ones_pypinyin_knows():
+    """The list that spares pypinyin's import must be exactly pypinyin's toneless readings, or a
+    reading would be kept that the full check removes."""
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    from mscflow.clean.pinyin import TONE_MARKED_RE, TONELESS_READINGS, _norm
+
+    known = {_norm(r) for readings in pinyin_dict.values() for r in readings.split(",")}
+    assert {r for r in known if not TONE_MARKED_RE.search(r)} == TONELESS_READINGS
+
+
+def test_toneless_readings_still_go_and_other_parentheses_never_import_pypinyin():
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "from mscflow.clean import clean_document\n"
+            "kept = clean_document('间充质干细胞(MSC)治疗类风湿关节炎(RA)与骨髓(stem cells)(BMSCs)').text\n"
+            "before = 'pypinyin' in sys.modules\n"
+            "gone = clean_document('好吗(ma)？骨關(guān)節(jié)炎').text\n"
+            "print(before, kept.count('('), gone)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["False", "4", "好吗？骨关节炎"]
+
+
 def test_html_tags_removed_inner_text_kept():
     doc = clean_document('他說<mark style="color:red" class="x">但症狀</mark>很快&amp;消失&nbsp;了')
     assert doc.text == "他说但症状很快&消失 了"

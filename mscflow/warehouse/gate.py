@@ -27,6 +27,7 @@ from mscflow.standby import Then
 
 from .build import connect, table_frame
 from .comments import uncommented
+from .gate_cache import GateCache, Judged, cache_file, relation_key
 from .models import LANDING, LAYERS, quote_relation
 from .offline_docs import make_offline
 
@@ -54,6 +55,7 @@ class GateReport:
     data_docs_index: Path | None = None
     build_file: Path | None = None
     build_sha256: str = ""  # which build file the verdict is about (publish_if_gated checks it)
+    reused: list[str] = field(default_factory=list)  # relations judged by an earlier gate (gate_cache.py)
 
     @property
     def passed(self) -> bool:
@@ -72,6 +74,7 @@ class GateReport:
             "data_docs_index": str(self.data_docs_index) if self.data_docs_index else None,
             "build_file": str(self.build_file) if self.build_file else None,
             "build_sha256": self.build_sha256,
+            "reused": self.reused,
             "outcomes": [vars(o) for o in self.outcomes],
         }
 
@@ -81,12 +84,14 @@ class GateReport:
         return cls(outcomes=[CheckOutcome(**o) for o in data.get("outcomes", [])],
                    data_docs_index=Path(data["data_docs_index"]) if data.get("data_docs_index") else None,
                    build_file=Path(data["build_file"]) if data.get("build_file") else None,
-                   build_sha256=data.get("build_sha256", ""))
+                   build_sha256=data.get("build_sha256", ""), reused=data.get("reused", []))
 
     def summary(self) -> str:
         """One line per failed check (or a pass line): what a run log should say."""
+        reused = f" ({len(self.reused)} relations unchanged since an earlier gate: their outcomes reused)" \
+            if self.reused else ""
         if self.passed:
-            return f"quality gate passed: {len(self.outcomes)} checks"
+            return f"quality gate passed: {len(self.outcomes)} checks{reused}"
         lines = [f"quality gate FAILED: {len(self.failures)} of {len(self.outcomes)} checks"]
         lines += [f"  {o.relation}: {o.check}: {o.detail}" for o in self.failures]
         return "\n".join(lines)
@@ -358,18 +363,20 @@ def _condition_text(cond: Any) -> str:
     return str(cond) if cond else ""
 
 
-def _validate(context: Any, gx: Any, definition: Any, frame: pd.DataFrame, run_id: Any) -> list[Any]:
-    """The suite's expectation results. Validated with GX's BASIC result format (every check, its
-    verdict, unexpected counts and a sample: a quarter to a third cheaper than SUMMARY, and the
-    same Data Docs for a passing suite); a suite with a failure is validated again with SUMMARY
-    (value counts of what was unexpected), whose result replaces the one the Data Docs show."""
+def _validate(context: Any, gx: Any, definition: Any, frame: pd.DataFrame, run_id: Any) -> tuple[Any, Any]:
+    """The suite's validation result and its key in GX's store. Validated with GX's BASIC
+    result format (every check, its verdict, unexpected counts and a sample: a quarter to a
+    third cheaper than SUMMARY, and the same Data Docs for a passing suite); a suite with a
+    failure is validated again with SUMMARY (value counts of what was unexpected), whose result
+    replaces the one the Data Docs show."""
     for fmt in ("BASIC", "SUMMARY"):
         checkpoint = context.checkpoints.add(gx.Checkpoint(
             name=f"{definition.name} ({fmt})", validation_definitions=[definition], result_format={"result_format": fmt}))
         result = checkpoint.run(batch_parameters={"dataframe": frame}, run_id=run_id)
         if result.success:
             break
-    return [r for run in result.run_results.values() for r in run.results]
+    ((key, validation),) = result.run_results.items()
+    return key, validation
 
 
 class _GxRun:
@@ -396,15 +403,29 @@ class _GxRun:
             })
         self.source = self.context.data_sources.add_pandas("warehouse")
         self.run_id = RunIdentifier(run_name=run_name)
+        self.stored: dict[str, list] = {}  # relation -> [result key as a tuple, serialized result]
 
     def validate(self, relation: str, expectations: list[Any], frame: pd.DataFrame) -> list[CheckOutcome]:
         gx, context = self.gx, self.context
         batch = self.source.add_dataframe_asset(name=relation).add_batch_definition_whole_dataframe("all")
         suite = context.suites.add(gx.ExpectationSuite(name=relation, expectations=expectations))
         definition = context.validation_definitions.add(gx.ValidationDefinition(name=relation, data=batch, suite=suite))
-        results = _validate(context, gx, definition, frame, self.run_id)
+        key, validation = _validate(context, gx, definition, frame, self.run_id)
+        self.stored[relation] = [list(key.to_tuple()), context.validation_results_store.serialize(validation)]
         return [CheckOutcome(relation, _check_name(r.expectation_config), bool(r.success),
-                             "" if r.success else _gx_detail(r)) for r in results]
+                             "" if r.success else _gx_detail(r)) for r in validation.results]
+
+    def reuse(self, relation: str, expectations: list[Any], stored: list) -> None:
+        """Show an earlier validation of this relation's same rows and suite in the Data Docs
+        (under the run that made it), without validating again."""
+        from great_expectations.data_context.types.resource_identifiers import (
+            ValidationResultIdentifier,
+        )
+
+        self.context.suites.add(self.gx.ExpectationSuite(name=relation, expectations=expectations))
+        store = self.context.validation_results_store
+        store.set(ValidationResultIdentifier.from_tuple(tuple(stored[0])), store.deserialize(stored[1]))
+        self.stored[relation] = stored
 
     @property
     def index(self) -> Path | None:
@@ -421,21 +442,38 @@ class _GxRun:
 
 
 def _relation_outcomes(con: duckdb.DuckDBPyConnection, relations: list[str], suites: dict[str, list[Any]],
-                       gx_run: _GxRun) -> tuple[list[CheckOutcome], list[CheckOutcome]]:
+                       gx_run: _GxRun, cache: GateCache | None = None) -> tuple[list[CheckOutcome], list[CheckOutcome]]:
     """(pandera outcomes of every core relation, in ``relations`` order; GX outcomes of every
     suite, in the suites' order). Each relation is read once, and dropped before the next is
-    read: at 10,000 documents every table at once is gigabytes."""
+    read: at 10,000 documents every table at once is gigabytes. A relation whose rows and suite
+    the ``cache`` has already judged is not read at all."""
     pandera: dict[str, CheckOutcome] = {}
     gx_outcomes: list[CheckOutcome] = []
     core = [r for r in relations if r.startswith("core.")]
     for relation in [*(r for r in suites if r in relations), *(r for r in core if r not in suites)]:
-        frame = table_frame(con, relation)
-        if relation in core:
-            pandera[relation] = _pandera_outcome(relation, frame)
-        if relation in suites:
-            gx_outcomes += gx_run.validate(relation, suites[relation], frame)
-        del frame
+        judged = _judge_relation(con, relation, suites.get(relation), relation in core, gx_run, cache)
+        if judged.pandera is not None:
+            pandera[relation] = CheckOutcome(**judged.pandera)
+        gx_outcomes += [CheckOutcome(**o) for o in judged.gx]
     return [pandera[r] for r in core], gx_outcomes
+
+
+def _judge_relation(con: duckdb.DuckDBPyConnection, relation: str, expectations: list[Any] | None, in_core: bool,
+                    gx_run: _GxRun, cache: GateCache | None) -> Judged:
+    key = relation_key(con, relation, expectations) if cache is not None else ""
+    known = cache.get(relation, key) if cache is not None else None
+    if known is not None:
+        if expectations:
+            gx_run.reuse(relation, expectations, known.gx_result)
+        return known
+    frame = table_frame(con, relation)
+    pandera = vars(_pandera_outcome(relation, frame)) if in_core else None
+    gx = [vars(o) for o in gx_run.validate(relation, expectations, frame)] if expectations else []
+    del frame
+    judged = Judged(key, pandera, gx, gx_run.stored.get(relation) if expectations else None)
+    if cache is not None:
+        cache.put(relation, judged)
+    return judged
 
 
 # ---------------------------------------------------------------------------------------------
@@ -568,12 +606,14 @@ def _verdict(build_file: Path, quality_dir: Path | None, published: Path | None,
         outcomes.append(_comment_outcome(con))
         outcomes += _span_outcomes(con)
         outcomes += _reference_outcomes(con, relations)
-        pandera, gx_outcomes = _relation_outcomes(con, relations, suites, gx_run)
+        cache = GateCache.load(cache_file(quality_dir)) if quality_dir is not None else None
+        pandera, gx_outcomes = _relation_outcomes(con, relations, suites, gx_run, cache)
         outcomes += pandera
         outcomes += _loss_outcomes(con, published, seeds)
-    report = GateReport(outcomes=outcomes + gx_outcomes, data_docs_index=gx_run.index,
-                        build_file=build_file, build_sha256=sha)
+    report = GateReport(outcomes=outcomes + gx_outcomes, data_docs_index=gx_run.index, build_file=build_file,
+                        build_sha256=sha, reused=list(cache.reused) if cache is not None else [])
     if quality_dir is not None:
         (quality_dir / GATE_FILE).write_text(json.dumps(report.as_dict(), indent=1, ensure_ascii=False),
                                                encoding="utf-8")
+        cache.save()
     return report, gx_run

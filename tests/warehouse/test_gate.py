@@ -169,3 +169,33 @@ def test_a_build_that_loses_documents_or_empties_tables_is_refused(wh_settings: 
     report = run_gate(build(wh_settings).path, wh_settings.quality_dir, published=wh_settings.warehouse_path,
                       seeds={"a.txt", "bad.bin"})
     assert next(o for o in report.outcomes if o.check == "no_unexplained_loss").passed, report.summary()
+
+
+def test_a_gate_reuses_only_the_outcomes_of_relations_it_already_judged(wh_settings: Settings, wh_data):
+    """Same rows, same suite, same code: the earlier outcomes stand (and stay in the Data Docs);
+    a changed row makes its relation judged again, so a new failure is never hidden."""
+    import duckdb
+
+    from mscflow.warehouse.gate_cache import GateCache, cache_file
+
+    wh_data.require_contracts()
+    path = build(wh_settings).path
+    first = run_gate(path, wh_settings.quality_dir)
+    again = run_gate(path, wh_settings.quality_dir)
+    assert first.passed and not first.reused
+    judged = {o.relation for o in first.outcomes if o.source in ("gx", "pandera")}
+    assert set(again.reused) == judged and len(judged) > 10
+    assert [vars(o) for o in again.outcomes] == [vars(o) for o in first.outcomes]
+    html = again.data_docs_index.read_text(encoding="utf-8")
+    assert all(r in html for r in judged), "a reused relation is missing from the Data Docs"
+
+    with duckdb.connect(str(path)) as con:
+        con.execute("UPDATE core.studies SET disease = 'dragon_pox' WHERE study_id = (SELECT min(study_id) FROM core.studies)")
+    changed = run_gate(path, wh_settings.quality_dir)
+    assert "core.studies" not in changed.reused and "marts.dose_by_route" in changed.reused
+    assert ("core.studies", "expect_column_values_to_be_in_set(disease)") in {(o.relation, o.check) for o in changed.failures}
+
+    stale = cache_file(wh_settings.quality_dir)
+    stale.write_text(stale.read_text(encoding="utf-8").replace('"code": "', '"code": "older-', 1), encoding="utf-8")
+    assert not GateCache.load(stale).previous  # other judging code: nothing is reused
+    assert not run_gate(path, wh_settings.quality_dir).reused

@@ -80,3 +80,41 @@ def test_query_formats_and_read_only(wh_settings: Settings):
     assert "knee_osteoarthritis" in run_query(wh_settings.warehouse_path, sql, "table")
     with pytest.raises(Exception, match="(?i)read.only"):
         run_query(wh_settings.warehouse_path, "DELETE FROM core.studies")
+
+
+def test_a_copy_written_ahead_is_published_only_for_the_gated_build_file(wh_settings: Settings):
+    """While the gate judges the build file, its analysts' copy is written beside the published
+    file; the publish renames that very file when the sha256 the gate passed on is the one
+    copied, writes a fresh copy for any other, and a failed block leaves nothing behind."""
+    import os
+
+    import duckdb
+
+    from mscflow.warehouse.gate import file_sha256
+    from mscflow.warehouse.publish import copy_ahead
+
+    path = build(wh_settings).path
+    target = wh_settings.warehouse_path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.publish-{os.getpid()}")
+
+    def written_ahead_and_marked() -> None:
+        with copy_ahead(path, target):
+            pass
+        with duckdb.connect(str(tmp)) as con:  # a mark only the copy written ahead carries
+            con.execute("CREATE TABLE core.written_ahead AS SELECT 1 AS x")
+
+    def marked() -> bool:
+        return "written_ahead" in run_query(target, "SELECT table_name FROM duckdb_tables()", fmt="csv")
+
+    written_ahead_and_marked()
+    publish(path, target, file_sha256(path))
+    assert marked() and not tmp.exists()
+
+    written_ahead_and_marked()
+    publish(path, target, "0" * 64)  # not the file that was copied: written again
+    assert not marked() and not tmp.exists()
+
+    with pytest.raises(RuntimeError, match="gate broke"), copy_ahead(path, target):
+        raise RuntimeError("gate broke")
+    assert not tmp.exists()

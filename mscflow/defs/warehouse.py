@@ -174,7 +174,7 @@ def warehouse_quality_gate(context: dg.AssetCheckExecutionContext, mscflow: Mscf
     seeds = set(list_seeds(settings.seeds_dir, settings.seed_links).names) if settings.seeds_dir.is_dir() else None
     build_file = build_path(settings)
     # while a standby judges the build file, this process writes its analysts' copy (the publish
-    # then renames it); the gate in this process keeps both cores' worth of work to itself
+    # then renames it); a gate judged in this process leaves the copy to the publish step
     with copy_ahead(build_file, settings.warehouse_path, enabled=standby.prepared(standby.GATE)):
         report = standby.run(standby.GATE, build_file, settings.quality_dir,
                              published=settings.warehouse_path, seeds=seeds)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ from .gate_cache import GateCache, Judged, cache_file, relation_key
 from .models import LANDING, LAYERS, quote_relation
 from .offline_docs import make_offline
 
+log = logging.getLogger(__name__)
 UNSTATED = "unstated"
 # a study label that names no study: a reporting phrase or a bare place name (human_studies.sql
 # replaces such labels by a better anchor; the gate holds it to that)
@@ -422,9 +424,10 @@ class _GxRun:
             ValidationResultIdentifier,
         )
 
-        self.context.suites.add(self.gx.ExpectationSuite(name=relation, expectations=expectations))
         store = self.context.validation_results_store
-        store.set(ValidationResultIdentifier.from_tuple(tuple(stored[0])), store.deserialize(stored[1]))
+        key, result = ValidationResultIdentifier.from_tuple(tuple(stored[0])), store.deserialize(stored[1])
+        self.context.suites.add(self.gx.ExpectationSuite(name=relation, expectations=expectations))
+        store.set(key, result)  # read back first: a result GX cannot read leaves nothing half-added
         self.stored[relation] = stored
 
     @property
@@ -460,12 +463,18 @@ def _relation_outcomes(con: duckdb.DuckDBPyConnection, relations: list[str], sui
 
 def _judge_relation(con: duckdb.DuckDBPyConnection, relation: str, expectations: list[Any] | None, in_core: bool,
                     gx_run: _GxRun, cache: GateCache | None) -> Judged:
+    """One relation's outcomes: those an earlier gate found for the same key, else judged now."""
     key = relation_key(con, relation, expectations) if cache is not None else ""
-    known = cache.get(relation, key) if cache is not None else None
+    known = cache.known(relation, key) if cache is not None else None
     if known is not None:
-        if expectations:
-            gx_run.reuse(relation, expectations, known.gx_result)
-        return known
+        try:
+            if expectations:
+                gx_run.reuse(relation, expectations, known.gx_result)
+            cache.reuse(relation, known)
+            return known
+        except Exception:  # noqa: BLE001 - a memory GX cannot read back: judge the relation again
+            log.warning("the gate's earlier result for %s could not be reused; judging it again", relation,
+                        exc_info=True)
     frame = table_frame(con, relation)
     pandera = vars(_pandera_outcome(relation, frame)) if in_core else None
     gx = [vars(o) for o in gx_run.validate(relation, expectations, frame)] if expectations else []

@@ -95,14 +95,15 @@ class GateCache:
             judged = {}
         return cls(path, code, judged)
 
-    def get(self, relation: str, key: str) -> Judged | None:
-        """The outcomes judged for exactly this relation key, if any (kept for the next gate)."""
+    def known(self, relation: str, key: str) -> Judged | None:
+        """The outcomes judged for exactly this relation key, if any."""
         judged = self.previous.get(relation)
-        if judged is None or judged.key != key:
-            return None
+        return judged if judged is not None and judged.key == key else None
+
+    def reuse(self, relation: str, judged: Judged) -> None:
+        """Outcomes taken from the memory this time (kept for the next gate too)."""
         self.current[relation] = judged
         self.reused.append(relation)
-        return judged
 
     def put(self, relation: str, judged: Judged) -> None:
         self.current[relation] = judged

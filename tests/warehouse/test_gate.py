@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import shutil
 import subprocess
@@ -194,6 +195,14 @@ def test_a_gate_reuses_only_the_outcomes_of_relations_it_already_judged(wh_setti
     changed = run_gate(path, wh_settings.quality_dir)
     assert "core.studies" not in changed.reused and "marts.dose_by_route" in changed.reused
     assert ("core.studies", "expect_column_values_to_be_in_set(disease)") in {(o.relation, o.check) for o in changed.failures}
+
+    memory = cache_file(wh_settings.quality_dir)
+    data = json.loads(memory.read_text(encoding="utf-8"))
+    data["relations"]["marts.dose_by_route"]["gx_result"][1] = "{not a result"
+    memory.write_text(json.dumps(data), encoding="utf-8")
+    unreadable = run_gate(path, wh_settings.quality_dir)  # a result GX cannot read: judged again
+    assert "marts.dose_by_route" not in unreadable.reused and "marts.evidence_by_disease" in unreadable.reused
+    assert "marts.dose_by_route" in unreadable.data_docs_index.read_text(encoding="utf-8")
 
     stale = cache_file(wh_settings.quality_dir)
     stale.write_text(stale.read_text(encoding="utf-8").replace('"code": "', '"code": "older-', 1), encoding="utf-8")

@@ -102,8 +102,13 @@ class Studies:
     def links(self, keys: Sequence[str], group: str | None = None, limit: int = 12) -> str:
         numbers = sorted(self.number[k] for k in keys if k in self.number)
         if group and len(numbers) > limit:
-            return f'<a href="#{group}">{len(numbers)} studies</a>'
+            return self.group_link(len(numbers), group)
         return " ".join(f'<a href="#study-{n}">#{n}</a>' for n in numbers)
+
+    @staticmethod
+    def group_link(count: int, group: str) -> str:
+        """One link to the group of ``count`` studies (where listing each would be too many)."""
+        return f'<a href="#{group}">{count} studies</a>'
 
     def keys_where(self, **match: object) -> list[str]:
         """Keys of the studies with these values, in page order (an index per set of fields:
@@ -191,10 +196,13 @@ def _section_doses(draw: ChartCache, con: duckdb.DuckDBPyConnection, studies: St
     rows = con.execute("SELECT route, tissue_source, dose_unit, n_studies, min_dose, median_dose, max_dose "
                        "FROM marts.dose_by_route ORDER BY dose_unit, route, tissue_source").fetchall()
 
+    with_dose: dict[tuple, list[str]] = defaultdict(list)  # one pass over the studies, not one per row below
+    for r in studies.rows:
+        if r["dose_low"] is not None:
+            with_dose[(r["route"] or "unstated", r["tissue_source"], r["dose_per_kg"])].append(r["study_key"])
+
     def keys(route: str, source: str, unit: str) -> list[str]:
-        kg = {"cells_per_kg": True, "cells": False}.get(unit)
-        return [r["study_key"] for r in studies.rows if r["dose_low"] is not None
-                and (r["route"] or "unstated") == route and r["tissue_source"] == source and r["dose_per_kg"] == kg]
+        return with_dose.get((route, source, {"cells_per_kg": True, "cells": False}.get(unit)), [])
 
     table = _table(["dose basis", "route", "cell source", "studies", "lowest", "median", "highest", "studies behind it"],
                    [(u.replace("_", " "), _label("route", r if r != "unstated" else None), _label("tissue_source", s),
@@ -207,7 +215,7 @@ def _section_doses(draw: ChartCache, con: duckdb.DuckDBPyConnection, studies: St
 
 def _section_time(draw: ChartCache, con: duckdb.DuckDBPyConnection, studies: Studies) -> tuple[str, str, str, int]:
     rows = con.execute("SELECT year, design, count(*) FROM marts.human_studies WHERE year IS NOT NULL "
-                       "GROUP BY ALL ORDER BY year").fetchall()
+                       "GROUP BY ALL ORDER BY year, design").fetchall()
     unknown = con.execute("SELECT count(*) FROM marts.human_studies WHERE year IS NULL").fetchone()[0]
     years = sorted({y for y, _, _ in rows})
     designs = sorted({d for _, d, _ in rows})
@@ -279,10 +287,16 @@ def _section_completeness(draw: ChartCache, con: duckdb.DuckDBPyConnection, stud
     order = sorted(fields, key=lambda f: stated[f] / n if n else 0)
     svg = draw.svg("shares", [f.replace("_", " ") for f in order], [stated[f] / n if n else 0 for f in order],
                         "Share of studies whose article states the field")
+    limit = 15  # studies listed one by one; more are one link to the list
+
+    def not_stating(f: str) -> str:
+        if n - stated[f] > limit:  # counted above: no second pass over every study
+            return studies.group_link(n - stated[f], "studies")
+        return studies.links([r["study_key"] for r in studies.rows if r.get(f) is None or r.get(f) in NOT_STATED],
+                             group="studies", limit=limit)
+
     table = _table(["field", "studies stating it", "of", "share", "studies not stating it"],
-                   [(f, stated[f], n, f"{stated[f] / n:.0%}" if n else "–",
-                     studies.links([r["study_key"] for r in studies.rows if r.get(f) is None or r.get(f) in NOT_STATED],
-                                   group="studies", limit=15)) for f in order],
+                   [(f, stated[f], n, f"{stated[f] / n:.0%}" if n else "–", not_stating(f)) for f in order],
                    numeric=(1, 2, 3), raw=(4,))
     note = ('<p class="note">What the articles fail to report, over the distinct studies in people. "Not stated" '
             "is a null, or <code>unspecified</code> for the cell source.</p>")

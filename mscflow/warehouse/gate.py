@@ -26,9 +26,10 @@ from mscflow.contracts.frames import schema_message
 from mscflow.parse.vocab import load_vocab
 from mscflow.standby import Then
 
-from .build import connect, table_frame
+from .build import connect
 from .comments import uncommented
 from .gate_cache import GateCache, Judged, cache_file, relation_key
+from .gate_reads import gate_frame
 from .models import LANDING, LAYERS, quote_relation
 from .offline_docs import make_offline
 
@@ -475,7 +476,7 @@ def _judge_relation(con: duckdb.DuckDBPyConnection, relation: str, expectations:
         except Exception:  # noqa: BLE001 - a memory GX cannot read back: judge the relation again
             log.warning("the gate's earlier result for %s could not be reused; judging it again", relation,
                         exc_info=True)
-    frame = table_frame(con, relation)
+    frame = gate_frame(con, relation, expectations or [])
     pandera = vars(_pandera_outcome(relation, frame)) if in_core else None
     gx = [vars(o) for o in gx_run.validate(relation, expectations, frame)] if expectations else []
     del frame

@@ -208,3 +208,30 @@ def test_a_gate_reuses_only_the_outcomes_of_relations_it_already_judged(wh_setti
     stale.write_text(stale.read_text(encoding="utf-8").replace('"code": "', '"code": "older-', 1), encoding="utf-8")
     assert not GateCache.load(stale).previous  # other judging code: nothing is reused
     assert not run_gate(path, wh_settings.quality_dir).reused
+
+
+def test_the_gate_reads_a_text_column_whole_unless_its_checks_ask_only_for_a_value(wh_settings: Settings, wh_data):
+    """A text column whose checks only ask "is there a value" is read as '' or NULL (the gate's
+    reads at 10,000 documents were mostly core.documents.clean_text); any other check on it
+    makes the gate read it whole, and every other column is read as stored."""
+    import duckdb
+
+    from mscflow.warehouse.build import table_frame
+    from mscflow.warehouse.gate import _suites, import_gx
+    from mscflow.warehouse.gate_reads import gate_frame, presence_only_columns
+
+    wh_data.require_contracts()
+    path = build(wh_settings).path
+    _, gxe = import_gx()
+    with duckdb.connect(str(path), read_only=True) as con:
+        suites = _suites(gxe, con)
+        thin = presence_only_columns(con, "core.documents", suites["core.documents"])
+        assert "clean_text" in thin and "document_id" not in thin and "sha256" not in thin
+        longer = [*suites["core.documents"], gxe.ExpectColumnValueLengthsToBeBetween(column="clean_text", min_value=1)]
+        assert "clean_text" not in presence_only_columns(con, "core.documents", longer)
+        for relation, expectations in suites.items():
+            whole, read = table_frame(con, relation), gate_frame(con, relation, expectations)
+            assert list(read.columns) == list(whole.columns)
+            assert read.isna().equals(whole.isna()), relation
+            kept = [c for c in whole.columns if c not in presence_only_columns(con, relation, expectations)]
+            pd.testing.assert_frame_equal(read[kept], whole[kept])

@@ -9,10 +9,11 @@ of ``charts.py`` and matplotlib's version, so a change to any of them draws it a
 from __future__ import annotations
 
 import hashlib
-import os
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
+
+from mscflow.files import replace_file
 
 CHARTS_SOURCE = Path(__file__).with_name("charts.py")
 
@@ -53,10 +54,7 @@ class ChartCache:
             self.reused += 1
             return path.read_bytes()
         data = self._draw(draw)
-        self.folder.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
+        replace_file(path, data)
         return data
 
     def _draw(self, draw) -> bytes:

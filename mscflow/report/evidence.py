@@ -13,7 +13,6 @@ own table of studies, ``#study-<n>``). The figures are those of the published wa
 from __future__ import annotations
 
 import html
-import os
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from pathlib import Path
 import duckdb
 
 from mscflow.contracts import fact_fields
+from mscflow.files import replace_file
 from mscflow.parse.vocab import load_vocab
 
 from .drawn import ChartCache
@@ -390,10 +390,7 @@ def write_report(warehouse: Path, target: Path, keep_charts: bool = True) -> Rep
     draw = ChartCache(target.parent / CHART_CACHE if keep_charts else None)
     page, n_charts, n_studies, preview = render_report(warehouse, draw)
     draw.prune()
-    target.parent.mkdir(parents=True, exist_ok=True)
     for path, data in ((target, page.encode("utf-8")), (target.with_suffix(".png"), preview)):
-        tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
+        replace_file(path, data)
     return ReportResult(path=target, charts=n_charts, studies=n_studies, preview_png=preview,
                         charts_drawn=draw.drawn, charts_reused=draw.reused)

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import duckdb
 
+from mscflow.files import replace_file
+
 PROCESSED = "processed"  # one marker per document version that went through every document stage
 KEY = b"mscflow_key"  # the document key (seed file name), kept in each file's Parquet metadata
 EMPTY = ".empty"  # suffix of a marker file: this document has no row in this table
@@ -77,12 +79,8 @@ def _read_row_counts(path: Path) -> dict[str, list[int]]:
 
 
 def _write_row_counts(path: Path, counts: dict[str, list[int]]) -> None:
-    """Replace the cache atomically: a reader never sees half a file, and a concurrent
-    writer's entries lost cost only footer reads later."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(counts, separators=(",", ":")), encoding="utf-8")
-    os.replace(tmp, path)
+    """Replace the cache whole: a concurrent writer's entries lost cost only footer reads later."""
+    replace_file(path, json.dumps(counts, separators=(",", ":")).encode("utf-8"))
 
 
 def stored_state(store_dir: Path) -> dict[str, str]:

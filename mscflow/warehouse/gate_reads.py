@@ -18,7 +18,7 @@ import pandas as pd
 
 from mscflow.contracts import CONTRACTS
 
-from .models import quote_relation
+from .models import quote_identifier, quote_relation
 
 _PRESENCE_ONLY = "ExpectColumnValuesToNotBeNull"
 
@@ -48,26 +48,27 @@ def _pandera_checks_nothing_but_type(table: str, column: str) -> bool:
                            and column not in (schema.unique or []))
 
 
+def _columns(con: duckdb.DuckDBPyConnection, relation: str) -> list[tuple[str, str]]:
+    schema, table = relation.split(".", 1)
+    return con.execute("SELECT column_name, data_type FROM duckdb_columns() WHERE schema_name = ? AND table_name = ? "
+                       "ORDER BY column_index", [schema, table]).fetchall()
+
+
+def _presence_only(relation: str, columns: list[tuple[str, str]], expectations: list[Any]) -> list[str]:
+    table = relation.split(".", 1)[1]
+    return [c for c, kind in columns if kind == "VARCHAR" and _gx_presence_only(c, expectations)
+            and _pandera_checks_nothing_but_type(table, c)]
+
+
 def presence_only_columns(con: duckdb.DuckDBPyConnection, relation: str, expectations: list[Any]) -> list[str]:
     """The relation's text columns whose checks ask only whether a value is there."""
-    schema, table = relation.split(".", 1)
-    text_columns = [c for (c,) in con.execute(
-        "SELECT column_name FROM duckdb_columns() WHERE schema_name = ? AND table_name = ? AND data_type = 'VARCHAR' "
-        "ORDER BY column_index", [schema, table]).fetchall()]
-    return [c for c in text_columns if _gx_presence_only(c, expectations) and _pandera_checks_nothing_but_type(table, c)]
+    return _presence_only(relation, _columns(con, relation), expectations)
 
 
 def gate_frame(con: duckdb.DuckDBPyConnection, relation: str, expectations: list[Any]) -> pd.DataFrame:
     """The relation as the gate judges it (see the module)."""
-    thin = set(presence_only_columns(con, relation, expectations))
-    schema, table = relation.split(".", 1)
-    columns = [c for (c,) in con.execute(
-        "SELECT column_name FROM duckdb_columns() WHERE schema_name = ? AND table_name = ? ORDER BY column_index",
-        [schema, table]).fetchall()]
-    select = ", ".join(f"CASE WHEN {_q(c)} IS NULL THEN NULL ELSE '' END AS {_q(c)}" if c in thin else _q(c)
-                       for c in columns)
+    columns = _columns(con, relation)
+    thin = set(_presence_only(relation, columns, expectations))
+    select = ", ".join(f"CASE WHEN {q} IS NULL THEN NULL ELSE '' END AS {q}" if c in thin else q
+                       for c, q in ((c, quote_identifier(c)) for c, _ in columns))
     return con.execute(f"SELECT {select} FROM {quote_relation(relation)}").df()
-
-
-def _q(column: str) -> str:
-    return '"' + column.replace('"', '""') + '"'

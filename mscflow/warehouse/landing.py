@@ -32,7 +32,7 @@ from mscflow.contracts import CONTRACTS, WAREHOUSE_TABLES
 from mscflow.ingest.duplicates import copies_of, near_duplicate_quarantine, text_key
 
 from .comments import apply_comments
-from .models import LANDING, quote_relation
+from .models import LANDING, quote_identifier, quote_relation
 
 STORE_SCHEMA = "landing_store"  # every stored row with its file; not landing, not published
 FILES = f"{STORE_SCHEMA}._files"
@@ -121,20 +121,16 @@ def _rows_sql(files: list[str], table: str) -> tuple[str, list[str]]:
     where each row came from (document key, file, row)."""
     columns = list(CONTRACTS[table].columns)
     if not files:
-        typed = ", ".join(f"CAST(NULL AS VARCHAR) AS {_ident(c)}" for c in columns)
+        typed = ", ".join(f"CAST(NULL AS VARCHAR) AS {quote_identifier(c)}" for c in columns)
         return f"SELECT {typed}, NULL::VARCHAR AS _doc_key, NULL::VARCHAR AS _file, NULL::BIGINT AS _row WHERE false", []
     with duckdb.connect() as con:
         present = {r[0] for r in con.execute("DESCRIBE SELECT * FROM read_parquet(?, union_by_name = true)", [files]).fetchall()}
-    select = ", ".join(f"r.{_ident(c)}" if c in present else f"NULL AS {_ident(c)}" for c in columns)
+    select = ", ".join(f"r.{quote_identifier(c)}" if c in present else f"NULL AS {quote_identifier(c)}" for c in columns)
     sql = (f"SELECT {select}, k.doc_key AS _doc_key, parse_filename(r.filename) AS _file, r.file_row_number AS _row "
            f"FROM read_parquet($files, union_by_name = true, filename = true, file_row_number = true) r "
            f"JOIN (SELECT file_name, decode(value) AS doc_key FROM parquet_kv_metadata($files) "
            f"WHERE decode(key) = '{store.KEY.decode()}') k ON r.filename = k.file_name")
     return sql, files
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _load_rows(con: duckdb.DuckDBPyConnection, table: str, paths: list[Path], create: bool) -> None:
@@ -214,7 +210,7 @@ def _derive(con: duckdb.DuckDBPyConnection, table: str, copies: dict[str, str]) 
     """``landing.<table>``: the stored rows but the copies', in document-key and file-row order
     (a clean landing's order), the copies' quarantine rows after them."""
     relation = quote_relation(f"{LANDING}.{table}")
-    columns = ", ".join(_ident(c) for c in CONTRACTS[table].columns)
+    columns = ", ".join(quote_identifier(c) for c in CONTRACTS[table].columns)
     con.execute(f"CREATE OR REPLACE TABLE {relation} AS SELECT {columns} FROM "
                 f"{quote_relation(f'{STORE_SCHEMA}.{table}')} WHERE NOT list_contains(?, _doc_key) "
                 f"ORDER BY _doc_key, _row", [sorted(copies)])
@@ -235,7 +231,7 @@ def _land_rows(con: duckdb.DuckDBPyConnection, relation: str, frame: pd.DataFram
     untyped = [name for name, kind in con.execute(f"SELECT column_name, column_type FROM (DESCRIBE {relation})").fetchall()
                if kind.strip('"') == NULL_TYPE and name in frame.columns]
     for name in untyped:
-        con.execute(f"ALTER TABLE {relation} ALTER COLUMN {_ident(name)} TYPE VARCHAR")
+        con.execute(f"ALTER TABLE {relation} ALTER COLUMN {quote_identifier(name)} TYPE VARCHAR")
     con.register("_landing_rows", frame)
     try:
         con.execute(f"INSERT INTO {relation} BY NAME SELECT * FROM _landing_rows")

@@ -63,6 +63,11 @@ def quote_relation(relation: str) -> str:
     return ".".join(f'"{part}"' for part in relation.split("."))
 
 
+def quote_identifier(name: str) -> str:
+    """A column (or any) name as a DuckDB identifier, whatever quotes it holds."""
+    return '"' + name.replace('"', '""') + '"'
+
+
 def parse_header(sql: str) -> tuple[str, dict[str, str], dict[str, str]]:
     """Split the leading comment block into description, column comments and tags."""
     description: list[str] = []

@@ -11,8 +11,8 @@ tables are unchanged, and each costs 0.05-0.4 s of GX machinery to judge again.
   changes the sum).
 - **Suite**: every expectation's configuration (value sets from the vocabularies, row counts
   derived from other tables included).
-- **Code**: this module, the gate, the contracts, and the versions of GX, pandera, pandas and
-  DuckDB.
+- **Code**: this module, the gate and what it reads (``gate_reads``), the contracts, and the
+  versions of GX, pandera, pandas and DuckDB.
 
 The memory is one JSON file beside the quality folder, replaced atomically; a missing or
 unreadable file only means every relation is judged again."""
@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -29,9 +28,12 @@ from typing import Any
 
 import duckdb
 
+from mscflow.files import replace_file
+
 from .models import quote_relation
 
-_JUDGING_CODE = ("mscflow/warehouse/gate.py", "mscflow/warehouse/gate_cache.py", "mscflow/contracts")
+_JUDGING_CODE = ("mscflow/warehouse/gate.py", "mscflow/warehouse/gate_cache.py", "mscflow/warehouse/gate_reads.py",
+                 "mscflow/contracts")
 _JUDGING_PACKAGES = ("great_expectations", "pandera", "pandas", "duckdb")
 
 
@@ -111,6 +113,4 @@ class GateCache:
     def save(self) -> None:
         """Keep this gate's relations only (a relation gone from the build is forgotten)."""
         data = {"code": self.code, "relations": {r: vars(j) for r, j in self.current.items()}}
-        tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, self.path)
+        replace_file(self.path, json.dumps(data, ensure_ascii=False).encode("utf-8"))

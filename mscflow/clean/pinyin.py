@@ -111,11 +111,12 @@ def remove_word_readings(tm: TextMap) -> tuple[TextMap, int]:
 
     def repl(m: re.Match[str]) -> str | None:
         before = tm.text[max(0, m.start() - MAX_WORD) : m.start()]
-        if not could_be_readings(_norm(m.group(1)).replace(" ", "")):
+        letters = _norm(m.group(1))
+        if not could_be_readings(letters.replace(" ", "")):
             return None
         for n in range(2, MAX_WORD + 1):
             chars = before[-n:]
-            if len(chars) == n and re.fullmatch(rf"[{HAN}]+", chars) and splits_into_readings(chars, _norm(m.group(1))):
+            if len(chars) == n and re.fullmatch(rf"[{HAN}]+", chars) and splits_into_readings(chars, letters):
                 return ""
         return None
 
